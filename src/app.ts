@@ -1,0 +1,213 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { authChecker } from './auth-checker';
+import type { Config } from './config';
+import type { AppContext, AppServices } from './context';
+import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
+import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
+import { JobQueue } from './jobs/job-queue';
+import { createMetrics, Metrics } from './metrics';
+import { RESOLVERS } from './resolvers';
+import { ApiKeyService } from './services/api-key.service';
+import { loadOrCreateHmacKey } from './services/embedded-secrets';
+import { GroupCommitter } from './services/ingest/group-commit';
+import { IngestService } from './services/ingest/ingest.service';
+import { IngestStatsService } from './services/ingest-stats.service';
+import { LogQueryService } from './services/log-query.service';
+import { UserIdHasher } from './services/user-id-hasher';
+
+export interface Logger {
+  info(msg: string): void;
+  error(msg: string): void;
+}
+
+const consoleLogger: Logger = {
+  info: (m) => console.log(`[flywheel] ${m}`),
+  error: (m) => console.error(`[flywheel] ${m}`),
+};
+
+export interface App {
+  url: string;
+  port: number;
+  database: Database;
+  services: AppServices;
+  /** Set when this start created the bootstrap admin key (shown once). */
+  generatedAdminKey: string | null;
+  stop(): Promise<void>;
+}
+
+export function buildFlywheelSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    // Input checks live in the services, where batch items are reported by index and the hot path
+    // avoids class-validator's per-object cost.
+    validate: false,
+    emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
+  });
+}
+
+/** Prometheus labels must stay bounded: label by the schema's root fields, never by client-chosen names. */
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<AppContext> {
+  return {
+    async requestDidStart() {
+      const start = process.hrtime.bigint();
+      let operation = 'unknown';
+      return {
+        async didResolveOperation(rc) {
+          if (!rc.operation) return;
+          const fields = rc.operation.selectionSet.selections
+            .map((s) => (s.kind === 'Field' ? s.name.value : '…'))
+            .sort()
+            .join(',');
+          operation = `${rc.operation.operation} ${fields}`.slice(0, 120);
+        },
+        async willSendResponse(rc) {
+          const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+          const body = rc.response.body;
+          const failed = body.kind === 'single' && (body.singleResult.errors?.length ?? 0) > 0;
+          metrics.httpRequests.inc({ route: '/graphql', operation, status: failed ? 'error' : 'ok' });
+          metrics.httpDuration.observe({ route: '/graphql', operation }, seconds);
+        },
+      };
+    },
+  };
+}
+
+export async function startApp(config: Config, logger: Logger = consoleLogger): Promise<App> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  let jobs: JobQueue | undefined;
+  let apollo: ApolloServer<AppContext> | undefined;
+  try {
+    const db = database.dataSource.manager;
+    const metrics = createMetrics();
+    const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
+    const committer = new GroupCommitter(db, {
+      maxGroupRows: config.ingestMaxGroupRows,
+      maxConcurrentFlushes: config.ingestMaxConcurrentFlushes,
+      onFlush: (rows) => metrics.commitGroupSize.observe(rows),
+    });
+    jobs = new JobQueue(database.url, db, { poolSize: JOB_POOL_SIZE, onError: (e) => logger.error(`jobs: ${e.message}`) });
+    const services: AppServices = {
+      config,
+      metrics,
+      ingest: new IngestService(config, new UserIdHasher(hmacKey), committer, metrics),
+      logQuery: new LogQueryService(config),
+      ingestStats: new IngestStatsService(),
+      apiKeys: new ApiKeyService(config.apiKeyCacheSeconds * 1000),
+      jobs,
+    };
+
+    const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
+
+    jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, metrics));
+    await jobs.start();
+    await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
+    if (config.runWorker) await jobs.work();
+
+    const schema = await buildFlywheelSchema();
+    const expressApp = express();
+    const httpServer = http.createServer(expressApp);
+    apollo = new ApolloServer<AppContext>({
+      schema,
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+      includeStacktraceInErrorResponses: false,
+      // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop only Apollo and re-raise the signal.
+      stopOnTerminationSignals: false,
+      formatError: (formatted, error) => {
+        const code = formatted.extensions?.code;
+        if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+          // Log the cause server-side; never send internals (SQL, stack) to clients.
+          logger.error(`internal error: ${(error as Error)?.message ?? String(error)}`);
+          return { message: 'Internal server error', extensions: { code: 'INTERNAL' }, path: formatted.path };
+        }
+        return formatted;
+      },
+    });
+    await apollo.start();
+
+    let shuttingDown = false;
+    expressApp.disable('x-powered-by');
+    expressApp.get('/healthz', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+    expressApp.get('/readyz', async (_req, res) => {
+      try {
+        if (shuttingDown) throw new Error('shutting down');
+        await db.query('SELECT 1');
+        if (!(await migrationsApplied(database.dataSource))) throw new Error('migrations pending');
+        res.json({ status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
+      } catch (err) {
+        res.status(503).json({ status: 'unavailable', reason: (err as Error).message });
+      }
+    });
+    expressApp.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+    expressApp.use(
+      '/graphql',
+      express.json({ limit: config.maxBodyBytes }),
+      expressMiddleware(apollo, {
+        context: async ({ req }): Promise<AppContext> => {
+          const header = req.headers.authorization;
+          let principal = null;
+          let authFailure: string | null = null;
+          if (header !== undefined) {
+            const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+            if (!m) authFailure = 'Malformed Authorization header: expected `Bearer <key>`';
+            else {
+              principal = await services.apiKeys.authenticate(db, m[1]);
+              if (!principal) authFailure = 'Invalid or revoked API key';
+            }
+          }
+          return { db, principal, authFailure, services };
+        },
+      }),
+    );
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    logger.info(
+      `listening on ${url}/graphql (database: ${database.embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, worker: ${config.runWorker ? 'in-process' : 'off'})`,
+    );
+
+    const startedJobs = jobs;
+    const startedApollo = apollo;
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      database,
+      services,
+      generatedAdminKey,
+      stop() {
+        // Order matters: stop taking requests and let in-flight ones finish (their rows commit through
+        // the group committer), then flush whatever it still holds, then jobs, then the pools.
+        stopping ??= (async () => {
+          shuttingDown = true;
+          await startedApollo.stop();
+          await committer.drain();
+          await startedJobs.stop(config.shutdownTimeoutMs);
+          await database.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await apollo?.stop().catch(() => undefined);
+    await jobs?.stop(1000).catch(() => undefined);
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,126 @@
+import path from 'node:path';
+
+/**
+ * Every setting Flywheel reads, parsed and validated once at boot. A bad value stops the start with
+ * one message that names every bad variable, so an operator fixes them all in one go instead of
+ * one restart per typo.
+ */
+export interface Config {
+  /** Unset → embedded PostgreSQL (PGlite) under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  adminApiKey: string | undefined;
+  /** Undefined only in embedded mode before the data dir supplies a generated one. */
+  userIdHmacKey: string | undefined;
+  sampleRate: number;
+  samplingGraceHours: number;
+  lowConfidenceLogprob: number;
+  maxBatchSize: number;
+  maxTextChars: number;
+  maxMetadataBytes: number;
+  maxPageSize: number;
+  maxBodyBytes: number;
+  dbPoolSize: number;
+  /** Run job handlers inside the API process (default). `npm run worker` runs them on their own. */
+  runWorker: boolean;
+  compactionIntervalMinutes: number;
+  compactionBatchSize: number;
+  apiKeyCacheSeconds: number;
+  shutdownTimeoutMs: number;
+  /** Largest number of rows one group-commit flush writes. */
+  ingestMaxGroupRows: number;
+  /** Flushes allowed in flight at once; 2 overlaps Node's work on batch N+1 with PostgreSQL's on batch N. */
+  ingestMaxConcurrentFlushes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  number(name: string, fallback: number, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    const { min, max, integer } = opts;
+    const range = `${min ?? '-∞'}..${max ?? '∞'}`;
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
+      this.problems.push(`${name}=${JSON.stringify(raw)}: expected ${integer ? 'an integer' : 'a number'} in ${range}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    this.problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
+    return fallback;
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const r = new EnvReader(env);
+  const databaseUrl = r.string('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    r.problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+  const adminApiKey = r.string('ADMIN_API_KEY');
+  // 24 characters of a random key is already > 128 bits; shorter ones are guessable.
+  if (adminApiKey !== undefined && adminApiKey.length < 24) {
+    r.problems.push('ADMIN_API_KEY: must be at least 24 characters (use a random value)');
+  }
+  const userIdHmacKey = r.string('USER_ID_HMAC_KEY');
+  if (userIdHmacKey !== undefined && userIdHmacKey.length < 32) {
+    r.problems.push('USER_ID_HMAC_KEY: must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
+  if (databaseUrl !== undefined && userIdHmacKey === undefined) {
+    // With an external database a generated key would live only on this host: user id hashes written
+    // by another instance or after a redeploy would no longer match. Make the operator choose one.
+    r.problems.push('USER_ID_HMAC_KEY: required when DATABASE_URL is set (e.g. `openssl rand -hex 32`)');
+  }
+
+  const config: Config = {
+    databaseUrl,
+    dataDir: path.resolve(r.string('DATA_DIR') ?? './data'),
+    host: r.string('HOST') ?? '0.0.0.0',
+    port: r.number('PORT', 4000, { min: 0, max: 65535, integer: true }),
+    adminApiKey,
+    userIdHmacKey,
+    sampleRate: r.number('SAMPLE_RATE', 0.05, { min: 0, max: 1 }),
+    samplingGraceHours: r.number('SAMPLING_GRACE_HOURS', 24, { min: 0 }),
+    lowConfidenceLogprob: r.number('LOW_CONFIDENCE_LOGPROB', -3.0, { max: 0 }),
+    maxBatchSize: r.number('MAX_BATCH_SIZE', 1000, { min: 1, max: 100_000, integer: true }),
+    maxTextChars: r.number('MAX_TEXT_CHARS', 65_536, { min: 1, integer: true }),
+    maxMetadataBytes: r.number('MAX_METADATA_BYTES', 16_384, { min: 2, integer: true }),
+    maxPageSize: r.number('MAX_PAGE_SIZE', 500, { min: 1, max: 10_000, integer: true }),
+    maxBodyBytes: r.number('MAX_BODY_BYTES', 64 * 1024 * 1024, { min: 1024, integer: true }),
+    dbPoolSize: r.number('DB_POOL_SIZE', 10, { min: 2, max: 200, integer: true }),
+    runWorker: r.boolean('RUN_WORKER', true),
+    compactionIntervalMinutes: r.number('COMPACTION_INTERVAL_MINUTES', 15, { min: 1, max: 1440, integer: true }),
+    compactionBatchSize: r.number('COMPACTION_BATCH_SIZE', 5000, { min: 1, max: 100_000, integer: true }),
+    apiKeyCacheSeconds: r.number('API_KEY_CACHE_SECONDS', 10, { min: 0, max: 3600 }),
+    shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),
+    ingestMaxGroupRows: r.number('INGEST_MAX_GROUP_ROWS', 2000, { min: 1, max: 20_000, integer: true }),
+    ingestMaxConcurrentFlushes: r.number('INGEST_MAX_CONCURRENT_FLUSHES', 2, { min: 1, max: 16, integer: true }),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

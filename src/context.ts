@@ -1,0 +1,28 @@
+import { EntityManager } from 'typeorm';
+import type { Config } from './config';
+import type { JobQueue } from './jobs/job-queue';
+import type { Metrics } from './metrics';
+import type { ApiKeyService, Principal } from './services/api-key.service';
+import type { IngestStatsService } from './services/ingest-stats.service';
+import type { IngestService } from './services/ingest/ingest.service';
+import type { LogQueryService } from './services/log-query.service';
+
+/** Long-lived services, built once at boot. They hold rules and caches, never a request's state. */
+export interface AppServices {
+  config: Config;
+  metrics: Metrics;
+  ingest: IngestService;
+  logQuery: LogQueryService;
+  ingestStats: IngestStatsService;
+  apiKeys: ApiKeyService;
+  jobs: JobQueue;
+}
+
+/** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */
+export interface AppContext {
+  db: EntityManager;
+  principal: Principal | null;
+  /** Set when an Authorization header was sent but is not a valid key. */
+  authFailure: string | null;
+  services: AppServices;
+}

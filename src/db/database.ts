@@ -1,0 +1,86 @@
+import { DataSource } from 'typeorm';
+import { ENTITIES } from '../entities';
+import { MIGRATIONS } from '../migrations';
+import { startEmbeddedPostgres, EmbeddedPostgres } from './embedded-postgres';
+
+export interface Database {
+  dataSource: DataSource;
+  /** The URL other pools (the job queue) connect to: DATABASE_URL, or the embedded server's loopback URL. */
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** pg-boss keeps its own pool; over PGlite every pool shares one socket server that must admit them all. */
+export const JOB_POOL_SIZE = 4;
+
+export function createDataSource(url: string, poolSize: number): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    // PGlite has no uuid-ossp; gen_random_uuid() is core PostgreSQL since 13.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    applicationName: 'flywheel',
+    extra: { max: poolSize },
+    logging: false,
+  });
+}
+
+/** Arbitrary but fixed: serializes migrations when several Flywheel processes start at once. */
+const MIGRATION_LOCK_ID = 727_001;
+
+export async function runMigrations(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/** True when every migration this build knows has been applied. */
+export async function migrationsApplied(dataSource: DataSource): Promise<boolean> {
+  const rows: { name: string }[] = await dataSource.query('SELECT name FROM typeorm_migrations');
+  const applied = new Set(rows.map((r) => r.name));
+  return MIGRATIONS.every((m) => applied.has(m.name));
+}
+
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize: number }): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = opts.databaseUrl;
+  if (!url) {
+    // +2: migration lock connection and headroom for a psql session while debugging.
+    embedded = await startEmbeddedPostgres(opts.dataDir, opts.poolSize + JOB_POOL_SIZE + 2);
+    url = embedded.url;
+  }
+  const dataSource = createDataSource(url, opts.poolSize);
+  try {
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    dataSource,
+    url,
+    embedded: embedded !== undefined,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { PgBoss } from 'pg-boss';
+import type { Db as BossDb, JobWithMetadata } from 'pg-boss';
+import { EntityManager } from 'typeorm';
+import { FlywheelError } from '../errors';
+
+/** What a handler gets besides its payload: the database, cancellation, and a way to report progress. */
+export interface JobContext {
+  jobId: string;
+  db: EntityManager;
+  /** Aborted when the job is cancelled or the process shuts down: stop at the next safe point. */
+  signal: AbortSignal;
+  progress(progress: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * A named job: its payload is checked at runtime by `parse` both when it is sent (a bad payload is
+ * refused to the caller) and when it runs (a payload written by an older version, or by hand, fails
+ * loudly instead of half-running).
+ */
+export interface JobDefinition<T extends object> {
+  name: string;
+  parse(data: unknown): T;
+  retryLimit: number;
+  /** Seconds before the first retry; doubled per attempt (pg-boss's exponential backoff with jitter). */
+  retryDelay: number;
+  expireInSeconds: number;
+  handle(payload: T, ctx: JobContext): Promise<Record<string, unknown> | void>;
+}
+
+export interface JobStatus {
+  id: string;
+  name: string;
+  state: string;
+  retryCount: number;
+  data: Record<string, unknown> | null;
+  progress: Record<string, unknown> | null;
+  output: Record<string, unknown> | null;
+  createdOn: Date;
+  completedOn: Date | null;
+}
+
+/** pg-boss runs its statements on this to enqueue inside the caller's TypeORM transaction. */
+export function bossDbFor(manager: EntityManager): BossDb {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('bossDbFor needs a transactional EntityManager');
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      const result = await runner.query(text, values as unknown[], true);
+      return { rows: result.records };
+    },
+  };
+}
+
+/**
+ * The durable job runner: pg-boss on the same PostgreSQL (or the embedded one). Handlers run in the API
+ * process by default (RUN_WORKER=true) and in separate processes with `npm run worker`.
+ */
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly definitions = new Map<string, JobDefinition<object>>();
+  private readonly running = new Set<AbortController>();
+
+  constructor(
+    url: string,
+    private readonly db: EntityManager,
+    private readonly opts: { poolSize: number; onError?: (err: Error) => void },
+  ) {
+    this.boss = new PgBoss({
+      connectionString: url,
+      max: opts.poolSize,
+      schema: 'pgboss',
+      application_name: 'flywheel-jobs',
+      // The API process also answers schedules; several processes doing it is safe (pg-boss dedupes).
+      schedule: true,
+    });
+    this.boss.on('error', (err: Error) => (opts.onError ?? ((e) => console.error('[jobs]', e.message)))(err));
+  }
+
+  define<T extends object>(def: JobDefinition<T>): void {
+    this.definitions.set(def.name, def as unknown as JobDefinition<object>);
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    for (const def of this.definitions.values()) {
+      await this.boss.createQueue(def.name, {
+        retryLimit: def.retryLimit,
+        retryDelay: def.retryDelay,
+        retryBackoff: true,
+        expireInSeconds: def.expireInSeconds,
+      });
+    }
+  }
+
+  /** Start handling every defined job in this process. */
+  async work(): Promise<void> {
+    for (const def of this.definitions.values()) {
+      await this.boss.work(def.name, { pollingIntervalSeconds: 1 }, async ([job]) => {
+        const payload = def.parse(job.data);
+        const controller = new AbortController();
+        const onAbort = () => controller.abort();
+        job.signal.addEventListener('abort', onAbort);
+        this.running.add(controller);
+        try {
+          const output = await def.handle(payload, {
+            jobId: job.id,
+            db: this.db,
+            signal: controller.signal,
+            progress: (p) => this.reportProgress(job.id, def.name, p),
+          });
+          return output ?? {};
+        } finally {
+          job.signal.removeEventListener('abort', onAbort);
+          this.running.delete(controller);
+        }
+      });
+    }
+  }
+
+  async schedule(name: string, cron: string, data: object = {}): Promise<void> {
+    await this.boss.schedule(name, cron, data);
+  }
+
+  /** Enqueue; pass `manager` (a transaction's) to commit the job with the write that needs it. */
+  async send<T extends object>(name: string, data: T, manager?: EntityManager): Promise<string> {
+    const def = this.definitions.get(name);
+    if (!def) throw new FlywheelError('BAD_USER_INPUT', `Unknown job ${name}`);
+    let payload: T;
+    try {
+      payload = def.parse(data) as T;
+    } catch (err) {
+      throw new FlywheelError('BAD_USER_INPUT', `Invalid ${name} job: ${(err as Error).message}`);
+    }
+    const id = await this.boss.send(name, payload, manager ? { db: bossDbFor(manager) } : {});
+    if (!id) throw new FlywheelError('INTERNAL', `Job ${name} was not enqueued`);
+    return id;
+  }
+
+  async status(id: string): Promise<JobStatus | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    for (const name of this.definitions.keys()) {
+      const job = (await this.boss.getJobById<Record<string, unknown>>(name, id)) as (JobWithMetadata<Record<string, unknown>> & { output?: unknown }) | null;
+      if (!job) continue;
+      const rows: { progress: Record<string, unknown> }[] = await this.db.query('SELECT progress FROM job_run WHERE job_id = $1', [id]);
+      return {
+        id: job.id,
+        name: job.name,
+        state: job.state,
+        retryCount: job.retryCount,
+        data: job.data ?? null,
+        progress: rows[0]?.progress ?? null,
+        output: (job.output as Record<string, unknown> | undefined) ?? null,
+        createdOn: job.createdOn,
+        completedOn: job.completedOn,
+      };
+    }
+    return null;
+  }
+
+  async cancel(name: string, id: string): Promise<void> {
+    await this.boss.cancel(name, id);
+  }
+
+  /** Abort running handlers (they stop at their next safe point), then stop pg-boss gracefully. */
+  async stop(timeoutMs: number): Promise<void> {
+    for (const c of this.running) c.abort();
+    await this.boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs), close: true });
+  }
+
+  private async reportProgress(jobId: string, name: string, progress: Record<string, unknown>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO job_run (job_id, name, progress, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (job_id) DO UPDATE SET progress = EXCLUDED.progress, updated_at = now()`,
+      [jobId, name, JSON.stringify(progress)],
+    );
+  }
+}

@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import { EntityManager, IsNull } from 'typeorm';
+import { ApiKey } from '../entities';
+import { FlywheelError } from '../errors';
+
+export const SCOPES = ['ingest', 'feedback', 'annotate', 'read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Principal {
+  keyId: string;
+  name: string;
+  scopes: ReadonlySet<Scope>;
+}
+
+export interface CreatedApiKey {
+  key: ApiKey;
+  /** The secret. Shown once; only its hash is stored. */
+  secret: string;
+}
+
+const KEY_PREFIX = 'fw_';
+
+export function hashApiKey(secret: string): string {
+  return crypto.createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function generateApiKeySecret(): string {
+  return KEY_PREFIX + crypto.randomBytes(32).toString('base64url');
+}
+
+/** `admin` may do everything; any other key only what its scopes name. */
+export function hasScope(principal: Principal, required: readonly Scope[]): boolean {
+  if (principal.scopes.has('admin')) return true;
+  return required.some((s) => principal.scopes.has(s));
+}
+
+/**
+ * Authenticates keys on every request, so positive lookups are cached for API_KEY_CACHE_SECONDS
+ * (default 10 s): one key lookup per request would cost a round trip on the ingest hot path.
+ * Revoking in this process clears the cache at once; other processes notice within that window.
+ */
+export class ApiKeyService {
+  private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
+
+  constructor(private readonly cacheMs: number) {}
+
+  async authenticate(db: EntityManager, secret: string): Promise<Principal | null> {
+    const hash = hashApiKey(secret);
+    const now = Date.now();
+    const hit = this.cache.get(hash);
+    if (hit && hit.expires > now) return hit.principal;
+    const key = await db.getRepository(ApiKey).findOneBy({ keyHash: hash, revokedAt: IsNull() });
+    const principal = key ? toPrincipal(key) : null;
+    // Misses are cached too (briefly) so a client hammering with a bad key costs no queries; the map
+    // is bounded so random keys cannot grow it without limit.
+    if (this.cache.size > 10_000) this.cache.clear();
+    if (this.cacheMs > 0) this.cache.set(hash, { principal, expires: now + this.cacheMs });
+    return principal;
+  }
+
+  async create(db: EntityManager, name: string, scopes: readonly string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
+    const trimmed = name.trim();
+    const problems: string[] = [];
+    if (trimmed.length === 0 || trimmed.length > 100) problems.push('name: must be 1–100 characters');
+    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0) problems.push(`scopes: give at least one of ${SCOPES.join(', ')}`);
+    if (unknown.length) problems.push(`scopes: unknown ${unknown.join(', ')}; allowed: ${SCOPES.join(', ')}`);
+    if (problems.length) {
+      throw new FlywheelError('BAD_USER_INPUT', `Invalid API key: ${problems.join('; ')}`);
+    }
+    const key = await db.getRepository(ApiKey).save({
+      name: trimmed,
+      keyHash: hashApiKey(secret),
+      keyPrefix: secret.slice(0, KEY_PREFIX.length + 6),
+      scopes: [...new Set(scopes)],
+      revokedAt: null,
+    });
+    return { key, secret };
+  }
+
+  async revoke(db: EntityManager, id: string): Promise<ApiKey> {
+    const repo = db.getRepository(ApiKey);
+    const key = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findOneBy({ id }) : null;
+    if (!key) throw new FlywheelError('NOT_FOUND', `No API key with id ${id}`);
+    if (!key.revokedAt) {
+      key.revokedAt = new Date();
+      await repo.save(key);
+    }
+    this.cache.delete(key.keyHash);
+    return key;
+  }
+
+  list(db: EntityManager): Promise<ApiKey[]> {
+    return db.getRepository(ApiKey).find({ order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * At start: ADMIN_API_KEY, when set, is made a valid admin key (for CI and automation). Otherwise,
+   * when no key exists at all, one admin key is created and its secret returned so the caller prints
+   * it once.
+   */
+  async bootstrap(db: EntityManager, adminApiKey: string | undefined): Promise<string | null> {
+    const repo = db.getRepository(ApiKey);
+    if (adminApiKey) {
+      const existing = await repo.findOneBy({ keyHash: hashApiKey(adminApiKey) });
+      if (!existing) await this.create(db, 'bootstrap-admin (ADMIN_API_KEY)', ['admin'], adminApiKey);
+      else if (existing.revokedAt) await repo.update({ id: existing.id }, { revokedAt: null });
+      return null;
+    }
+    if ((await repo.count()) > 0) return null;
+    const created = await this.create(db, 'bootstrap-admin', ['admin']);
+    return created.secret;
+  }
+}
+
+function toPrincipal(key: ApiKey): Principal {
+  return { keyId: key.id, name: key.name, scopes: new Set(key.scopes as Scope[]) };
+}

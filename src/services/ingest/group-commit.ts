@@ -1,0 +1,218 @@
+import { EntityManager } from 'typeorm';
+import type { KeepReason } from './keep-reasons';
+
+/** A validated, redacted row ready for disk. */
+export interface PreparedRow {
+  requestId: string;
+  ts: Date;
+  modelVersion: string;
+  prompt: string;
+  response: string;
+  latencyMs: number;
+  userIdHash: string | null;
+  responseLogprob: number | null;
+  flagged: boolean;
+  metadataJson: string | null;
+  writeReasons: KeepReason[];
+  redactions: Record<string, number>;
+}
+
+export interface StoredResult {
+  requestId: string;
+  keepReasons: KeepReason[];
+  redactions: Record<string, number>;
+  /** False when the requestId was already stored: the first result is returned and nothing is written. */
+  created: boolean;
+}
+
+interface Pending {
+  rows: PreparedRow[];
+  resolve: (r: StoredResult[]) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * One statement writes a whole flush: the idempotency register, the log rows and the hourly counters,
+ * from `unnest` arrays (one round trip, one commit, no per-row statements). DRIFT_OPEN is decided here,
+ * against the drift table as this transaction sees it. Rows are ordered by requestId so that two
+ * concurrent flushes lock register keys in the same order and cannot deadlock on each other.
+ */
+const INSERT_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::int[],
+                       $7::text[], $8::float8[], $9::bool[], $10::jsonb[], $11::text[], $12::jsonb[])
+    AS t(request_id, ts, model_version, prompt, response, latency_ms, user_id_hash, response_logprob,
+         flagged, metadata, write_reasons, redactions)
+),
+open_drift AS (
+  SELECT DISTINCT model_version FROM drift_event
+  WHERE resolved_at IS NULL AND model_version IN (SELECT model_version FROM input)
+),
+prepared AS (
+  SELECT i.*,
+         CASE WHEN d.model_version IS NULL THEN string_to_array(i.write_reasons, ',')
+              ELSE string_to_array(i.write_reasons, ',') || 'DRIFT_OPEN'::text END AS keep_reasons
+  FROM input i LEFT JOIN open_drift d ON d.model_version = i.model_version
+),
+registered AS (
+  INSERT INTO inference_request (request_id, ts, model_version, keep_reasons, redactions)
+  SELECT request_id, ts, model_version, keep_reasons, redactions FROM prepared ORDER BY request_id
+  ON CONFLICT (request_id) DO NOTHING
+  RETURNING request_id
+),
+logged AS (
+  INSERT INTO inference_log (ts, request_id, model_version, prompt, response, latency_ms, user_id_hash,
+                             response_logprob, flagged, metadata, keep_reasons)
+  SELECT p.ts, p.request_id, p.model_version, p.prompt, p.response, p.latency_ms, p.user_id_hash,
+         p.response_logprob, p.flagged, p.metadata, p.keep_reasons
+  FROM prepared p JOIN registered r ON r.request_id = p.request_id
+  RETURNING request_id, model_version, ts, keep_reasons
+),
+counted AS (
+  INSERT INTO ingest_stats_hourly AS s (model_version, hour, received, kept_low_confidence, kept_flagged,
+                                        kept_drift_open, kept_sampled, kept_any)
+  SELECT model_version, date_trunc('hour', ts, 'UTC'), count(*),
+         count(*) FILTER (WHERE 'LOW_CONFIDENCE' = ANY (keep_reasons)),
+         count(*) FILTER (WHERE 'FLAGGED' = ANY (keep_reasons)),
+         count(*) FILTER (WHERE 'DRIFT_OPEN' = ANY (keep_reasons)),
+         count(*) FILTER (WHERE 'SAMPLED' = ANY (keep_reasons)),
+         count(*) FILTER (WHERE cardinality(keep_reasons) > 0)
+  FROM logged GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT (model_version, hour) DO UPDATE SET
+    received = s.received + EXCLUDED.received,
+    kept_low_confidence = s.kept_low_confidence + EXCLUDED.kept_low_confidence,
+    kept_flagged = s.kept_flagged + EXCLUDED.kept_flagged,
+    kept_drift_open = s.kept_drift_open + EXCLUDED.kept_drift_open,
+    kept_sampled = s.kept_sampled + EXCLUDED.kept_sampled,
+    kept_any = s.kept_any + EXCLUDED.kept_any
+)
+SELECT request_id, keep_reasons FROM logged`;
+
+const EXISTING_SQL = `SELECT request_id, keep_reasons, redactions FROM inference_request WHERE request_id = ANY($1::text[])`;
+
+export interface GroupCommitOptions {
+  maxGroupRows: number;
+  maxConcurrentFlushes: number;
+  onFlush?: (rows: number, calls: number) => void;
+}
+
+/**
+ * Group commit for ingestion. Callers hand in their rows and wait; while fewer than
+ * `maxConcurrentFlushes` flushes are in flight a caller's rows go out at once (no added latency when
+ * idle), otherwise they queue and the next flush takes everything queued (up to `maxGroupRows`). Under
+ * load, 32 concurrent single-row calls become one transaction of ~30 rows instead of 32 commits.
+ *
+ * A call's rows always go out in one flush, so a batch call is all-or-nothing. If a combined flush fails,
+ * each call in it is retried alone once, so one caller's problem cannot fail its neighbours.
+ */
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly db: EntityManager,
+    private readonly opts: GroupCommitOptions,
+  ) {}
+
+  submit(rows: PreparedRow[]): Promise<StoredResult[]> {
+    if (this.closed) return Promise.reject(new Error('ingestion is shutting down'));
+    if (rows.length === 0) return Promise.resolve([]);
+    return new Promise<StoredResult[]>((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Stops taking new rows and resolves when every accepted row is committed (or failed). */
+  async drain(): Promise<void> {
+    this.closed = true;
+    if (this.inFlight === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.opts.maxConcurrentFlushes && this.queue.length > 0) {
+      const group: Pending[] = [];
+      let size = 0;
+      while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0].rows.length <= this.opts.maxGroupRows)) {
+        const p = this.queue.shift()!;
+        group.push(p);
+        size += p.rows.length;
+      }
+      this.inFlight++;
+      void this.flush(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+        if (this.inFlight === 0 && this.queue.length === 0) this.idleWaiters.splice(0).forEach((w) => w());
+      });
+    }
+  }
+
+  private async flush(group: Pending[]): Promise<void> {
+    this.opts.onFlush?.(group.reduce((n, p) => n + p.rows.length, 0), group.length);
+    try {
+      const results = await this.write(group.flatMap((p) => p.rows));
+      for (const p of group) p.resolve(p.rows.map((r) => results.get(r.requestId)!));
+    } catch (err) {
+      if (group.length === 1) {
+        group[0].reject(err);
+        return;
+      }
+      await Promise.all(
+        group.map(async (p) => {
+          try {
+            const results = await this.write(p.rows);
+            p.resolve(p.rows.map((r) => results.get(r.requestId)!));
+          } catch (e) {
+            p.reject(e);
+          }
+        }),
+      );
+    }
+  }
+
+  /** Writes rows (requestIds may repeat across calls of one group) and returns a result per requestId. */
+  private async write(rows: PreparedRow[]): Promise<Map<string, StoredResult>> {
+    // Within one statement a requestId may appear once: the first occurrence wins, later ones are
+    // duplicates exactly as if they had arrived in a later call.
+    const unique = new Map<string, PreparedRow>();
+    for (const r of rows) if (!unique.has(r.requestId)) unique.set(r.requestId, r);
+    const list = [...unique.values()];
+    const inserted: { request_id: string; keep_reasons: KeepReason[] }[] = await this.db.query(INSERT_SQL, [
+      list.map((r) => r.requestId),
+      list.map((r) => r.ts.toISOString()),
+      list.map((r) => r.modelVersion),
+      list.map((r) => r.prompt),
+      list.map((r) => r.response),
+      list.map((r) => r.latencyMs),
+      list.map((r) => r.userIdHash),
+      list.map((r) => r.responseLogprob),
+      list.map((r) => r.flagged),
+      list.map((r) => r.metadataJson),
+      list.map((r) => r.writeReasons.join(',')),
+      list.map((r) => JSON.stringify(r.redactions)),
+    ]);
+    const results = new Map<string, StoredResult>();
+    for (const row of inserted) {
+      results.set(row.request_id, {
+        requestId: row.request_id,
+        keepReasons: row.keep_reasons,
+        redactions: unique.get(row.request_id)!.redactions,
+        created: true,
+      });
+    }
+    // Duplicates: read the first result. This runs after the insert committed, in a fresh snapshot, so
+    // it also sees a row that a concurrent call inserted while ours waited on its key.
+    const missing = list.filter((r) => !results.has(r.requestId)).map((r) => r.requestId);
+    if (missing.length > 0) {
+      const existing: { request_id: string; keep_reasons: KeepReason[]; redactions: Record<string, number> }[] =
+        await this.db.query(EXISTING_SQL, [missing]);
+      for (const row of existing) {
+        results.set(row.request_id, { requestId: row.request_id, keepReasons: row.keep_reasons, redactions: row.redactions, created: false });
+      }
+    }
+    return results;
+  }
+}

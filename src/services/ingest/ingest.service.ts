@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import type { Config } from '../../config';
+import { badInput, FlywheelError, InputProblem } from '../../errors';
+import type { Metrics } from '../../metrics';
+import type { LogInferenceInput } from '../../schema/log-inference.types';
+import { mergeCounts, redactJson, redactText, RedactionCounts } from '../redaction/redactor';
+import { UserIdHasher } from '../user-id-hasher';
+import { GroupCommitter, PreparedRow, StoredResult } from './group-commit';
+import { writeTimeKeepReasons } from './keep-reasons';
+
+/** Printable ASCII without spaces: requestIds end up in URLs, logs and cursors. */
+const REQUEST_ID_RE = /^[\x21-\x7e]{1,200}$/;
+/** A day: a latency above it is a unit mistake (µs or ns sent as ms), not a slow model. */
+const MAX_LATENCY_MS = 86_400_000;
+/** Clocks drift; a row "from the future" by more than a day is a bad timestamp, not skew. */
+const MAX_FUTURE_MS = 86_400_000;
+
+/**
+ * The write path: validate → redact → hash the user id → decide write-time keep reasons → group
+ * commit. Nothing reaches the database or a log line before redaction.
+ */
+export class IngestService {
+  constructor(
+    private readonly config: Config,
+    private readonly hasher: UserIdHasher,
+    private readonly committer: GroupCommitter,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /**
+   * A batch is all-or-nothing: if any item is invalid, nothing is stored and the error lists every
+   * invalid item by index. Clients retry the whole batch after fixing or dropping items; since
+   * requestIds are idempotency keys, resending items is always safe.
+   */
+  async logInferences(inputs: LogInferenceInput[]): Promise<StoredResult[]> {
+    if (inputs.length > this.config.maxBatchSize) {
+      throw new FlywheelError(
+        'BATCH_TOO_LARGE',
+        `Batch of ${inputs.length} items exceeds MAX_BATCH_SIZE (${this.config.maxBatchSize}); split it into smaller calls.`,
+        { maxBatchSize: this.config.maxBatchSize, received: inputs.length },
+      );
+    }
+    this.metrics.ingestBatchSize.observe(inputs.length);
+    const problems: InputProblem[] = [];
+    const rows: PreparedRow[] = [];
+    const now = Date.now();
+    inputs.forEach((input, index) => {
+      const p = this.validate(input, now);
+      if (p.length) problems.push(...p.map((x) => ({ ...x, index })));
+      else if (problems.length === 0) rows.push(this.prepare(input, now));
+    });
+    if (problems.length) throw badInput(problems);
+    return this.store(rows);
+  }
+
+  async logInference(input: LogInferenceInput): Promise<StoredResult> {
+    const now = Date.now();
+    const problems = this.validate(input, now);
+    if (problems.length) throw badInput(problems);
+    const [result] = await this.store([this.prepare(input, now)]);
+    return result;
+  }
+
+  private async store(rows: PreparedRow[]): Promise<StoredResult[]> {
+    const results = await this.committer.submit(rows);
+    let created = 0;
+    const redacted: RedactionCounts = {};
+    for (const r of results) {
+      if (r.created) {
+        created++;
+        mergeCounts(redacted, r.redactions);
+      }
+    }
+    this.metrics.rowsIngested.inc(created);
+    if (results.length > created) this.metrics.rowsDuplicate.inc(results.length - created);
+    for (const [type, n] of Object.entries(redacted)) this.metrics.redactions.inc({ type }, n ?? 0);
+    return results;
+  }
+
+  private validate(input: LogInferenceInput, now: number): InputProblem[] {
+    const problems: InputProblem[] = [];
+    const { maxTextChars, maxMetadataBytes } = this.config;
+    if (input.requestId !== undefined && input.requestId !== null && !REQUEST_ID_RE.test(input.requestId)) {
+      problems.push({ field: 'requestId', message: 'must be 1–200 printable ASCII characters without spaces' });
+    }
+    if (input.ts) {
+      if (Number.isNaN(input.ts.getTime())) problems.push({ field: 'ts', message: 'must be an ISO 8601 timestamp' });
+      else if (input.ts.getTime() > now + MAX_FUTURE_MS) problems.push({ field: 'ts', message: 'is more than 24 h in the future; send the time the request was served' });
+    }
+    if (input.modelVersion.trim().length === 0 || input.modelVersion.length > 200) {
+      problems.push({ field: 'modelVersion', message: 'must be 1–200 characters' });
+    }
+    if (input.prompt.length > maxTextChars) {
+      problems.push({ field: 'prompt', message: `is ${input.prompt.length} characters; the limit is MAX_TEXT_CHARS=${maxTextChars}` });
+    }
+    if (input.response.length > maxTextChars) {
+      problems.push({ field: 'response', message: `is ${input.response.length} characters; the limit is MAX_TEXT_CHARS=${maxTextChars}` });
+    }
+    if (input.latencyMs < 0 || input.latencyMs > MAX_LATENCY_MS) {
+      problems.push({ field: 'latencyMs', message: `must be between 0 and ${MAX_LATENCY_MS} (milliseconds)` });
+    }
+    if (input.userId != null && input.userId.length > 512) {
+      problems.push({ field: 'userId', message: 'must be at most 512 characters' });
+    }
+    if (input.responseLogprob != null && !(input.responseLogprob <= 0)) {
+      problems.push({ field: 'responseLogprob', message: 'must be a log-probability, ≤ 0' });
+    }
+    for (const field of ['modelVersion', 'prompt', 'response', 'userId'] as const) {
+      if (input[field]?.includes('\u0000')) problems.push({ field, message: 'contains a NUL character (\\u0000), which PostgreSQL text cannot hold; remove it' });
+    }
+    if (input.metadata != null) {
+      const json = JSON.stringify(input.metadata);
+      if (json.includes('\\u0000')) problems.push({ field: 'metadata', message: 'contains a NUL character (\\u0000), which PostgreSQL jsonb cannot hold; remove it' });
+      const bytes = Buffer.byteLength(json, 'utf8');
+      if (bytes > maxMetadataBytes) {
+        problems.push({ field: 'metadata', message: `is ${bytes} bytes as JSON; the limit is MAX_METADATA_BYTES=${maxMetadataBytes}` });
+      }
+    }
+    return problems;
+  }
+
+  private prepare(input: LogInferenceInput, now: number): PreparedRow {
+    const requestId = input.requestId ?? crypto.randomUUID();
+    const redactions: RedactionCounts = {};
+    const prompt = redactText(input.prompt);
+    const response = redactText(input.response);
+    mergeCounts(redactions, prompt.counts);
+    mergeCounts(redactions, response.counts);
+    const metadata = input.metadata == null ? null : redactJson(input.metadata, redactions);
+    const responseLogprob = input.responseLogprob ?? null;
+    const flagged = input.flagged ?? false;
+    return {
+      requestId,
+      ts: input.ts ?? new Date(now),
+      modelVersion: input.modelVersion.trim(),
+      prompt: prompt.text,
+      response: response.text,
+      latencyMs: input.latencyMs,
+      userIdHash: this.hasher.hash(input.userId),
+      responseLogprob,
+      flagged,
+      metadataJson: metadata === null ? null : JSON.stringify(metadata),
+      writeReasons: writeTimeKeepReasons({ requestId, responseLogprob, flagged }, this.config),
+      redactions: redactions as Record<string, number>,
+    };
+  }
+}
