@@ -90,6 +90,18 @@ SELECT request_id, keep_reasons FROM logged`;
 
 const EXISTING_SQL = `SELECT request_id, keep_reasons, redactions FROM inference_request WHERE request_id = ANY($1::text[])`;
 
+/** Only the first occurrence of a requestId in a flush reports `created`; repeats are duplicates of it. */
+function picker(results: Map<string, StoredResult>): (row: PreparedRow) => StoredResult {
+  const seen = new Set<string>();
+  return (row) => {
+    const result = results.get(row.requestId)!;
+    if (!result.created) return result;
+    if (seen.has(row.requestId)) return { ...result, created: false };
+    seen.add(row.requestId);
+    return result;
+  };
+}
+
 export interface GroupCommitOptions {
   maxGroupRows: number;
   maxConcurrentFlushes: number;
@@ -154,7 +166,8 @@ export class GroupCommitter {
     this.opts.onFlush?.(group.reduce((n, p) => n + p.rows.length, 0), group.length);
     try {
       const results = await this.write(group.flatMap((p) => p.rows));
-      for (const p of group) p.resolve(p.rows.map((r) => results.get(r.requestId)!));
+      const pick = picker(results);
+      for (const p of group) p.resolve(p.rows.map(pick));
     } catch (err) {
       if (group.length === 1) {
         group[0].reject(err);
@@ -163,8 +176,7 @@ export class GroupCommitter {
       await Promise.all(
         group.map(async (p) => {
           try {
-            const results = await this.write(p.rows);
-            p.resolve(p.rows.map((r) => results.get(r.requestId)!));
+            p.resolve(p.rows.map(picker(await this.write(p.rows))));
           } catch (e) {
             p.reject(e);
           }

@@ -41,10 +41,13 @@
  *   references, not SSNs.
  *
  * CREDIT_CARD: 13-19 contiguous digits, or 4-4-4-(1-4)[-(1-3)] / 4-6-(4|5) groups with a consistent space
- *   or dash separator; first digit 2-6 (Mastercard 2/5, Amex/Diners/JCB 3, Visa 4, Discover/UnionPay 6) and
- *   Luhn-valid. The prefix rule halves the ~10% of random numbers that pass Luhn and keeps millisecond epoch
- *   timestamps (which start with 1) out. Not preceded by '.', ',' or '-' so decimals and dashed references are
- *   safe. If a 5-group run fails Luhn, the first four groups are retried (a card followed by a CVV).
+ *   or dash separator; Luhn-valid AND an issuer prefix with a length that network actually issues (Visa 4:
+ *   13/16/19, Mastercard 2/5: 16, Amex 34/37: 15, Diners 30/36/38/39: 14-16, JCB 35 and 6x: 16-19).
+ *   About 10% of random digit runs pass Luhn; the prefix/length rule rejects most of them (trace ids,
+ *   account numbers) and all millisecond epoch timestamps (they start with 1). Not glued to '.' or '-' so
+ *   decimals and dashed references are safe; ',' is allowed so CSV rows of card numbers are still caught.
+ *   If a 5-group run fails, the first four groups are retried (a card followed by a CVV). Rare 12-19 digit
+ *   Maestro numbers are only caught in their 16-digit form.
  *
  * IP: IPv4 is four dot-separated octets 0-255 (no leading zeros) not glued to other digits, letters or dots.
  *   A dotted quad is also a valid version string, so it is KEPT when directly preceded by a version / document
@@ -205,8 +208,10 @@ const STRUCTURED_RE = new RegExp(
     String.raw`((?<![\w-])(?!000|666|9)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])` +
       String.raw`|(?<![\w-]|\d )(?!000|666|9)\d{3} (?!00)\d{2} (?!0000)\d{4}(?!\w| \d))`,
     // (6) Payment card candidate (Luhn + prefix checked in the callback).
-    String.raw`(?<![\w.,-]|\d[ -])(\d{13,19}|\d{4}(?: \d{4} \d{4} \d{1,4}(?: \d{1,3})?| \d{6} \d{4,5}` +
-      String.raw`|-\d{4}-\d{4}-\d{1,4}(?:-\d{1,3})?|-\d{6}-\d{4,5}))(?!\w|[.,]\d)`,
+    // A grouped candidate must not continue a longer spaced/dashed digit sequence; a contiguous one may
+    // follow "1234 " (space-separated lists of card numbers).
+    String.raw`((?<![\w.-])\d{13,19}|(?<![\w.-]|\d[ -])\d{4}(?: \d{4} \d{4} \d{1,4}(?: \d{1,3})?| \d{6} \d{4,5}` +
+      String.raw`|-\d{4}-\d{4}-\d{1,4}(?:-\d{1,3})?|-\d{6}-\d{4,5}))(?!\w|\.\d)`,
     // (7) International phone: '+', digit groups with mandatory separators (digit count checked later).
     String.raw`(?<![\w+])(\+\d{1,15}(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d{1,14}){0,10})(?!\d)`,
     // (8) NANP phone without '+'.
@@ -275,14 +280,19 @@ function isVersionContext(whole: string, offset: number): boolean {
 
 // --- Payment cards ----------------------------------------------------------------------------------------
 
-function luhnValid(s: string): boolean {
+/** Luhn check plus issuer prefix/length plausibility on a candidate that may contain ' ' or '-'. */
+function cardValid(s: string): boolean {
   let sum = 0;
   let double = false;
   let digits = 0;
+  let first = -1;
+  let second = -1;
   for (let i = s.length - 1; i >= 0; i--) {
     const c = s.charCodeAt(i) - 48;
     if (c < 0 || c > 9) continue;
     digits++;
+    second = first;
+    first = c;
     let d = c;
     if (double) {
       d *= 2;
@@ -291,22 +301,38 @@ function luhnValid(s: string): boolean {
     sum += d;
     double = !double;
   }
-  return digits >= 13 && digits <= 19 && sum % 10 === 0;
+  return sum % 10 === 0 && cardPrefixOk(first, second, digits);
 }
 
-function cardPrefixOk(s: string): boolean {
-  const first = s.charCodeAt(0);
-  return first >= 0x32 /* 2 */ && first <= 0x36 /* 6 */;
+// Issuer prefix -> allowed lengths (digits). Rejecting impossible prefix/length pairs removes most of the
+// ~10% of random digit runs (trace ids, account numbers, timestamps) that happen to pass Luhn.
+function cardPrefixOk(first: number, second: number, len: number): boolean {
+  switch (first) {
+    case 2: // Mastercard 2221-2720, Mir 2200-2204
+      return len === 16;
+    case 3:
+      if (second === 4 || second === 7) return len === 15; // Amex
+      if (second === 5) return len >= 16; // JCB
+      if (second === 6) return len === 14; // Diners
+      return (second === 0 || second === 8 || second === 9) && len >= 14 && len <= 16; // Diners
+    case 4: // Visa
+      return len === 13 || len === 16 || len === 19;
+    case 5: // Mastercard 51-55 (and 16-digit Maestro 50/56-59)
+      return len === 16;
+    case 6: // Discover, UnionPay, RuPay, Maestro
+      return len >= 16;
+    default: // 0, 1, 7, 8, 9: no major network; 1... is also every millisecond epoch timestamp until 2033
+      return false;
+  }
 }
 
 function redactCard(m: string): string {
-  if (!cardPrefixOk(m)) return m;
-  if (luhnValid(m)) return hit('CREDIT_CARD');
+  if (cardValid(m)) return hit('CREDIT_CARD');
   // 4-4-4-4 followed by a short extra group (often a CVV): retry the first four groups alone.
   const sep = m.charCodeAt(4) === 0x20 ? ' ' : m.charCodeAt(4) === 0x2d ? '-' : '';
   if (sep !== '') {
     const cut = m.lastIndexOf(sep);
-    if (cut > 14 && m.split(sep).length === 5 && luhnValid(m.slice(0, cut))) {
+    if (cut > 14 && m.split(sep).length === 5 && cardValid(m.slice(0, cut))) {
       return hit('CREDIT_CARD') + m.slice(cut);
     }
   }
