@@ -45,10 +45,13 @@ function encodeCursor(tsText: string, requestId: string): string {
   return Buffer.from(JSON.stringify([tsText, requestId]), 'utf8').toString('base64url');
 }
 
+/** PostgreSQL's timestamptz output, e.g. `2026-11-01 00:00:00.123456+00`. */
+const CURSOR_TS_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
 function decodeCursor(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0].replace(' ', 'T')))) {
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && CURSOR_TS_RE.test(v[0])) {
       return [v[0], v[1]];
     }
   } catch {
