@@ -42,7 +42,8 @@ function acquireLock(dataDir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      // Our own pid means another app instance in this process holds it (tests start several).
+      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || isAlive(holder))) {
         throw new FlywheelError(
           'DATA_DIR_LOCKED',
           `The embedded database in ${dataDir} is in use by process ${holder}. Stop it, or set DATA_DIR to another directory.`,

@@ -396,3 +396,12 @@ test('pathological inputs complete (guards against catastrophic backtracking)', 
     assert.equal(typeof r.text, 'string');
   }
 });
+
+test('a phone run followed by a card number: both are redacted, nothing leaks', () => {
+  const text = assertRedacted(
+    'Reach me on +44 20 7946 0958 4111 1111 1111 1111 thanks',
+    ['7946', '4111'],
+    { PHONE: 1, CREDIT_CARD: 1 },
+  );
+  assert.equal(text, 'Reach me on [PHONE] [CREDIT_CARD] thanks');
+});

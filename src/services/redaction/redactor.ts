@@ -16,8 +16,9 @@
  *
  * No catastrophic backtracking: no pattern nests an unbounded quantifier inside another over characters both
  * can match. Repetitions are bounded ({1,64}, {2,8}, ...), separators between digit groups are mandatory
- * (so `\d+` groups cannot be re-split), and every candidate must start at a token boundary enforced by a
- * lookbehind, so a long run of digits/dots/colons fails after a constant number of steps per position.
+ * (so `\d+` groups cannot be re-split), and every candidate must start at a literal prefix or at a token
+ * boundary enforced by a lookbehind, so a long run of digits/dots/colons fails after a constant number of
+ * steps per position. The test suite runs 100k-char adversarial inputs to keep it that way.
  *
  * Deliberate rules (each one exists because the obvious regex produced false positives or misses):
  *
@@ -30,7 +31,10 @@
  *
  * PHONE: (a) with a leading '+': 8-15 digits (E.164 allows at most 15) in groups separated by a space, dot,
  *   dash or a parenthesised trunk/area part (`+44 (0)20 7946 0958`). If the run swallows more than 15
- *   digits, it is cut back to the longest prefix of whole groups that has <= 15. (b) without '+': only the
+ *   digits, it is cut back to the longest prefix of whole groups that has <= 15 and the rest is scanned
+ *   again (so a card number typed right after a phone is still caught). Accepted over-redaction: a short
+ *   number right after a spaced phone (`+44 20 7946 0958 10 times`) is absorbed while the total stays <= 15
+ *   digits. (b) without '+': only the
  *   NANP shape - optional leading 1, then 3-3-4 digits with separators or `(area)`, where area code and
  *   exchange start with 2-9 (the NANP rule). So `123-456-7890` (not dialable) and a bare `4155552671`
  *   (indistinguishable from ids, timestamps and literals in code) are NOT phones. Letters may follow a phone
@@ -79,6 +83,10 @@
  * Not redacted on purpose: UUIDs, hex hashes, base64 blobs, dates, times, prices, percentages, order ids,
  * version strings, ports, `localhost`, bare digit runs. Placeholders contain no digits, '@' or ':', so running
  * the redactor twice is a no-op.
+ *
+ * Known limit: a candidate rejected by its callback (Luhn/mod-97/context failure) is consumed, not re-scanned
+ * from its second character, e.g. `1234 4111 1111 1111 1111` (a card glued after another 4-digit group) stays.
+ * Re-scanning every rejected candidate would make the cost depend on adversarial input shape.
  */
 
 export type PiiType =
@@ -220,6 +228,18 @@ const STRUCTURED_RE = new RegExp(
   'g',
 );
 
+// When a candidate is only partly PII (a phone run that swallowed a following card number, a card followed by
+// a CVV, an IBAN followed by a short word), the leftover tail was consumed by the match and would never be
+// scanned; scan it on its own. The tail is always shorter than the match, so this terminates, and it is
+// bounded by the candidate length, so the total work stays linear. A separate regex object is used so the
+// outer replace's state is never shared (replace() collects all matches before calling back, but this keeps
+// that reasoning unnecessary).
+const STRUCTURED_TAIL_RE = new RegExp(STRUCTURED_RE.source, 'g');
+
+function rescanTail(tail: string): string {
+  return HAS_DIGIT_RE.test(tail) ? tail.replace(STRUCTURED_TAIL_RE, onStructured) : tail;
+}
+
 function onStructured(
   m: string,
   iban: string | undefined,
@@ -333,7 +353,7 @@ function redactCard(m: string): string {
   if (sep !== '') {
     const cut = m.lastIndexOf(sep);
     if (cut > 14 && m.split(sep).length === 5 && cardValid(m.slice(0, cut))) {
-      return hit('CREDIT_CARD') + m.slice(cut);
+      return hit('CREDIT_CARD') + rescanTail(m.slice(cut));
     }
   }
   return m;
@@ -360,7 +380,7 @@ function redactIntlPhone(m: string): string {
   }
   if (digits <= 15) return digits >= 8 ? hit('PHONE') : m;
   if (lastGoodDigits < 8) return m;
-  return hit('PHONE') + m.slice(lastGoodEnd);
+  return hit('PHONE') + rescanTail(m.slice(lastGoodEnd));
 }
 
 // --- IBAN -------------------------------------------------------------------------------------------------
@@ -396,7 +416,7 @@ function redactIban(m: string): string {
   // A spaced IBAN may have picked up a following 1-4 char all-caps/digit word; retry without it (twice max).
   for (let attempt = 0; attempt < 3; attempt++) {
     if (ibanValid(candidate.replace(SPACES_RE, ''))) {
-      return attempt === 0 ? hit('IBAN') : hit('IBAN') + m.slice(candidate.length);
+      return attempt === 0 ? hit('IBAN') : hit('IBAN') + rescanTail(m.slice(candidate.length));
     }
     const cut = candidate.lastIndexOf(' ');
     if (cut < 0) break;

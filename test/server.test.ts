@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Client } from 'pg';
+import { ADMIN_KEY, gqlRequest, HMAC_KEY, LOG_MUTATION, logInput, startTestServer, TestServer, usingRealPostgres, waitFor } from './helpers/test-server';
+
+const MAIN = path.resolve(__dirname, '../src/main.js');
+
+describe('HTTP endpoints', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.stop());
+
+  test('/healthz, /readyz and /metrics', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    assert.equal(health.status, 200);
+    const ready = await fetch(`${server.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.equal(((await ready.json()) as any).status, 'ready');
+
+    await server.gql(LOG_MUTATION, { input: logInput({ prompt: 'write to ops@example.com' }) });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /^flywheel_rows_ingested_total [1-9]/m);
+    assert.match(metrics, /^flywheel_redactions_total\{type="EMAIL"\} [1-9]/m);
+    assert.match(metrics, /^flywheel_http_requests_total\{route="\/graphql",operation="mutation logInference",status="ok"\} [1-9]/m);
+    assert.match(metrics, /^flywheel_http_request_duration_seconds_bucket\{le="0.1",route="\/graphql",operation="mutation logInference"\}/m);
+    assert.match(metrics, /^flywheel_ingest_batch_size_count/m);
+    assert.match(metrics, /^flywheel_rows_compacted_total/m);
+  });
+
+  test('/readyz reports unavailable when migrations are missing', async () => {
+    await server.sql(`UPDATE typeorm_migrations SET name = name || '-hidden'`);
+    try {
+      const ready = await fetch(`${server.url}/readyz`);
+      assert.equal(ready.status, 503);
+      assert.match(((await ready.json()) as any).reason, /migrations pending/);
+    } finally {
+      await server.sql(`UPDATE typeorm_migrations SET name = replace(name, '-hidden', '')`);
+    }
+  });
+
+  test('internal errors reach the client as INTERNAL without SQL or stack traces', async () => {
+    await server.sql('ALTER TABLE ingest_stats_hourly RENAME TO ingest_stats_hourly_away');
+    try {
+      const r = await server.gql(`{ ingestStats(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { total { received } } }`);
+      assert.equal(r.errors![0].extensions?.code, 'INTERNAL');
+      assert.equal(r.errors![0].message, 'Internal server error');
+      assert.doesNotMatch(JSON.stringify(r), /ingest_stats_hourly|relation|stacktrace/);
+    } finally {
+      await server.sql('ALTER TABLE ingest_stats_hourly_away RENAME TO ingest_stats_hourly');
+    }
+  });
+});
+
+function run(env: Record<string, string>, args: string[] = []): ChildProcess {
+  return spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function output(child: ChildProcess): { text: () => string; exit: Promise<number | null> } {
+  let text = '';
+  child.stdout!.on('data', (d) => (text += d));
+  child.stderr!.on('data', (d) => (text += d));
+  return { text: () => text, exit: new Promise((r) => child.on('exit', (code) => r(code))) };
+}
+
+describe('process lifecycle', () => {
+  test('a bad configuration stops the start and names every bad variable', async () => {
+    const child = run({ PORT: 'eighty', SAMPLE_RATE: '1.5', SAMPLING_GRACE_HOURS: '-1', LOW_CONFIDENCE_LOGPROB: 'low', DATABASE_URL: 'mysql://x' });
+    const out = output(child);
+    assert.equal(await out.exit, 2);
+    for (const name of ['PORT', 'SAMPLE_RATE', 'SAMPLING_GRACE_HOURS', 'LOW_CONFIDENCE_LOGPROB', 'DATABASE_URL', 'USER_ID_HMAC_KEY']) {
+      assert.match(out.text(), new RegExp(`- ${name}`), `${name} named in: ${out.text()}`);
+    }
+  });
+
+  test('SIGTERM under load: in-flight calls finish, every acknowledged row is committed, the process exits 0', async () => {
+    // On PostgreSQL a database of its own; on the embedded default a data dir, reopened afterwards.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-sigterm-'));
+    const dbName = `fw_test_sigterm_${process.pid}`;
+    let dbUrl: string | undefined;
+    let admin: Client | undefined;
+    if (usingRealPostgres) {
+      admin = new Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${dbName}`);
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${dbName}`;
+      dbUrl = url.toString();
+    }
+    const port = 20_000 + (process.pid % 20_000);
+    const child = run({
+      ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+      DATA_DIR: dataDir,
+      USER_ID_HMAC_KEY: HMAC_KEY,
+      ADMIN_API_KEY: ADMIN_KEY,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const out = output(child);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => (await fetch(`${baseUrl}/readyz`).catch(() => null))?.ok, 'server ready');
+      const acked: string[] = [];
+      let stop = false;
+      // 16 clients log continuously; SIGTERM arrives mid-stream.
+      const clients = Array.from({ length: 16 }, async () => {
+        while (!stop) {
+          const r = await gqlRequest(baseUrl, LOG_MUTATION, { input: logInput() }).catch(() => null);
+          if (r?.data?.logInference) acked.push(r.data.logInference.requestId);
+          else break;
+        }
+      });
+      await new Promise((r) => setTimeout(r, 700));
+      child.kill('SIGTERM');
+      const code = await out.exit;
+      stop = true;
+      await Promise.all(clients);
+      assert.equal(code, 0, out.text());
+      assert.match(out.text(), /stopped/);
+      assert.ok(acked.length > 0);
+      let stored: number;
+      if (dbUrl) {
+        const check = new Client({ connectionString: dbUrl });
+        await check.connect();
+        stored = (await check.query('SELECT count(*)::int AS n FROM inference_log WHERE request_id = ANY($1)', [acked])).rows[0].n;
+        await check.end();
+      } else {
+        const reopened = await startTestServer({ DATABASE_URL: '' }, { embedded: true, dataDir });
+        stored = (await reopened.sql('SELECT count(*)::int AS n FROM inference_log WHERE request_id = ANY($1)', [acked]))[0].n;
+        await reopened.stop();
+      }
+      assert.equal(stored, acked.length, 'every acknowledged row is in the database');
+    } finally {
+      child.kill('SIGKILL');
+      if (admin) {
+        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        await admin.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
