@@ -58,7 +58,7 @@ export function bossDbFor(manager: EntityManager): BossDb {
 export class JobQueue {
   private readonly boss: PgBoss;
   private readonly definitions = new Map<string, JobDefinition<object>>();
-  private readonly running = new Set<AbortController>();
+  private readonly running = new Map<string, AbortController>();
 
   constructor(
     url: string,
@@ -88,6 +88,9 @@ export class JobQueue {
         retryDelay: def.retryDelay,
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds,
+        // A heartbeat every 5 s lets pg-boss notice a cancel (or a dead worker) within ~10 s instead of
+        // waiting out expireInSeconds; it aborts the handler's signal when the claim is gone.
+        heartbeatSeconds: 10,
       });
     }
   }
@@ -100,7 +103,7 @@ export class JobQueue {
         const controller = new AbortController();
         const onAbort = () => controller.abort();
         job.signal.addEventListener('abort', onAbort);
-        this.running.add(controller);
+        this.running.set(job.id, controller);
         try {
           const output = await def.handle(payload, {
             jobId: job.id,
@@ -111,7 +114,7 @@ export class JobQueue {
           return output ?? {};
         } finally {
           job.signal.removeEventListener('abort', onAbort);
-          this.running.delete(controller);
+          this.running.delete(job.id);
         }
       });
     }
@@ -159,11 +162,13 @@ export class JobQueue {
 
   async cancel(name: string, id: string): Promise<void> {
     await this.boss.cancel(name, id);
+    // Running here: stop it now; running in another process: its heartbeat notices.
+    this.running.get(id)?.abort();
   }
 
   /** Abort running handlers (they stop at their next safe point), then stop pg-boss gracefully. */
   async stop(timeoutMs: number): Promise<void> {
-    for (const c of this.running) c.abort();
+    for (const c of this.running.values()) c.abort();
     await this.boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs), close: true });
   }
 
