@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import pg from 'pg';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
 import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import type { Config } from './config';
 import type { AppContext, AppServices } from './context';
+import { graphqlHandler, HttpError } from './http/graphql-handler';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
 import { JobQueue } from './jobs/job-queue';
@@ -82,16 +82,22 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<AppContext> {
 }
 
 export async function startApp(config: Config, logger: Logger = consoleLogger): Promise<App> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    extraConnections: config.ingestMaxConcurrentFlushes,
+  });
   let jobs: JobQueue | undefined;
   let apollo: ApolloServer<AppContext> | undefined;
   try {
     const db = database.dataSource.manager;
     const metrics = createMetrics();
     const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
-    const committer = new GroupCommitter(db, {
+    const committer = new GroupCommitter(new pg.Pool({ connectionString: database.url, max: config.ingestMaxConcurrentFlushes, application_name: 'flywheel-ingest' }), {
       maxGroupRows: config.ingestMaxGroupRows,
       maxConcurrentFlushes: config.ingestMaxConcurrentFlushes,
+      prepared: !database.embedded,
       onFlush: (rows) => metrics.commitGroupSize.observe(rows),
     });
     jobs = new JobQueue(database.url, db, { poolSize: JOB_POOL_SIZE, onError: (e) => logger.error(`jobs: ${e.message}`) });
@@ -113,8 +119,18 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     if (config.runWorker) await jobs.work();
 
     const schema = await buildFlywheelSchema();
-    const expressApp = express();
-    const httpServer = http.createServer(expressApp);
+    let shuttingDown = false;
+    const httpServer = http.createServer((req, res) => {
+      route(req, res).catch((err) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        if (status === 500) logger.error(`http: ${(err as Error).message}`);
+        if (!res.headersSent) {
+          res.statusCode = status;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ errors: [{ message: status === 500 ? 'Internal server error' : (err as Error).message }] }));
+        } else res.destroy();
+      });
+    });
     apollo = new ApolloServer<AppContext>({
       schema,
       plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
@@ -133,44 +149,55 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     });
     await apollo.start();
 
-    let shuttingDown = false;
-    expressApp.disable('x-powered-by');
-    expressApp.get('/healthz', (_req, res) => {
-      res.json({ status: 'ok' });
-    });
-    expressApp.get('/readyz', async (_req, res) => {
-      try {
-        if (shuttingDown) throw new Error('shutting down');
-        await db.query('SELECT 1');
-        if (!(await migrationsApplied(database.dataSource))) throw new Error('migrations pending');
-        res.json({ status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
-      } catch (err) {
-        res.status(503).json({ status: 'unavailable', reason: (err as Error).message });
-      }
-    });
-    expressApp.get('/metrics', async (_req, res) => {
-      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-    });
-    expressApp.use(
-      '/graphql',
-      express.json({ limit: config.maxBodyBytes }),
-      expressMiddleware(apollo, {
-        context: async ({ req }): Promise<AppContext> => {
-          const header = req.headers.authorization;
-          let principal = null;
-          let authFailure: string | null = null;
-          if (header !== undefined) {
-            const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-            if (!m) authFailure = 'Malformed Authorization header: expected `Bearer <key>`';
-            else {
-              principal = await services.apiKeys.authenticate(db, m[1]);
-              if (!principal) authFailure = 'Invalid or revoked API key';
-            }
+    const handleGraphql = graphqlHandler(apollo, {
+      maxBodyBytes: config.maxBodyBytes,
+      context: async (req): Promise<AppContext> => {
+        const header = req.headers.authorization;
+        let principal = null;
+        let authFailure: string | null = null;
+        if (header !== undefined) {
+          const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+          if (!m) authFailure = 'Malformed Authorization header: expected `Bearer <key>`';
+          else {
+            principal = await services.apiKeys.authenticate(db, m[1]);
+            if (!principal) authFailure = 'Invalid or revoked API key';
           }
-          return { db, principal, authFailure, services };
-        },
-      }),
-    );
+        }
+        return { db, principal, authFailure, services };
+      },
+    });
+
+    const json = (res: http.ServerResponse, status: number, body: unknown) => {
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(body));
+    };
+    async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const pathname = q < 0 ? url : url.slice(0, q);
+      if (pathname === '/graphql') return handleGraphql(req, res, q < 0 ? '' : url.slice(q + 1));
+      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
+      switch (pathname) {
+        case '/healthz':
+          return json(res, 200, { status: 'ok' });
+        case '/readyz':
+          try {
+            if (shuttingDown) throw new Error('shutting down');
+            await db.query('SELECT 1');
+            if (!(await migrationsApplied(database.dataSource))) throw new Error('migrations pending');
+            return json(res, 200, { status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
+          } catch (err) {
+            return json(res, 503, { status: 'unavailable', reason: (err as Error).message });
+          }
+        case '/metrics':
+          res.setHeader('content-type', metrics.registry.contentType);
+          res.end(await metrics.registry.metrics());
+          return;
+        default:
+          return json(res, 404, { error: `no route ${pathname}; the API is POST /graphql` });
+      }
+    }
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);

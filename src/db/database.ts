@@ -57,12 +57,13 @@ export async function migrationsApplied(dataSource: DataSource): Promise<boolean
   return MIGRATIONS.every((m) => applied.has(m.name));
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize: number }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize: number; extraConnections?: number }): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = opts.databaseUrl;
   if (!url) {
-    // +2: migration lock connection and headroom for a psql session while debugging.
-    embedded = await startEmbeddedPostgres(opts.dataDir, opts.poolSize + JOB_POOL_SIZE + 2);
+    // The socket server must admit every pool: TypeORM's, the job queue's, the ingest writer's
+    // (extraConnections), plus the migration lock connection and headroom for a psql session.
+    embedded = await startEmbeddedPostgres(opts.dataDir, opts.poolSize + JOB_POOL_SIZE + (opts.extraConnections ?? 0) + 2);
     url = embedded.url;
   }
   const dataSource = createDataSource(url, opts.poolSize);

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import type { Pool } from 'pg';
 import type { KeepReason } from './keep-reasons';
 
 /** A validated, redacted row ready for disk. */
@@ -105,6 +105,12 @@ function picker(results: Map<string, StoredResult>): (row: PreparedRow) => Store
 export interface GroupCommitOptions {
   maxGroupRows: number;
   maxConcurrentFlushes: number;
+  /**
+   * Use named prepared statements. The insert is planned once per connection instead of once per flush
+   * (planning this statement costs ~1.1 ms, more than executing an 8-row flush). Off on the embedded
+   * database, where every connection shares one session and statement names would collide.
+   */
+  prepared: boolean;
   onFlush?: (rows: number, calls: number) => void;
 }
 
@@ -123,10 +129,16 @@ export class GroupCommitter {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
+  /** `pool` is the committer's own: one connection per concurrent flush, so flushes never queue behind reads. */
   constructor(
-    private readonly db: EntityManager,
+    private readonly pool: Pool,
     private readonly opts: GroupCommitOptions,
   ) {}
+
+  private async run<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const result = await this.pool.query(this.opts.prepared ? { name, text, values } : { text, values });
+    return result.rows as T[];
+  }
 
   submit(rows: PreparedRow[]): Promise<StoredResult[]> {
     if (this.closed) return Promise.reject(new Error('ingestion is shutting down'));
@@ -137,11 +149,11 @@ export class GroupCommitter {
     });
   }
 
-  /** Stops taking new rows and resolves when every accepted row is committed (or failed). */
+  /** Stops taking new rows, resolves when every accepted row is committed (or failed), closes the pool. */
   async drain(): Promise<void> {
     this.closed = true;
-    if (this.inFlight === 0 && this.queue.length === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.inFlight > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.pool.end();
   }
 
   private pump(): void {
@@ -192,7 +204,7 @@ export class GroupCommitter {
     const unique = new Map<string, PreparedRow>();
     for (const r of rows) if (!unique.has(r.requestId)) unique.set(r.requestId, r);
     const list = [...unique.values()];
-    const inserted: { request_id: string; keep_reasons: KeepReason[] }[] = await this.db.query(INSERT_SQL, [
+    const inserted = await this.run<{ request_id: string; keep_reasons: KeepReason[] }>('flywheel_ingest', INSERT_SQL, [
       list.map((r) => r.requestId),
       list.map((r) => r.ts.toISOString()),
       list.map((r) => r.modelVersion),
@@ -219,8 +231,11 @@ export class GroupCommitter {
     // it also sees a row that a concurrent call inserted while ours waited on its key.
     const missing = list.filter((r) => !results.has(r.requestId)).map((r) => r.requestId);
     if (missing.length > 0) {
-      const existing: { request_id: string; keep_reasons: KeepReason[]; redactions: Record<string, number> }[] =
-        await this.db.query(EXISTING_SQL, [missing]);
+      const existing = await this.run<{ request_id: string; keep_reasons: KeepReason[]; redactions: Record<string, number> }>(
+        'flywheel_ingest_existing',
+        EXISTING_SQL,
+        [missing],
+      );
       for (const row of existing) {
         results.set(row.request_id, { requestId: row.request_id, keepReasons: row.keep_reasons, redactions: row.redactions, created: false });
       }

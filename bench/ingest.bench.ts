@@ -1,0 +1,244 @@
+/**
+ * `npm run bench:ingest` — ingestion throughput and latency against a real PostgreSQL, next to the raw
+ * ceiling measured in the same run on the same rows:
+ *   (a) single `logInference` calls from 32 concurrent HTTP clients  vs  plain `pg` single-row INSERTs
+ *       from 16 connections;
+ *   (b) `logInferences` batches of 500                               vs  plain `pg` `unnest` INSERTs of
+ *       1000 rows (best of 1 and 4 connections).
+ * The service runs as its own process (as in production); the raw side writes the same table with the
+ * same indexes. Tables are emptied and checkpointed before each phase so no phase pays for another's
+ * rows. The ratios are printed last.
+ *
+ * Env: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a scratch database is created
+ * beside it and dropped), BENCH_SINGLE_ROWS (default 20000), BENCH_BATCH_ROWS (default 200000).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { Pool as HttpPool } from 'undici';
+
+const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const SINGLE_ROWS = Number(process.env.BENCH_SINGLE_ROWS ?? 20_000);
+const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 200_000);
+const ADMIN_KEY = 'fw_bench_admin_key_' + crypto.randomBytes(16).toString('hex');
+const PORT = 41_000 + (process.pid % 1000);
+
+interface Row {
+  requestId: string;
+  ts: string;
+  modelVersion: string;
+  prompt: string;
+  response: string;
+  latencyMs: number;
+  responseLogprob: number;
+  userId: string;
+}
+
+const WORDS = 'the a to of and in is it you that for on with as are this be at have or from by not can your what all were when we there use an each which do how their if will up other about out many then them these so some'.split(' ');
+
+/** Realistic chat traffic: 300–700 character prompts, a tenth with an email or phone number in them. */
+function makeRows(n: number, tag: string): Row[] {
+  const rows: Row[] = [];
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const text = (len: number) => {
+    let s = '';
+    while (s.length < len) s += WORDS[Math.floor(rand() * WORDS.length)] + ' ';
+    return s.trim();
+  };
+  const t0 = Date.now() - 3_600_000;
+  for (let i = 0; i < n; i++) {
+    let prompt = text(300 + Math.floor(rand() * 400));
+    if (i % 20 === 0) prompt += ` contact me at user${i}@example.com`;
+    if (i % 20 === 10) prompt += ` or call +44 20 7946 ${String(1000 + (i % 9000)).padStart(4, '0')}`;
+    rows.push({
+      requestId: `${tag}-${i}`,
+      ts: new Date(t0 + i).toISOString(),
+      modelVersion: `bench-v${i % 3}`,
+      prompt,
+      response: text(150 + Math.floor(rand() * 300)),
+      latencyMs: 50 + (i % 400),
+      responseLogprob: -rand() * 4,
+      userId: `user-${i % 5000}`,
+    });
+  }
+  return rows;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface Result {
+  label: string;
+  rows: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function report(r: Result): { rate: number; line: string } {
+  const sorted = [...r.latencies].sort((a, b) => a - b);
+  const rate = r.rows / r.seconds;
+  return {
+    rate,
+    line: `${r.label.padEnd(58)} ${Math.round(rate).toString().padStart(7)} rows/s   p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms`,
+  };
+}
+
+/** Runs `work(i)` for i in [0, count) on `concurrency` lanes; returns elapsed seconds and per-call latencies. */
+async function drive(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= count) return;
+        const t = process.hrtime.bigint();
+        await work(i);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, latencies };
+}
+
+const RAW_COLUMNS = 'ts, request_id, model_version, prompt, response, latency_ms, user_id_hash, response_logprob, flagged, metadata, keep_reasons';
+
+async function main(): Promise<void> {
+  const dbName = `fw_bench_${process.pid}`;
+  const admin = new Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(BASE_URL);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  let server: ChildProcess | undefined;
+  const pool = new Pool({ connectionString: dbUrl, max: 16 });
+  try {
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof" to profile it.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    server = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../src/main.js')], {
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        ADMIN_API_KEY: ADMIN_KEY,
+        USER_ID_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const http = new HttpPool(`http://127.0.0.1:${PORT}`, { connections: 64, pipelining: 1 });
+    const gql = async (query: string, variables: unknown): Promise<any> => {
+      const res = await http.request({
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body: any = await res.body.json();
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    };
+    for (let i = 0; ; i++) {
+      try {
+        const res = await http.request({ path: '/readyz', method: 'GET' });
+        await res.body.dump();
+        if (res.statusCode === 200) break;
+      } catch {
+        /* not up yet */
+      }
+      if (i > 300) throw new Error('service did not become ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const reset = async () => {
+      await pool.query('TRUNCATE inference_log, inference_request, ingest_stats_hourly');
+      await pool.query('CHECKPOINT');
+    };
+    const rawValues = (r: Row) => [r.ts, r.requestId, r.modelVersion, r.prompt, r.response, r.latencyMs, r.userId, r.responseLogprob, false, null, '{}'];
+    const results: Record<string, Result> = {};
+
+    // Warm-up: JIT, connection pools, plan caches on both sides.
+    await reset();
+    const warm = makeRows(2000, 'warm');
+    await drive(warm.length, 32, (i) => gql(LOG_ONE, { input: warm[i] }));
+    const warmRaw = makeRows(2000, 'warmraw');
+    await drive(warmRaw.length, 16, (i) => pool.query(`INSERT INTO inference_log (${RAW_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, rawValues(warmRaw[i])).then(() => undefined));
+
+    // (a) single rows.
+    await reset();
+    const singleRaw = makeRows(SINGLE_ROWS, 'raw1');
+    let d = await drive(singleRaw.length, 16, (i) =>
+      pool.query(`INSERT INTO inference_log (${RAW_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, rawValues(singleRaw[i])).then(() => undefined),
+    );
+    results.rawSingle = { label: 'raw pg: single-row INSERT, 16 connections', rows: SINGLE_ROWS, ...d };
+
+    await reset();
+    const singleOurs = makeRows(SINGLE_ROWS, 'ours1');
+    d = await drive(singleOurs.length, 32, (i) => gql(LOG_ONE, { input: singleOurs[i] }));
+    results.oursSingle = { label: 'flywheel: logInference over HTTP, 32 concurrent clients', rows: SINGLE_ROWS, ...d };
+
+    // (b) batches.
+    const unnestSql = `INSERT INTO inference_log (${RAW_COLUMNS})
+      SELECT ts, request_id, model_version, prompt, response, latency_ms, user_id_hash, response_logprob, false, NULL, '{}'
+      FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::float8[])
+        AS t(ts, request_id, model_version, prompt, response, latency_ms, user_id_hash, response_logprob)`;
+    const unnestParams = (rows: Row[]) => [
+      rows.map((r) => r.ts),
+      rows.map((r) => r.requestId),
+      rows.map((r) => r.modelVersion),
+      rows.map((r) => r.prompt),
+      rows.map((r) => r.response),
+      rows.map((r) => r.latencyMs),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.responseLogprob),
+    ];
+    let bestRawBatch: Result | undefined;
+    for (const conns of [1, 4]) {
+      await reset();
+      const rows = makeRows(BATCH_ROWS, `rawb${conns}`);
+      const chunks = Math.ceil(rows.length / 1000);
+      d = await drive(chunks, conns, (i) => pool.query(unnestSql, unnestParams(rows.slice(i * 1000, (i + 1) * 1000))).then(() => undefined));
+      const r: Result = { label: `raw pg: unnest INSERT of 1000, ${conns} connection${conns > 1 ? 's' : ''}`, rows: BATCH_ROWS, ...d };
+      results[`rawBatch${conns}`] = r;
+      if (!bestRawBatch || r.rows / r.seconds > bestRawBatch.rows / bestRawBatch.seconds) bestRawBatch = r;
+    }
+
+    await reset();
+    const batchOurs = makeRows(BATCH_ROWS, 'oursb');
+    const batches = Math.ceil(batchOurs.length / 500);
+    d = await drive(batches, 4, (i) => gql(LOG_MANY, { inputs: batchOurs.slice(i * 500, (i + 1) * 500) }));
+    results.oursBatch = { label: 'flywheel: logInferences of 500 over HTTP, 4 clients', rows: BATCH_ROWS, ...d };
+    await http.close();
+
+    const stored = (await pool.query(`SELECT count(*)::int AS n FROM inference_log`)).rows[0].n;
+    if (stored !== BATCH_ROWS) throw new Error(`expected ${BATCH_ROWS} stored rows, found ${stored}`);
+
+    console.log('\nFlywheel ingestion benchmark (PostgreSQL, same run, same rows; latency per call)\n');
+    const lines = Object.values(results).map(report);
+    for (const l of lines) console.log(l.line);
+    const ratioA = report(results.oursSingle).rate / report(results.rawSingle).rate;
+    const ratioB = report(results.oursBatch).rate / report(bestRawBatch!).rate;
+    console.log('');
+    console.log(`(a) logInference ×32 clients / raw single-row ×16 connections: ${ratioA.toFixed(2)}× (target ≥ 0.60)`);
+    console.log(`(b) logInferences ×500 / raw unnest ×1000 (best):             ${ratioB.toFixed(2)}× (target ≥ 0.60)`);
+  } finally {
+    server?.kill('SIGTERM');
+    await new Promise((r) => (server ? server.once('exit', r) : r(null)));
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const LOG_ONE = `mutation($input: LogInferenceInput!) { logInference(input: $input) { requestId keepReasons } }`;
+const LOG_MANY = `mutation($inputs: [LogInferenceInput!]!) { logInferences(inputs: $inputs) { requestId keepReasons } }`;
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
