@@ -3,6 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import pg from 'pg';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -133,7 +134,13 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     });
     apollo = new ApolloServer<AppContext>({
       schema,
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        metricsPlugin(metrics),
+        // We set no cache hints; the default cache-control plugin would still wrap every field resolver
+        // (a per-field cost on 500-item batches) to compute a policy nobody reads.
+        ApolloServerPluginCacheControlDisabled(),
+      ],
       includeStacktraceInErrorResponses: false,
       // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop only Apollo and re-raise the signal.
       stopOnTerminationSignals: false,

@@ -25,6 +25,8 @@ export interface Config {
   dbPoolSize: number;
   /** Run job handlers inside the API process (default). `npm run worker` runs them on their own. */
   runWorker: boolean;
+  /** API processes sharing the port (node:cluster). More than 1 needs DATABASE_URL. */
+  httpWorkers: number;
   compactionIntervalMinutes: number;
   compactionBatchSize: number;
   apiKeyCacheSeconds: number;
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: r.number('MAX_BODY_BYTES', 64 * 1024 * 1024, { min: 1024, integer: true }),
     dbPoolSize: r.number('DB_POOL_SIZE', 10, { min: 2, max: 200, integer: true }),
     runWorker: r.boolean('RUN_WORKER', true),
+    httpWorkers: r.number('HTTP_WORKERS', 1, { min: 1, max: 64, integer: true }),
     compactionIntervalMinutes: r.number('COMPACTION_INTERVAL_MINUTES', 15, { min: 1, max: 1440, integer: true }),
     compactionBatchSize: r.number('COMPACTION_BATCH_SIZE', 5000, { min: 1, max: 100_000, integer: true }),
     apiKeyCacheSeconds: r.number('API_KEY_CACHE_SECONDS', 10, { min: 0, max: 3600 }),
@@ -121,6 +124,9 @@ export function loadConfig(env: Env = process.env): Config {
     ingestMaxGroupRows: r.number('INGEST_MAX_GROUP_ROWS', 2000, { min: 1, max: 20_000, integer: true }),
     ingestMaxConcurrentFlushes: r.number('INGEST_MAX_CONCURRENT_FLUSHES', 2, { min: 1, max: 16, integer: true }),
   };
+  if (config.httpWorkers > 1 && databaseUrl === undefined) {
+    r.problems.push('HTTP_WORKERS: more than 1 needs DATABASE_URL (the embedded database belongs to a single process)');
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }

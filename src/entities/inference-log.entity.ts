@@ -42,6 +42,10 @@ export class InferenceLog {
   @Column({ name: 'keep_reasons', type: 'text', array: true })
   keepReasons: string[];
 
+  /** PII placeholders written into this row, by type; NULL when none. */
+  @Column({ type: 'jsonb', nullable: true })
+  redactions: Record<string, number> | null;
+
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt: Date;
 }

@@ -15,18 +15,6 @@ export class InferenceRequest {
   @Column({ type: 'timestamptz' })
   ts: Date;
 
-  @Column({ name: 'model_version', type: 'text' })
-  modelVersion: string;
-
-  @Column({ name: 'keep_reasons', type: 'text', array: true })
-  keepReasons: string[];
-
-  @Column({ type: 'jsonb', default: () => "'{}'" })
-  redactions: Record<string, number>;
-
-  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
-  receivedAt: Date;
-
   @Column({ name: 'compacted_at', type: 'timestamptz', nullable: true })
   compactedAt: Date | null;
 }

@@ -25,10 +25,6 @@ export class Foundation1763766000000 implements MigrationInterface {
       CREATE TABLE inference_request (
         request_id text NOT NULL,
         ts timestamptz NOT NULL,
-        model_version text NOT NULL,
-        keep_reasons text[] NOT NULL,
-        redactions jsonb NOT NULL DEFAULT '{}',
-        received_at timestamptz NOT NULL DEFAULT now(),
         compacted_at timestamptz,
         CONSTRAINT inference_request_pk PRIMARY KEY (request_id)
       )`);
@@ -47,6 +43,7 @@ export class Foundation1763766000000 implements MigrationInterface {
         flagged boolean NOT NULL DEFAULT false,
         metadata jsonb,
         keep_reasons text[] NOT NULL,
+        redactions jsonb,
         received_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT inference_log_pk PRIMARY KEY (ts, request_id)
       )`);

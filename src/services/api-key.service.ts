@@ -40,21 +40,22 @@ export function hasScope(principal: Principal, required: readonly Scope[]): bool
  * Revoking in this process clears the cache at once; other processes notice within that window.
  */
 export class ApiKeyService {
-  private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
+  /** Keyed by the presented secret so a hit costs no hashing; the entry remembers the hash for revoke. */
+  private readonly cache = new Map<string, { principal: Principal | null; keyHash: string; expires: number }>();
 
   constructor(private readonly cacheMs: number) {}
 
   async authenticate(db: EntityManager, secret: string): Promise<Principal | null> {
-    const hash = hashApiKey(secret);
     const now = Date.now();
-    const hit = this.cache.get(hash);
+    const hit = this.cache.get(secret);
     if (hit && hit.expires > now) return hit.principal;
+    const hash = hashApiKey(secret);
     const key = await db.getRepository(ApiKey).findOneBy({ keyHash: hash, revokedAt: IsNull() });
     const principal = key ? toPrincipal(key) : null;
     // Misses are cached too (briefly) so a client hammering with a bad key costs no queries; the map
     // is bounded so random keys cannot grow it without limit.
     if (this.cache.size > 10_000) this.cache.clear();
-    if (this.cacheMs > 0) this.cache.set(hash, { principal, expires: now + this.cacheMs });
+    if (this.cacheMs > 0) this.cache.set(secret, { principal, keyHash: hash, expires: now + this.cacheMs });
     return principal;
   }
 
@@ -86,7 +87,7 @@ export class ApiKeyService {
       key.revokedAt = new Date();
       await repo.save(key);
     }
-    this.cache.delete(key.keyHash);
+    for (const [secret, entry] of this.cache) if (entry.keyHash === key.keyHash) this.cache.delete(secret);
     return key;
   }
 
@@ -99,7 +100,15 @@ export class ApiKeyService {
    * when no key exists at all, one admin key is created and its secret returned so the caller prints
    * it once.
    */
-  async bootstrap(db: EntityManager, adminApiKey: string | undefined): Promise<string | null> {
+  bootstrap(db: EntityManager, adminApiKey: string | undefined): Promise<string | null> {
+    // Several API processes may start at once (HTTP_WORKERS): serialize so exactly one creates keys.
+    return db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(727002)');
+      return this.bootstrapLocked(tx, adminApiKey);
+    });
+  }
+
+  private async bootstrapLocked(db: EntityManager, adminApiKey: string | undefined): Promise<string | null> {
     const repo = db.getRepository(ApiKey);
     if (adminApiKey) {
       const existing = await repo.findOneBy({ keyHash: hashApiKey(adminApiKey) });

@@ -122,26 +122,43 @@ export class IngestService {
   private prepare(input: LogInferenceInput, now: number): PreparedRow {
     const requestId = input.requestId ?? crypto.randomUUID();
     const redactions: RedactionCounts = {};
-    const prompt = redactText(input.prompt);
-    const response = redactText(input.response);
+    const prompt = redactText(wellFormed(input.prompt));
+    const response = redactText(wellFormed(input.response));
     mergeCounts(redactions, prompt.counts);
     mergeCounts(redactions, response.counts);
-    const metadata = input.metadata == null ? null : redactJson(input.metadata, redactions);
+    const metadata = input.metadata == null ? null : wellFormedJson(redactJson(input.metadata, redactions) as Record<string, unknown>);
     const responseLogprob = input.responseLogprob ?? null;
     const flagged = input.flagged ?? false;
     return {
       requestId,
       ts: input.ts ?? new Date(now),
-      modelVersion: input.modelVersion.trim(),
+      modelVersion: wellFormed(input.modelVersion.trim()),
       prompt: prompt.text,
       response: response.text,
       latencyMs: input.latencyMs,
-      userIdHash: this.hasher.hash(input.userId),
+      userIdHash: this.hasher.hash(input.userId == null ? input.userId : wellFormed(input.userId)),
       responseLogprob,
       flagged,
-      metadataJson: metadata === null ? null : JSON.stringify(metadata),
+      metadata,
       writeReasons: writeTimeKeepReasons({ requestId, responseLogprob, flagged }, this.config),
       redactions: redactions as Record<string, number>,
     };
   }
+}
+
+/**
+ * A lone UTF-16 surrogate (half of an emoji cut by a client) cannot be stored as UTF-8: PostgreSQL
+ * rejects it inside JSON. Replace it with U+FFFD, as a UTF-8 encoder would, instead of failing the row.
+ */
+function wellFormed(s: string): string {
+  return (s as unknown as { toWellFormed(): string }).toWellFormed();
+}
+
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f]/i;
+
+function wellFormedJson(value: Record<string, unknown>): Record<string, unknown> {
+  const json = JSON.stringify(value);
+  // JSON.stringify escapes lone surrogates as \udxxx, so this cheap test finds the rare value that has one.
+  if (!LONE_SURROGATE_ESCAPE.test(json)) return value;
+  return JSON.parse(json, (_k, v) => (typeof v === 'string' ? wellFormed(v) : v));
 }
