@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
+import { sampleFraction } from '../src/services/ingest/keep-reasons';
 import { ADMIN_KEY, gqlRequest, HMAC_KEY, LOG_MUTATION, logInput, startTestServer, TestServer, usingRealPostgres, waitFor } from './helpers/test-server';
 
 const MAIN = path.resolve(__dirname, '../src/main.js');
@@ -143,6 +144,62 @@ describe('process lifecycle', () => {
         await admin.end();
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('HTTP_WORKERS=2 serves from two processes on one port and stops cleanly', { skip: !usingRealPostgres && 'needs DATABASE_URL' }, async () => {
+    const dbName = `fw_test_cluster_${process.pid}`;
+    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${dbName}`;
+    const port = 20_000 + ((process.pid + 7) % 20_000);
+    const child = run({ DATABASE_URL: url.toString(), USER_ID_HMAC_KEY: HMAC_KEY, ADMIN_API_KEY: ADMIN_KEY, PORT: String(port), HOST: '127.0.0.1', HTTP_WORKERS: '2' });
+    const out = output(child);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => (out.text().match(/listening on/g) ?? []).length === 2, 'two API processes listening');
+      const results = await Promise.all(Array.from({ length: 40 }, () => gqlRequest(baseUrl, LOG_MUTATION, { input: logInput() })));
+      assert.ok(results.every((r) => r.data?.logInference?.created), JSON.stringify(results.find((r) => !r.data)));
+      child.kill('SIGTERM');
+      assert.equal(await out.exit, 0, out.text());
+      const check = new Client({ connectionString: url.toString() });
+      await check.connect();
+      const { rows } = await check.query('SELECT count(*)::int AS n FROM inference_log');
+      const keys = await check.query('SELECT count(*)::int AS n FROM api_key');
+      await check.end();
+      assert.equal(rows[0].n, 40);
+      assert.equal(keys.rows[0].n, 1, 'the bootstrap admin key is created once, not once per process');
+    } finally {
+      child.kill('SIGKILL');
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  test('`npm run worker` handles jobs in its own process while the API runs with RUN_WORKER=false', { skip: !usingRealPostgres && 'needs DATABASE_URL' }, async () => {
+    const server = await startTestServer({ RUN_WORKER: 'false' });
+    const worker = spawn(process.execPath, [path.resolve(__dirname, '../src/worker.js')], {
+      env: { PATH: process.env.PATH!, DATABASE_URL: server.databaseUrl!, USER_ID_HMAC_KEY: HMAC_KEY },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = output(worker);
+    try {
+      await server.gql(LOG_MUTATION, { input: logInput({ requestId: 'worker-healthy-1', ts: '2026-01-01T00:00:00Z', responseLogprob: -0.1 }) });
+      const id = (await server.gql(`mutation { compactLogs(graceHours: 0) }`)).data.compactLogs;
+      const job = await waitFor(async () => {
+        const j = (await server.gql(`query($id: ID!) { job(id: $id) { state output } }`, { id })).data.job;
+        return j.state === 'completed' ? j : null;
+      }, 'the worker process to complete the job');
+      assert.equal(job.output.deleted, sampleFraction('worker-healthy-1') < 0.05 ? 0 : 1, 'the worker ran compaction on the healthy row');
+      assert.match(out.text(), /handling jobs/);
+      worker.kill('SIGTERM');
+      assert.equal(await out.exit, 0, out.text());
+    } finally {
+      worker.kill('SIGKILL');
+      await server.stop();
     }
   });
 });
