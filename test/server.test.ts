@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { sampleFraction } from '../src/services/ingest/keep-reasons';
-import { ADMIN_KEY, gqlRequest, HMAC_KEY, LOG_MUTATION, logInput, startTestServer, TestServer, usingRealPostgres, waitFor } from './helpers/test-server';
+import { ADMIN_KEY, createFreshDatabase, gqlRequest, HMAC_KEY, LOG_MUTATION, logInput, startTestServer, TestServer, usingRealPostgres, waitFor } from './helpers/test-server';
 
 const MAIN = path.resolve(__dirname, '../src/main.js');
 
@@ -82,18 +82,8 @@ describe('process lifecycle', () => {
   test('SIGTERM under load: in-flight calls finish, every acknowledged row is committed, the process exits 0', async () => {
     // On PostgreSQL a database of its own; on the embedded default a data dir, reopened afterwards.
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-sigterm-'));
-    const dbName = `fw_test_sigterm_${process.pid}`;
-    let dbUrl: string | undefined;
-    let admin: Client | undefined;
-    if (usingRealPostgres) {
-      admin = new Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${dbName}`);
-      const url = new URL(process.env.DATABASE_URL!);
-      url.pathname = `/${dbName}`;
-      dbUrl = url.toString();
-    }
+    const fresh = usingRealPostgres ? await createFreshDatabase(process.env.DATABASE_URL!) : undefined;
+    const dbUrl = fresh?.url;
     const port = 20_000 + (process.pid % 20_000);
     const child = run({
       ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
@@ -139,22 +129,14 @@ describe('process lifecycle', () => {
       assert.equal(stored, acked.length, 'every acknowledged row is in the database');
     } finally {
       child.kill('SIGKILL');
-      if (admin) {
-        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-        await admin.end();
-      }
+      await fresh?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
   test('HTTP_WORKERS=2 serves from two processes on one port and stops cleanly', { skip: !usingRealPostgres && 'needs DATABASE_URL' }, async () => {
-    const dbName = `fw_test_cluster_${process.pid}`;
-    const admin = new Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${dbName}`;
+    const fresh = await createFreshDatabase(process.env.DATABASE_URL!);
+    const url = new URL(fresh.url);
     const port = 20_000 + ((process.pid + 7) % 20_000);
     const child = run({ DATABASE_URL: url.toString(), USER_ID_HMAC_KEY: HMAC_KEY, ADMIN_API_KEY: ADMIN_KEY, PORT: String(port), HOST: '127.0.0.1', HTTP_WORKERS: '2' });
     const out = output(child);
@@ -174,8 +156,7 @@ describe('process lifecycle', () => {
       assert.equal(keys.rows[0].n, 1, 'the bootstrap admin key is created once, not once per process');
     } finally {
       child.kill('SIGKILL');
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
+      await fresh.drop();
     }
   });
 

@@ -30,7 +30,8 @@ export interface TestServer {
 /** The real PostgreSQL when DATABASE_URL is set; otherwise the embedded database. */
 export const usingRealPostgres = Boolean(process.env.DATABASE_URL);
 
-async function createFreshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A new, empty database on the server DATABASE_URL points at; `drop()` removes it. */
+export async function createFreshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `fw_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();
