@@ -22,6 +22,12 @@ import { GroupCommitter } from './services/ingest/group-commit';
 import { IngestService } from './services/ingest/ingest.service';
 import { IngestStatsService } from './services/ingest-stats.service';
 import { LogQueryService } from './services/log-query.service';
+import { createLoaders } from './loaders';
+import { CorrectionService } from './services/correction.service';
+import { DriftService } from './services/drift.service';
+import { FeedbackService } from './services/feedback.service';
+import { ReviewService } from './services/review.service';
+import { TagService } from './services/tag.service';
 import { UserIdHasher } from './services/user-id-hasher';
 
 export interface Logger {
@@ -102,14 +108,21 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       onFlush: (rows) => metrics.commitGroupSize.observe(rows),
     });
     jobs = new JobQueue(database.url, db, { poolSize: JOB_POOL_SIZE, onError: (e) => logger.error(`jobs: ${e.message}`) });
+    const hasher = new UserIdHasher(hmacKey);
+    const tags = new TagService(config);
     const services: AppServices = {
       config,
       metrics,
-      ingest: new IngestService(config, new UserIdHasher(hmacKey), committer, metrics),
+      ingest: new IngestService(config, hasher, committer, metrics),
       logQuery: new LogQueryService(config),
       ingestStats: new IngestStatsService(),
       apiKeys: new ApiKeyService(config.apiKeyCacheSeconds * 1000),
       jobs,
+      tags,
+      feedback: new FeedbackService(config, hasher, tags, metrics),
+      drift: new DriftService(config),
+      review: new ReviewService(config),
+      corrections: new CorrectionService(config),
     };
 
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
@@ -170,7 +183,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
             if (!principal) authFailure = 'Invalid or revoked API key';
           }
         }
-        return { db, principal, authFailure, services };
+        return { db, principal, authFailure, services, loaders: createLoaders(db) };
       },
     });
 

@@ -35,6 +35,23 @@ export interface Config {
   ingestMaxGroupRows: number;
   /** Flushes allowed in flight at once; 2 overlaps Node's work on batch N+1 with PostgreSQL's on batch N. */
   ingestMaxConcurrentFlushes: number;
+  /** Tags that put an entry in the review queue. */
+  reviewTags: string[];
+  reviewLeaseMinutes: number;
+  /** MODEL corrections at or above this confidence are accepted without a human. */
+  autoAcceptConfidence: number;
+  /** Auto-flagging at ingest; each flag can be switched off. */
+  autoFlag: {
+    lowConfidence: boolean;
+    anomalousOutput: boolean;
+    outOfDistribution: boolean;
+    /** |z| of log(prompt length) against the profile above which a prompt is out of distribution. */
+    oodLengthZ: number;
+    /** Absolute difference in the share of non-Latin letters against the profile. */
+    oodScriptShift: number;
+    /** Healthy rows a profile needs before it is trusted. */
+    oodMinSamples: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -123,7 +140,24 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),
     ingestMaxGroupRows: r.number('INGEST_MAX_GROUP_ROWS', 2000, { min: 1, max: 20_000, integer: true }),
     ingestMaxConcurrentFlushes: r.number('INGEST_MAX_CONCURRENT_FLUSHES', 2, { min: 1, max: 16, integer: true }),
+    reviewTags: (r.string('REVIEW_TAGS') ?? 'user_negative,drift_window,low_confidence,out_of_distribution,anomalous_output,operator_review')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    reviewLeaseMinutes: r.number('REVIEW_LEASE_MINUTES', 30, { min: 0.01, max: 24 * 60 }),
+    autoAcceptConfidence: r.number('AUTO_ACCEPT_CONFIDENCE', 0.9, { min: 0, max: 1 }),
+    autoFlag: {
+      lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),
+      anomalousOutput: r.boolean('AUTO_FLAG_ANOMALOUS_OUTPUT', true),
+      outOfDistribution: r.boolean('AUTO_FLAG_OUT_OF_DISTRIBUTION', true),
+      oodLengthZ: r.number('OOD_LENGTH_Z', 4, { min: 1 }),
+      oodScriptShift: r.number('OOD_SCRIPT_SHIFT', 0.5, { min: 0.05, max: 1 }),
+      oodMinSamples: r.number('OOD_MIN_SAMPLES', 200, { min: 10, integer: true }),
+    },
   };
+  if (config.reviewTags.some((t) => !/^[a-z0-9][a-z0-9_.:-]{0,63}$/.test(t))) {
+    r.problems.push('REVIEW_TAGS: expected a comma-separated list of tags (lowercase letters, digits, _ . : -)');
+  }
   if (config.httpWorkers > 1 && databaseUrl === undefined) {
     r.problems.push('HTTP_WORKERS: more than 1 needs DATABASE_URL (the embedded database belongs to a single process)');
   }

@@ -2,7 +2,13 @@ import { EntityManager } from 'typeorm';
 import type { Config } from './config';
 import type { JobQueue } from './jobs/job-queue';
 import type { Metrics } from './metrics';
+import type { Loaders } from './loaders';
 import type { ApiKeyService, Principal } from './services/api-key.service';
+import type { CorrectionService } from './services/correction.service';
+import type { DriftService } from './services/drift.service';
+import type { FeedbackService } from './services/feedback.service';
+import type { ReviewService } from './services/review.service';
+import type { TagService } from './services/tag.service';
 import type { IngestStatsService } from './services/ingest-stats.service';
 import type { IngestService } from './services/ingest/ingest.service';
 import type { LogQueryService } from './services/log-query.service';
@@ -16,6 +22,11 @@ export interface AppServices {
   ingestStats: IngestStatsService;
   apiKeys: ApiKeyService;
   jobs: JobQueue;
+  tags: TagService;
+  feedback: FeedbackService;
+  drift: DriftService;
+  review: ReviewService;
+  corrections: CorrectionService;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */
@@ -25,4 +36,5 @@ export interface AppContext {
   /** Set when an Authorization header was sent but is not a valid key. */
   authFailure: string | null;
   services: AppServices;
+  loaders: Loaders;
 }

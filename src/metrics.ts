@@ -40,6 +40,18 @@ export function createMetrics() {
       labelNames: ['type'] as const,
       registers: [registry],
     }),
+    feedback: new Counter({
+      name: 'flywheel_feedback_total',
+      help: 'Feedback received, by kind and by the state of its log row (logged, pending, compacted)',
+      labelNames: ['kind', 'target'] as const,
+      registers: [registry],
+    }),
+    autoFlags: new Counter({
+      name: 'flywheel_auto_flags_total',
+      help: 'Tags assigned automatically at ingest, by tag',
+      labelNames: ['tag'] as const,
+      registers: [registry],
+    }),
     ingestBatchSize: new Histogram({
       name: 'flywheel_ingest_batch_size',
       help: 'Items per logInferences call',

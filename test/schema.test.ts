@@ -42,7 +42,7 @@ describe('migrations', () => {
 
   test('migrations can be reverted and re-applied', async () => {
     const ds = server.app.database.dataSource;
-    await ds.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
     assert.equal((await ds.query(`SELECT to_regclass('inference_log') AS t`))[0].t, null);
     await ds.runMigrations({ transaction: 'each' });
     assert.equal((await ds.query(`SELECT to_regclass('inference_log') AS t`))[0].t, 'inference_log');

@@ -28,6 +28,13 @@ export class DriftEvent {
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
   resolvedAt: Date | null;
 
+  @Column({ name: 'resolved_by', type: 'text', nullable: true })
+  resolvedBy: string | null;
+
+  /** Rows tagged drift_window when the event was reported. */
+  @Column({ name: 'tagged_count', type: 'integer', default: 0 })
+  taggedCount: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

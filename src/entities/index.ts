@@ -1,9 +1,13 @@
 import { ApiKey } from './api-key.entity';
+import { Correction } from './correction.entity';
 import { DriftEvent } from './drift-event.entity';
+import { Feedback } from './feedback.entity';
 import { InferenceLog } from './inference-log.entity';
 import { InferenceRequest } from './inference-request.entity';
 import { IngestStatsHourly } from './ingest-stats-hourly.entity';
 import { JobRun } from './job-run.entity';
+import { LogTag } from './log-tag.entity';
+import { ReviewItem } from './review-item.entity';
 
-export const ENTITIES = [ApiKey, DriftEvent, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun];
-export { ApiKey, DriftEvent, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun };
+export const ENTITIES = [ApiKey, Correction, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem];
+export { ApiKey, Correction, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem };

@@ -1,4 +1,5 @@
 import { Foundation1763766000000 } from './1763766000000-foundation';
+import { TagReviewCorrect1763800000000 } from './1763800000000-tag-review-correct';
 
 /** Every migration, oldest first. Runs at start (never `synchronize`). */
-export const MIGRATIONS = [Foundation1763766000000];
+export const MIGRATIONS = [Foundation1763766000000, TagReviewCorrect1763800000000];

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { KeepReasonEnum, SortOrder } from './enums';
+import { FeedbackKindEnum, KeepReasonEnum, SortOrder } from './enums';
 
 @ObjectType({ description: 'A stored inference: prompt, response and metadata are already redacted.' })
 export class LogEntry {
@@ -84,6 +84,18 @@ export class LogEntryFilter {
 
   @Field(() => Float, { nullable: true, description: 'Only rows with responseLogprob below this value.' })
   logprobBelow?: number;
+
+  @Field({ nullable: true, description: 'Only rows carrying this tag.' })
+  hasTag?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Only rows carrying any of these tags.' })
+  anyTags?: string[];
+
+  @Field({ nullable: true, description: 'true: only rows with an accepted correction; false: only rows without one.' })
+  hasAcceptedCorrection?: boolean;
+
+  @Field(() => FeedbackKindEnum, { nullable: true, description: 'Only rows with feedback of this kind.' })
+  hasFeedbackKind?: FeedbackKindEnum;
 }
 
 @ArgsType()

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { notReferencedSql } from './compaction-references';
+import { COMPACTION_LOCK_ID, notReferencedSql } from './compaction-references';
 
 export interface CompactionResult {
   deleted: number;
@@ -30,7 +30,10 @@ export class CompactionService {
         result.cancelled = true;
         break;
       }
-      const rows: { n: number; last_ts: string | null; last_id: string | null }[] = await db.query(
+      const rows: { n: number; last_ts: string | null; last_id: string | null }[] = await db.transaction(async (tx) => {
+        // Exclusive against reference writers (see holdOffCompaction), taken before the batch's snapshot.
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [COMPACTION_LOCK_ID]);
+        return tx.query(
         `WITH victims AS (
            SELECT l.ts, l.request_id FROM inference_log l
            WHERE l.ts < $1 AND l.received_at < $1 AND cardinality(l.keep_reasons) = 0
@@ -56,7 +59,8 @@ export class CompactionService {
          SELECT (SELECT count(*)::int FROM deleted) AS n, (SELECT ts::text FROM last) AS last_ts,
                 (SELECT request_id FROM last) AS last_id`,
         [cutoff, opts.batchSize, after[0], after[1]],
-      );
+        );
+      });
       const { n, last_ts, last_id } = rows[0];
       if (n === 0 || last_ts === null || last_id === null) break;
       result.deleted += n;

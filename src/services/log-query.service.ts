@@ -24,6 +24,10 @@ export interface LogFilter {
   modelVersion?: string;
   keepReason?: KeepReason;
   logprobBelow?: number;
+  hasTag?: string;
+  anyTags?: string[];
+  hasAcceptedCorrection?: boolean;
+  hasFeedbackKind?: string;
 }
 
 export interface LogPage {
@@ -31,7 +35,7 @@ export interface LogPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-const COLUMNS = `l.request_id AS "requestId", l.ts, l.ts::text AS ts_text, l.model_version AS "modelVersion", l.prompt,
+export const LOG_ENTRY_COLUMNS = `l.request_id AS "requestId", l.ts, l.ts::text AS ts_text, l.model_version AS "modelVersion", l.prompt,
   l.response, l.latency_ms AS "latencyMs", l.user_id_hash AS "userIdHash", l.response_logprob AS "responseLogprob",
   l.flagged, l.metadata, l.keep_reasons AS "keepReasons", l.received_at AS "receivedAt"`;
 
@@ -69,7 +73,7 @@ export class LogQueryService {
     // Through the register: its ts lets the log lookup use the (ts, request_id) key (and, once the
     // table is partitioned, touch one partition).
     const rows: (LogRow & { ts_text: string })[] = await db.query(
-      `SELECT ${COLUMNS} FROM inference_request r JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
+      `SELECT ${LOG_ENTRY_COLUMNS} FROM inference_request r JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
        WHERE r.request_id = $1`,
       [requestId],
     );
@@ -101,12 +105,21 @@ export class LogQueryService {
     if (f.modelVersion !== undefined && f.modelVersion !== null) where.push(`l.model_version = ${param(f.modelVersion)}`);
     if (f.keepReason) where.push(`${param(f.keepReason)} = ANY (l.keep_reasons)`);
     if (f.logprobBelow !== undefined && f.logprobBelow !== null) where.push(`l.response_logprob < ${param(f.logprobBelow)}`);
+    // The child-table filters probe indexes keyed by request_id, once per candidate row in page order.
+    if (f.hasTag != null) where.push(`EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = ${param(f.hasTag)} AND t.removed_at IS NULL)`);
+    if (f.anyTags?.length) {
+      where.push(`EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = ANY (${param(f.anyTags)}::text[]) AND t.removed_at IS NULL)`);
+    }
+    if (f.hasAcceptedCorrection != null) {
+      where.push(`${f.hasAcceptedCorrection ? '' : 'NOT '}EXISTS (SELECT 1 FROM correction c WHERE c.request_id = l.request_id AND c.status = 'ACCEPTED')`);
+    }
+    if (f.hasFeedbackKind != null) where.push(`EXISTS (SELECT 1 FROM feedback fb WHERE fb.request_id = l.request_id AND fb.kind = ${param(f.hasFeedbackKind)})`);
     if (args.after) {
       const [ts, id] = decodeCursor(args.after);
       where.push(`(l.ts, l.request_id) ${desc ? '<' : '>'} (${param(ts)}::timestamptz, ${param(id)})`);
     }
     const dir = desc ? 'DESC' : 'ASC';
-    const sql = `SELECT ${COLUMNS} FROM inference_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${LOG_ENTRY_COLUMNS} FROM inference_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY l.ts ${dir}, l.request_id ${dir} LIMIT ${first + 1}`;
     const rows: (LogRow & { ts_text: string })[] = await db.query(sql, params);
     const page = rows.slice(0, first);
