@@ -89,22 +89,24 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<AppContext> {
 }
 
 export async function startApp(config: Config, logger: Logger = consoleLogger): Promise<App> {
+  const metrics = createMetrics();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     extraConnections: config.ingestMaxConcurrentFlushes,
+    onQuery: () => metrics.dbStatements.inc(),
   });
   let jobs: JobQueue | undefined;
   let apollo: ApolloServer<AppContext> | undefined;
   try {
     const db = database.dataSource.manager;
-    const metrics = createMetrics();
     const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
     const committer = new GroupCommitter(new pg.Pool({ connectionString: database.url, max: config.ingestMaxConcurrentFlushes, application_name: 'flywheel-ingest' }), {
       maxGroupRows: config.ingestMaxGroupRows,
       maxConcurrentFlushes: config.ingestMaxConcurrentFlushes,
       prepared: !database.embedded,
+      reviewTags: config.reviewTags,
       onFlush: (rows) => metrics.commitGroupSize.observe(rows),
     });
     jobs = new JobQueue(database.url, db, { poolSize: JOB_POOL_SIZE, onError: (e) => logger.error(`jobs: ${e.message}`) });

@@ -52,6 +52,11 @@ export function createMetrics() {
       labelNames: ['tag'] as const,
       registers: [registry],
     }),
+    dbStatements: new Counter({
+      name: 'flywheel_db_statements_total',
+      help: 'SQL statements sent through the main pool (ingest flushes use their own pool and are counted as commit groups)',
+      registers: [registry],
+    }),
     ingestBatchSize: new Histogram({
       name: 'flywheel_ingest_batch_size',
       help: 'Items per logInferences call',

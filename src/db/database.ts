@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, Logger } from 'typeorm';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from '../migrations';
 import { startEmbeddedPostgres, EmbeddedPostgres } from './embedded-postgres';
@@ -14,7 +14,21 @@ export interface Database {
 /** pg-boss keeps its own pool; over PGlite every pool shares one socket server that must admit them all. */
 export const JOB_POOL_SIZE = 4;
 
-export function createDataSource(url: string, poolSize: number): DataSource {
+/** Counts statements (for /metrics, and for tests that pin how many statements a page costs). */
+class CountingLogger implements Logger {
+  constructor(private readonly onQuery: () => void) {}
+  logQuery(query: string): void {
+    // START TRANSACTION / COMMIT are bookkeeping, not work a page asks for.
+    if (!/^(START TRANSACTION|COMMIT|ROLLBACK|BEGIN)/.test(query)) this.onQuery();
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+export function createDataSource(url: string, poolSize: number, onQuery: () => void = () => undefined): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -28,7 +42,7 @@ export function createDataSource(url: string, poolSize: number): DataSource {
     installExtensions: false,
     applicationName: 'flywheel',
     extra: { max: poolSize },
-    logging: false,
+    logger: new CountingLogger(onQuery),
   });
 }
 
@@ -57,7 +71,13 @@ export async function migrationsApplied(dataSource: DataSource): Promise<boolean
   return MIGRATIONS.every((m) => applied.has(m.name));
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize: number; extraConnections?: number }): Promise<Database> {
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+  extraConnections?: number;
+  onQuery?: () => void;
+}): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = opts.databaseUrl;
   if (!url) {
@@ -66,7 +86,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     embedded = await startEmbeddedPostgres(opts.dataDir, opts.poolSize + JOB_POOL_SIZE + (opts.extraConnections ?? 0) + 2);
     url = embedded.url;
   }
-  const dataSource = createDataSource(url, opts.poolSize);
+  const dataSource = createDataSource(url, opts.poolSize, opts.onQuery);
   try {
     await dataSource.initialize();
     await runMigrations(dataSource);

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { enqueueReviewSql } from '../tag.service';
 import type { KeepReason } from './keep-reasons';
 
 /** A validated, redacted row ready for disk. */
@@ -16,6 +17,8 @@ export interface PreparedRow {
   metadata: Record<string, unknown> | null;
   writeReasons: KeepReason[];
   redactions: Record<string, number>;
+  /** Tags assigned automatically at ingest (source AUTO_FLAG). */
+  autoTags: string[];
 }
 
 export interface StoredResult {
@@ -42,9 +45,9 @@ interface Pending {
 const INSERT_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::int[],
-                       $7::text[], $8::float8[], $9::bool[], $10::jsonb[], $11::text[], $12::jsonb[])
+                       $7::text[], $8::float8[], $9::bool[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
     AS t(request_id, ts, model_version, prompt, response, latency_ms, user_id_hash, response_logprob,
-         flagged, metadata, write_reasons, redactions)
+         flagged, metadata, write_reasons, redactions, auto_tags)
 ),
 open_drift AS (
   SELECT DISTINCT model_version FROM drift_event
@@ -70,6 +73,16 @@ logged AS (
   FROM prepared p JOIN registered r ON r.request_id = p.request_id
   RETURNING request_id, model_version, ts, keep_reasons
 ),
+new_tags AS (
+  INSERT INTO log_tag (request_id, tag, source, actor)
+  SELECT p.request_id, t.tag, 'AUTO_FLAG', 'ingest'
+  FROM prepared p JOIN registered r ON r.request_id = p.request_id
+       CROSS JOIN LATERAL unnest(string_to_array(p.auto_tags, ',')) AS t(tag)
+  WHERE p.auto_tags <> ''
+  ON CONFLICT (request_id, tag) WHERE removed_at IS NULL DO NOTHING
+  RETURNING request_id, tag
+),
+queued AS (${enqueueReviewSql('$14::text[]')}),
 counted AS (
   INSERT INTO ingest_stats_hourly AS s (model_version, hour, received, kept_low_confidence, kept_flagged,
                                         kept_drift_open, kept_sampled, kept_any)
@@ -120,6 +133,8 @@ export interface GroupCommitOptions {
    * database, where every connection shares one session and statement names would collide.
    */
   prepared: boolean;
+  /** REVIEW_TAGS: auto-flag tags among them put the entry in the review queue in the same statement. */
+  reviewTags: string[];
   onFlush?: (rows: number, calls: number) => void;
 }
 
@@ -226,6 +241,8 @@ export class GroupCommitter {
       list.map((r) => (r.metadata === null ? null : JSON.stringify(r.metadata))),
       list.map((r) => r.writeReasons.join(',')),
       list.map((r) => (Object.keys(r.redactions).length ? JSON.stringify(r.redactions) : null)),
+      list.map((r) => r.autoTags.join(',')),
+      this.opts.reviewTags,
     ]);
     const results = new Map<string, StoredResult>();
     for (const row of inserted) {

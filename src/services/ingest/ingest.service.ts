@@ -6,6 +6,7 @@ import type { LogInferenceInput } from '../../schema/log-inference.types';
 import { mergeCounts, redactJson, redactText, RedactionCounts } from '../redaction/redactor';
 import { UserIdHasher } from '../user-id-hasher';
 import { GroupCommitter, PreparedRow, StoredResult } from './group-commit';
+import { isAnomalousOutput } from './auto-flags';
 import { writeTimeKeepReasons } from './keep-reasons';
 
 /** Printable ASCII without spaces: requestIds end up in URLs, logs and cursors. */
@@ -74,6 +75,9 @@ export class IngestService {
     this.metrics.rowsIngested.inc(created);
     if (results.length > created) this.metrics.rowsDuplicate.inc(results.length - created);
     for (const [type, n] of Object.entries(redacted)) this.metrics.redactions.inc({ type }, n ?? 0);
+    for (let i = 0; i < rows.length; i++) {
+      if (results[i].created) for (const tag of rows[i].autoTags) this.metrics.autoFlags.inc({ tag });
+    }
     return results;
   }
 
@@ -129,8 +133,13 @@ export class IngestService {
     const metadata = input.metadata == null ? null : wellFormedJson(redactJson(input.metadata, redactions) as Record<string, unknown>);
     const responseLogprob = input.responseLogprob ?? null;
     const flagged = input.flagged ?? false;
+    const autoTags: string[] = [];
+    const flags = this.config.autoFlag;
+    if (flags.lowConfidence && responseLogprob !== null && responseLogprob < this.config.lowConfidenceLogprob) autoTags.push('low_confidence');
+    if (flags.anomalousOutput && isAnomalousOutput(input.response, input.metadata)) autoTags.push('anomalous_output');
     return {
       requestId,
+      autoTags,
       ts: input.ts ?? new Date(now),
       modelVersion: wellFormed(input.modelVersion.trim()),
       prompt: prompt.text,
