@@ -94,7 +94,6 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
-    extraConnections: config.ingestMaxConcurrentFlushes,
     onQuery: () => metrics.dbStatements.inc(),
   });
   let jobs: JobQueue | undefined;

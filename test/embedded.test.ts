@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { Pool } from 'pg';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { gqlRequest, LOG_MUTATION, logInput, startTestServer } from './helpers/test-server';
 
 /** The default a newcomer gets: no DATABASE_URL, no keys configured, data under DATA_DIR. */
@@ -73,6 +75,42 @@ describe('embedded database (PGlite)', () => {
       assert.equal(n, 41);
     } finally {
       await server.stop();
+    }
+  });
+
+  test('statements of concurrent connections never mix, even around another connection’s transaction', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-pglite-'));
+    const embedded = await startEmbeddedPostgres(dataDir);
+    const pool = new Pool({ connectionString: embedded.url, max: 8 });
+    try {
+      await pool.query('CREATE TABLE mix (id int PRIMARY KEY, v text)');
+      await pool.query(`INSERT INTO mix SELECT g, 'v' || g FROM generate_series(1, 50) g`);
+      let wrong = 0;
+      await Promise.all([
+        ...Array.from({ length: 3 }, async (_, w) => {
+          for (let i = 0; i < 40; i++) {
+            const c = await pool.connect();
+            await c.query('BEGIN');
+            await c.query('UPDATE mix SET v = $1 WHERE id = $2', [`w${w}`, 1 + (i % 50)]);
+            await c.query('COMMIT');
+            c.release();
+          }
+        }),
+        ...Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < 80; i++) {
+            const id = 1 + ((i * 7) % 50);
+            const r = await pool.query('SELECT id, length(v) AS n FROM mix WHERE id = $1', [id]);
+            if (r.rows.length !== 1 || r.rows[0].id !== id) wrong++;
+          }
+        }),
+      ]);
+      assert.equal(wrong, 0, 'every SELECT answered its own statement');
+      const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM mix WHERE v LIKE 'w%'`)).rows;
+      assert.equal(n, 40, 'every UPDATE landed on its own rows');
+    } finally {
+      await pool.end();
+      await embedded.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -75,15 +75,12 @@ export async function openDatabase(opts: {
   databaseUrl?: string;
   dataDir: string;
   poolSize: number;
-  extraConnections?: number;
   onQuery?: () => void;
 }): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = opts.databaseUrl;
   if (!url) {
-    // The socket server must admit every pool: TypeORM's, the job queue's, the ingest writer's
-    // (extraConnections), plus the migration lock connection and headroom for a psql session.
-    embedded = await startEmbeddedPostgres(opts.dataDir, opts.poolSize + JOB_POOL_SIZE + (opts.extraConnections ?? 0) + 2);
+    embedded = await startEmbeddedPostgres(opts.dataDir);
     url = embedded.url;
   }
   const dataSource = createDataSource(url, opts.poolSize, opts.onQuery);

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { FlywheelError } from '../errors';
+import { PgliteServer } from './pglite-server';
 
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WASM) served on a loopback port so that the
  * ordinary `pg` driver, TypeORM and pg-boss talk to it exactly as they talk to a real server. One SQL
  * dialect for both.
  *
- * PGlite has a single backend session, and pglite-socket multiplexes every client connection onto it:
+ * PGlite has a single backend session, and PgliteServer multiplexes every client connection onto it:
  * an open transaction holds the whole database until it ends. That is correct (transactions are
  * serialized) but means code must never wait on a second connection from inside a transaction.
  */
@@ -64,19 +64,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   // PGlite does not create parent folders of its data directory.
   fs.mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
   try {
     const db = await PGlite.create(path.join(dataDir, 'pgdata'));
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
-    await server.start();
-    const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
+    const server = new PgliteServer(db);
+    const port = await server.listen('127.0.0.1', 0);
+    const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
     return {
       url,
       async stop() {
-        await server.stop();
+        await server.close();
         await db.close();
         releaseLock();
       },
