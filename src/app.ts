@@ -14,6 +14,8 @@ import { graphqlHandler, HttpError } from './http/graphql-handler';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
 import { JobQueue } from './jobs/job-queue';
+import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './jobs/traffic-profile.job';
+import { ProfileCache } from './services/ingest/ood-profile';
 import { createMetrics, Metrics } from './metrics';
 import { RESOLVERS } from './resolvers';
 import { ApiKeyService } from './services/api-key.service';
@@ -110,11 +112,14 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     });
     jobs = new JobQueue(database.url, db, { poolSize: JOB_POOL_SIZE, onError: (e) => logger.error(`jobs: ${e.message}`) });
     const hasher = new UserIdHasher(hmacKey);
+    const profiles = new ProfileCache();
+    await profiles.reload(db);
+    profiles.start(db, config.autoFlag.oodProfileReloadSeconds * 1000, (e) => logger.error(`profiles: ${e.message}`));
     const tags = new TagService(config);
     const services: AppServices = {
       config,
       metrics,
-      ingest: new IngestService(config, hasher, committer, metrics),
+      ingest: new IngestService(config, hasher, committer, metrics, profiles),
       logQuery: new LogQueryService(config),
       ingestStats: new IngestStatsService(),
       apiKeys: new ApiKeyService(config.apiKeyCacheSeconds * 1000),
@@ -129,8 +134,10 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
 
     jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, metrics));
+    jobs.define(trafficProfileJob());
     await jobs.start();
     await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
+    await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
     if (config.runWorker) await jobs.work();
 
     const schema = await buildFlywheelSchema();
@@ -244,6 +251,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
         // the group committer), then flush whatever it still holds, then jobs, then the pools.
         stopping ??= (async () => {
           shuttingDown = true;
+          profiles.stop();
           await startedApollo.stop();
           await committer.drain();
           await startedJobs.stop(config.shutdownTimeoutMs);

@@ -51,6 +51,8 @@ export interface Config {
     oodScriptShift: number;
     /** Healthy rows a profile needs before it is trusted. */
     oodMinSamples: number;
+    /** How often each API process reloads the profiles the traffic-profile job writes. */
+    oodProfileReloadSeconds: number;
   };
 }
 
@@ -153,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
       oodLengthZ: r.number('OOD_LENGTH_Z', 4, { min: 1 }),
       oodScriptShift: r.number('OOD_SCRIPT_SHIFT', 0.5, { min: 0.05, max: 1 }),
       oodMinSamples: r.number('OOD_MIN_SAMPLES', 200, { min: 10, integer: true }),
+      oodProfileReloadSeconds: r.number('OOD_PROFILE_RELOAD_SECONDS', 60, { min: 0.1 }),
     },
   };
   if (config.reviewTags.some((t) => !/^[a-z0-9][a-z0-9_.:-]{0,63}$/.test(t))) {

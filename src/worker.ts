@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config';
 import { JOB_POOL_SIZE, openDatabase } from './db/database';
 import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
 import { JobQueue } from './jobs/job-queue';
+import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './jobs/traffic-profile.job';
 import { createMetrics } from './metrics';
 
 /**
@@ -27,8 +28,10 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   const jobs = new JobQueue(database.url, database.dataSource.manager, { poolSize: JOB_POOL_SIZE });
   jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, createMetrics()));
+  jobs.define(trafficProfileJob());
   await jobs.start();
   await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
+  await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
   await jobs.work();
   console.log('[flywheel-worker] handling jobs');
   const stop = async (signal: string) => {

@@ -8,6 +8,7 @@ import { IngestStatsHourly } from './ingest-stats-hourly.entity';
 import { JobRun } from './job-run.entity';
 import { LogTag } from './log-tag.entity';
 import { ReviewItem } from './review-item.entity';
+import { TrafficProfile } from './traffic-profile.entity';
 
-export const ENTITIES = [ApiKey, Correction, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem];
-export { ApiKey, Correction, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem };
+export const ENTITIES = [ApiKey, Correction, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile];
+export { ApiKey, Correction, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile };

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../context';
 import { COMPACTION_JOB } from '../jobs/compaction.job';
+import { TRAFFIC_PROFILE_JOB } from '../jobs/traffic-profile.job';
 import { ApiKeyView, CreateApiKeyInput, CreatedApiKey } from '../schema/api-key.types';
 import { ScopeEnum } from '../schema/enums';
 import { JobView } from '../schema/job.types';
@@ -50,6 +51,12 @@ export class AdminResolver {
     @Arg('batchSize', () => Int, { nullable: true }) batchSize?: number,
   ): Promise<string> {
     return ctx.services.jobs.send(COMPACTION_JOB, { graceHours: graceHours ?? undefined, batchSize: batchSize ?? undefined });
+  }
+
+  @Authorized('admin')
+  @Mutation(() => ID, { description: 'Rebuild the out-of-distribution reference profiles now (the job also runs every 10 minutes).' })
+  refreshTrafficProfiles(@Ctx() ctx: AppContext): Promise<string> {
+    return ctx.services.jobs.send(TRAFFIC_PROFILE_JOB, {});
   }
 
   @Authorized('admin')

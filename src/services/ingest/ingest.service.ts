@@ -7,6 +7,7 @@ import { mergeCounts, redactJson, redactText, RedactionCounts } from '../redacti
 import { UserIdHasher } from '../user-id-hasher';
 import { GroupCommitter, PreparedRow, StoredResult } from './group-commit';
 import { isAnomalousOutput } from './auto-flags';
+import { isOutOfDistribution, ProfileCache, promptFeatures } from './ood-profile';
 import { writeTimeKeepReasons } from './keep-reasons';
 
 /** Printable ASCII without spaces: requestIds end up in URLs, logs and cursors. */
@@ -26,6 +27,7 @@ export class IngestService {
     private readonly hasher: UserIdHasher,
     private readonly committer: GroupCommitter,
     private readonly metrics: Metrics,
+    private readonly profiles: ProfileCache,
   ) {}
 
   /**
@@ -137,6 +139,12 @@ export class IngestService {
     const flags = this.config.autoFlag;
     if (flags.lowConfidence && responseLogprob !== null && responseLogprob < this.config.lowConfidenceLogprob) autoTags.push('low_confidence');
     if (flags.anomalousOutput && isAnomalousOutput(input.response, input.metadata)) autoTags.push('anomalous_output');
+    if (flags.outOfDistribution) {
+      const profile = this.profiles.get(input.modelVersion.trim());
+      if (profile && isOutOfDistribution(profile, promptFeatures(input.prompt), { lengthZ: flags.oodLengthZ, scriptShift: flags.oodScriptShift, minSamples: flags.oodMinSamples })) {
+        autoTags.push('out_of_distribution');
+      }
+    }
     return {
       requestId,
       autoTags,
