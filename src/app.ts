@@ -15,6 +15,7 @@ import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/d
 import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
 import { JobQueue } from './jobs/job-queue';
 import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './jobs/traffic-profile.job';
+import { driftReviewJob } from './jobs/drift-review.job';
 import { ProfileCache } from './services/ingest/ood-profile';
 import { createMetrics, Metrics } from './metrics';
 import { RESOLVERS } from './resolvers';
@@ -126,7 +127,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       jobs,
       tags,
       feedback: new FeedbackService(config, hasher, tags, metrics),
-      drift: new DriftService(config),
+      drift: new DriftService(config, jobs),
       review: new ReviewService(config),
       corrections: new CorrectionService(config),
     };
@@ -135,6 +136,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
 
     jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, metrics));
     jobs.define(trafficProfileJob());
+    jobs.define(driftReviewJob(services.drift));
     await jobs.start();
     await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
     await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');

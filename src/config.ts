@@ -38,6 +38,8 @@ export interface Config {
   /** Tags that put an entry in the review queue. */
   reviewTags: string[];
   reviewLeaseMinutes: number;
+  /** Drift windows up to this many rows enter the review queue in the reporting transaction; larger ones through a job. */
+  reviewInlineMax: number;
   /** MODEL corrections at or above this confidence are accepted without a human. */
   autoAcceptConfidence: number;
   /** Auto-flagging at ingest; each flag can be switched off. */
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((t) => t.trim())
       .filter(Boolean),
     reviewLeaseMinutes: r.number('REVIEW_LEASE_MINUTES', 30, { min: 0.01, max: 24 * 60 }),
+    reviewInlineMax: r.number('REVIEW_INLINE_MAX', 2000, { min: 0, integer: true }),
     autoAcceptConfidence: r.number('AUTO_ACCEPT_CONFIDENCE', 0.9, { min: 0, max: 1 }),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),

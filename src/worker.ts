@@ -4,6 +4,8 @@ import { JOB_POOL_SIZE, openDatabase } from './db/database';
 import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
 import { JobQueue } from './jobs/job-queue';
 import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './jobs/traffic-profile.job';
+import { driftReviewJob } from './jobs/drift-review.job';
+import { DriftService } from './services/drift.service';
 import { createMetrics } from './metrics';
 
 /**
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   const jobs = new JobQueue(database.url, database.dataSource.manager, { poolSize: JOB_POOL_SIZE });
   jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, createMetrics()));
   jobs.define(trafficProfileJob());
+  jobs.define(driftReviewJob(new DriftService(config, jobs)));
   await jobs.start();
   await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
   await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createKey, LOG_BATCH_MUTATION, LOG_MUTATION, logInput, startTestServer, TestServer } from './helpers/test-server';
 
-const REPORT = `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { id taggedCount newlyTagged open windowHours } }`;
+const REPORT = `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { id taggedCount windowRows open windowHours } }`;
 const CLAIM = `mutation($n: Int!, $a: String!) { claimReviewItems(count: $n, annotator: $a) { requestId } }`;
 const CORRECT = `mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { id status conflict annotator confidence completion } }`;
 const TAG = `mutation($input: TagEntriesInput!) { tagEntries(input: $input) { tagged } }`;
@@ -32,7 +32,7 @@ describe('drift events tag the window before them, and nothing else', () => {
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     assert.equal(r.data.reportDriftEvent.windowHours, 12);
     assert.equal(r.data.reportDriftEvent.taggedCount, 13, 'hours −12 … 0 inclusive');
-    assert.equal(r.data.reportDriftEvent.newlyTagged, 13);
+    assert.equal(r.data.reportDriftEvent.windowRows, 13);
     assert.equal(r.data.reportDriftEvent.open, true);
 
     const tagged = await server.sql(`SELECT request_id, source, actor FROM log_tag WHERE tag = 'drift_window' ORDER BY request_id`);
@@ -44,7 +44,7 @@ describe('drift events tag the window before them, and nothing else', () => {
 
     // A second, overlapping event tags only what is new.
     const again = await server.gql(REPORT, { input: { modelVersion: 'drift-a', detectedAt: new Date(detectedAt + 2 * H).toISOString(), metric: 'gold_pass_rate', value: 0.7, threshold: 0.8, windowHours: 4 } });
-    assert.deepEqual([again.data.reportDriftEvent.taggedCount, again.data.reportDriftEvent.newlyTagged], [5, 2]);
+    assert.deepEqual([again.data.reportDriftEvent.windowRows, again.data.reportDriftEvent.taggedCount], [5, 2]);
   });
 
   test('while an event is open new rows of its model version are kept DRIFT_OPEN; resolveDriftEvent ends that', async () => {

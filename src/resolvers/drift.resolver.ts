@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { DriftEvent, DriftEventFilter, ReportDriftEventInput } from '../schema/drift.types';
 import type { DriftEventRow } from '../services/drift.service';
 
-const view = (e: DriftEventRow & { newlyTagged?: number }): DriftEvent => ({ ...e, open: e.resolvedAt === null });
+const view = (e: DriftEventRow & { windowRows?: number }): DriftEvent => ({ ...e, open: e.resolvedAt === null });
 
 @Resolver()
 export class DriftResolver {

@@ -44,11 +44,11 @@ export class DriftEvent {
   @Field(() => Float)
   windowHours: number;
 
-  @Field(() => Int, { description: 'Stored rows in the window when the event was reported; all carry drift_window.' })
+  @Field(() => Int, { description: 'Rows this event tagged drift_window (rows an earlier, overlapping event had tagged are not counted again).' })
   taggedCount: number;
 
-  @Field(() => Int, { nullable: true, description: 'Of those, rows this event tagged (the others already were). Only on reportDriftEvent.' })
-  newlyTagged?: number;
+  @Field(() => Int, { nullable: true, description: 'Stored rows in the window; all now carry drift_window. Only on reportDriftEvent.' })
+  windowRows?: number;
 
   @Field(() => Date, { nullable: true })
   resolvedAt: Date | null;

@@ -1,9 +1,9 @@
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
-import { queryRows } from '../db/sql';
+import { queryRowCount, queryRows } from '../db/sql';
 import { badInput, FlywheelError, InputProblem } from '../errors';
 import { holdOffCompaction } from './compaction-references';
-import { enqueueReviewSql } from './tag.service';
+import type { JobQueue } from '../jobs/job-queue';
 
 export interface DriftEventInput {
   modelVersion: string;
@@ -29,8 +29,8 @@ export interface DriftEventRow {
 }
 
 export interface ReportedDriftEvent extends DriftEventRow {
-  /** Rows that got drift_window from this event (the rest of the window already had it). */
-  newlyTagged: number;
+  /** Stored rows in the window; those not counted in taggedCount already had drift_window from an earlier event. */
+  windowRows: number;
 }
 
 const DEFAULT_WINDOW_HOURS = 12;
@@ -46,8 +46,33 @@ const COLUMNS = `id, model_version AS "modelVersion", detected_at AS "detectedAt
  * exactly the rows of that model version with ts in [detectedAt − window, detectedAt], one set-based
  * statement, and no other row is touched.
  */
+export const DRIFT_REVIEW_JOB = 'drift-review';
+
 export class DriftService {
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /**
+   * Puts the event's tagged window into the review queue (priority 1, drift_window; a higher priority
+   * already there stays). Idempotent: re-running changes nothing.
+   */
+  async enqueueWindow(tx: EntityManager, driftEventId: string): Promise<number> {
+    const rows = await queryRows<{ request_id: string }>(
+      tx,
+      `WITH ev AS (SELECT model_version, detected_at, window_hours FROM drift_event WHERE id = $1)
+       INSERT INTO review_item AS ri (request_id, priority, reason, ts)
+       SELECT l.request_id, 1, 'drift_window', l.ts FROM ev, inference_log l
+       WHERE l.model_version = ev.model_version AND l.ts >= ev.detected_at - make_interval(secs => ev.window_hours * 3600) AND l.ts <= ev.detected_at
+         AND 'drift_window' = ANY ($2::text[])
+         AND EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window' AND t.removed_at IS NULL)
+       ON CONFLICT (request_id) DO UPDATE SET priority = 1, reason = 'drift_window', updated_at = now() WHERE ri.priority > 1
+       RETURNING ri.request_id`,
+      [driftEventId, this.config.reviewTags],
+    );
+    return rows.length;
+  }
 
   async report(tx: EntityManager, input: DriftEventInput): Promise<ReportedDriftEvent> {
     const windowHours = input.windowHours ?? DEFAULT_WINDOW_HOURS;
@@ -59,23 +84,31 @@ export class DriftService {
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [input.modelVersion, detectedAt.toISOString(), input.metric, input.value, input.threshold, windowHours],
     );
-    const [counts]: { in_window: number; newly: number }[] = await tx.query(
-      `WITH window_rows AS (
-         SELECT request_id FROM inference_log
-         WHERE model_version = $1 AND ts >= $2::timestamptz - make_interval(secs => $3) AND ts <= $2::timestamptz
-       ),
-       new_tags AS (
-         INSERT INTO log_tag (request_id, tag, source, actor)
-         SELECT request_id, 'drift_window', 'DRIFT', $4 FROM window_rows
-         ON CONFLICT (request_id, tag) WHERE removed_at IS NULL DO NOTHING
-         RETURNING request_id, tag
-       ),
-       queued AS (${enqueueReviewSql('$5::text[]')})
-       SELECT (SELECT count(*)::int FROM window_rows) AS in_window, (SELECT count(*)::int FROM new_tags) AS newly`,
-      [input.modelVersion, detectedAt.toISOString(), windowHours * 3600, event.id, this.config.reviewTags],
+    // The tagging is the plain statement a person would write, skipping rows an overlapping event already
+    // tagged; its row count is what this event tagged. An anti-join instead of ON CONFLICT: speculative
+    // insertion cost ~40% more per row here. Events of one model version are serialized so two overlapping
+    // ones cannot both insert the same (row, tag).
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('flywheel:drift:' || $1))`, [input.modelVersion]);
+    const tagged = await queryRowCount(
+      tx,
+      `INSERT INTO log_tag (request_id, tag, source, actor)
+       SELECT l.request_id, 'drift_window', 'DRIFT', $4 FROM inference_log l
+       WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $3) AND l.ts <= $2::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window' AND t.removed_at IS NULL)`,
+      [input.modelVersion, detectedAt.toISOString(), windowHours * 3600, event.id],
     );
-    await tx.query(`UPDATE drift_event SET tagged_count = $2 WHERE id = $1`, [event.id, counts.in_window]);
-    return { ...event, taggedCount: counts.in_window, newlyTagged: counts.newly };
+    const [{ n: windowRows }]: { n: number }[] = await tx.query(
+      `SELECT count(*)::int AS n FROM inference_log
+       WHERE model_version = $1 AND ts >= $2::timestamptz - make_interval(secs => $3) AND ts <= $2::timestamptz`,
+      [input.modelVersion, detectedAt.toISOString(), windowHours * 3600],
+    );
+    const counts = { in_window: windowRows, newly: tagged };
+    // Small windows enter the review queue now; a large one through a job committed with this transaction,
+    // so reporting costs about what the tagging statement itself costs (bench:review).
+    if (counts.in_window <= this.config.reviewInlineMax) await this.enqueueWindow(tx, event.id);
+    else await this.jobs.send(DRIFT_REVIEW_JOB, { driftEventId: event.id }, tx);
+    await tx.query(`UPDATE drift_event SET tagged_count = $2 WHERE id = $1`, [event.id, counts.newly]);
+    return { ...event, taggedCount: counts.newly, windowRows: counts.in_window };
   }
 
   async resolve(tx: EntityManager, id: string, by: string): Promise<DriftEventRow> {

@@ -24,8 +24,10 @@ export const PRIORITY_SQL = (col: string) =>
  */
 export function enqueueReviewSql(reviewParam: string): string {
   return `INSERT INTO review_item AS ri (request_id, priority, reason, ts)
-    SELECT DISTINCT ON (n.request_id) n.request_id, ${PRIORITY_SQL('n.tag')}, n.tag, r.ts
-    FROM new_tags n LEFT JOIN inference_request r ON r.request_id = n.request_id
+    SELECT DISTINCT ON (n.request_id) n.request_id, ${PRIORITY_SQL('n.tag')}, n.tag,
+           -- a probe per new tag: a join let the planner hash the whole register for a few rows
+           (SELECT r.ts FROM inference_request r WHERE r.request_id = n.request_id)
+    FROM new_tags n
     WHERE n.tag = ANY (${reviewParam})
     ORDER BY n.request_id, ${PRIORITY_SQL('n.tag')}
     ON CONFLICT (request_id) DO UPDATE SET

@@ -1,0 +1,206 @@
+/**
+ * `npm run bench:review` — on a log table of ROWS (default 1,000,000) rows, in one run:
+ *   (a) drift tagging of a 12 h window: `reportDriftEvent` over HTTP next to the bare set-based SQL a
+ *       person would hand-write for the same number of rows (INSERT … SELECT into log_tag … WHERE
+ *       model_version = $1 AND ts BETWEEN …). Alternating rounds on fresh windows of equal size; medians.
+ *   (b) one `logEntries` page of 100 with nested tags, feedback and corrections: p50/p99 latency and
+ *       SQL statements per page (the service's own statement counter).
+ * Ratios and figures are printed last. Targets: (a) ≤ 2× the bare statement; (b) ≤ 4 statements, p50 ≤ 50 ms.
+ *
+ * Env: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a scratch database is created
+ * beside it and dropped), BENCH_ROWS (default 1000000), BENCH_PAGES (default 300).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { Pool as HttpPool } from 'undici';
+
+const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const PAGES = Number(process.env.BENCH_PAGES ?? 300);
+const ROUNDS = 5;
+const ADMIN_KEY = 'fw_bench_admin_key_' + crypto.randomBytes(16).toString('hex');
+const PORT = 42_000 + (process.pid % 1000);
+const H = 3_600_000;
+/** Rows span 30 days, alternating two model versions: a 12 h window of one version holds ROWS/120 rows. */
+const START = Date.parse('2026-01-01T00:00:00Z');
+const SPAN_MS = 30 * 24 * H;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const dbName = `fw_bench_review_${process.pid}`;
+  const admin = new Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(BASE_URL);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  const pool = new Pool({ connectionString: dbUrl, max: 4 });
+  pool.on('error', () => undefined);
+  let server: ChildProcess | undefined;
+  try {
+    server = spawn(process.execPath, [path.resolve(__dirname, '../src/main.js')], {
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        ADMIN_API_KEY: ADMIN_KEY,
+        USER_ID_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        API_KEY_CACHE_SECONDS: '3600',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const http = new HttpPool(`http://127.0.0.1:${PORT}`, { connections: 4 });
+    const gql = async (query: string, variables: unknown = {}): Promise<any> => {
+      const res = await http.request({
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body: any = await res.body.json();
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    };
+    for (let i = 0; ; i++) {
+      try {
+        const res = await http.request({ path: '/readyz', method: 'GET' });
+        await res.body.dump();
+        if (res.statusCode === 200) break;
+      } catch {
+        /* not up yet */
+      }
+      if (i > 300) throw new Error('service did not become ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    console.log(`[bench] generating ${ROWS.toLocaleString()} log rows…`);
+    const t0 = Date.now();
+    const step = SPAN_MS / ROWS;
+    for (let from = 1; from <= ROWS; from += 250_000) {
+      const to = Math.min(ROWS, from + 249_999);
+      await pool.query(
+        `WITH g AS (SELECT g, timestamptz '2026-01-01T00:00:00Z' + (g * $3::float8) * interval '1 millisecond' AS ts FROM generate_series($1::int, $2::int) g),
+         r AS (INSERT INTO inference_request (request_id, ts) SELECT 'r' || g, ts FROM g)
+         INSERT INTO inference_log (ts, request_id, model_version, prompt, response, latency_ms, response_logprob, keep_reasons)
+         SELECT ts, 'r' || g, CASE WHEN g % 2 = 0 THEN 'bench-a' ELSE 'bench-b' END,
+                'Question ' || g || ': ' || repeat(md5(g::text), 6), 'Answer: ' || repeat(md5((g + 7)::text), 4), 100 + g % 900, -((g % 50) / 10.0),
+                '{}'::text[]
+         FROM g`,
+        [from, to, step],
+      );
+    }
+    await pool.query('VACUUM ANALYZE inference_log');
+    await pool.query('VACUUM ANALYZE inference_request');
+    console.log(`[bench] generated in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+    // (a) Drift tagging: windows of equal size, each used once, alternating bare SQL and the service.
+    const window = (k: number) => {
+      const detected = START + (2 + k) * 24 * H; // day 2, 3, 4, … of the data (30 days): disjoint 12 h windows
+      return { from: new Date(detected - 12 * H).toISOString(), to: new Date(detected).toISOString() };
+    };
+    const bare: number[] = [];
+    const ours: number[] = [];
+    const tagged: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await pool.query('CHECKPOINT');
+      const wb = window(round * 2);
+      let t = process.hrtime.bigint();
+      const r = await pool.query(
+        `INSERT INTO log_tag (request_id, tag, source, actor)
+         SELECT request_id, 'drift_window', 'DRIFT', 'bare' FROM inference_log WHERE model_version = $1 AND ts BETWEEN $2 AND $3`,
+        ['bench-a', wb.from, wb.to],
+      );
+      bare.push(Number(process.hrtime.bigint() - t) / 1e6);
+      await pool.query('CHECKPOINT');
+      const wo = window(round * 2 + 1);
+      t = process.hrtime.bigint();
+      const d = await gql(`mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { taggedCount windowRows } }`, {
+        input: { modelVersion: 'bench-a', detectedAt: wo.to, metric: 'gold_pass_rate', value: 0.7, threshold: 0.8, windowHours: 12 },
+      });
+      ours.push(Number(process.hrtime.bigint() - t) / 1e6);
+      tagged.push(d.reportDriftEvent.taggedCount);
+      // Let the drift-review job put the window into the review queue before the next measurement.
+      for (let i = 0; i < 100; i++) {
+        const q = await pool.query(`SELECT count(*)::int AS n FROM review_item`);
+        if (q.rows[0].n >= tagged.reduce((a, b) => a + b, 0)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (Math.abs(d.reportDriftEvent.taggedCount - (r.rowCount ?? 0)) > 1) throw new Error(`window sizes differ: ${d.reportDriftEvent.taggedCount} vs ${r.rowCount}`);
+    }
+    const plan = (await pool.query(`EXPLAIN SELECT request_id FROM inference_log WHERE model_version = 'bench-a' AND ts BETWEEN $1 AND $2`, [window(0).from, window(0).to]))
+      .rows.map((r) => r['QUERY PLAN'])
+      .join(' | ');
+
+    // (b) Pages of 100 with nested fields, over a region with tags, feedback and corrections.
+    const region = window(1);
+    const pageIds: string[] = (
+      await pool.query(`SELECT request_id FROM inference_log WHERE model_version = 'bench-a' AND ts BETWEEN $1 AND $2 ORDER BY ts DESC, request_id DESC LIMIT 100`, [
+        region.from,
+        region.to,
+      ])
+    ).rows.map((r) => r.request_id);
+    const fbKey = (await gql(`mutation { createApiKey(input: {name: "bench feedback", scopes: [feedback]}) { secret } }`)).createApiKey.secret;
+    for (const id of pageIds.slice(0, 30)) {
+      const res = await http.request({
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${fbKey}` },
+        body: JSON.stringify({ query: `mutation($id: String!) { submitFeedback(input: {requestId: $id, kind: THUMBS_DOWN, comment: "wrong"}) { id } }`, variables: { id } }),
+      });
+      await res.body.dump();
+    }
+    for (const id of pageIds.slice(0, 20)) {
+      await gql(`mutation($id: String!) { submitCorrection(input: {requestId: $id, completion: "Better answer", source: OPERATOR, annotator: "bench"}) { id } }`, { id });
+    }
+    const pageQuery = `query($f: LogEntryFilter) { logEntries(first: 100, filter: $f) { edges { node { requestId ts prompt response keepReasons
+      tags { name source } feedback { kind comment } corrections { completion status annotator confidence } } } } }`;
+    const variables = { f: { modelVersion: 'bench-a', from: region.from, to: region.to } };
+    const statements = async () => {
+      const res = await http.request({ path: '/metrics', method: 'GET' });
+      return Number(/^flywheel_db_statements_total (\d+)/m.exec(await res.body.text())![1]);
+    };
+    for (let i = 0; i < 20; i++) await gql(pageQuery, variables); // warm-up
+    const latencies: number[] = [];
+    const before = await statements();
+    let nested = 0;
+    for (let i = 0; i < PAGES; i++) {
+      const t = process.hrtime.bigint();
+      const page = await gql(pageQuery, variables);
+      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (i === 0) nested = page.logEntries.edges.filter((e: any) => e.node.tags.length && e.node.feedback.length && e.node.corrections.length).length;
+    }
+    const perPage = ((await statements()) - before) / PAGES;
+    await http.close();
+    latencies.sort((a, b) => a - b);
+
+    const ratio = median(ours) / median(bare);
+    console.log(`\nFlywheel review benchmark: PostgreSQL, ${ROWS.toLocaleString()} log rows\n`);
+    console.log(`(a) 12 h drift window (${median(tagged).toLocaleString()} rows of ${ROWS.toLocaleString()}), median of ${ROUNDS} fresh windows each:`);
+    console.log(`    bare INSERT … SELECT into log_tag:                 ${median(bare).toFixed(1)} ms  (runs: ${bare.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`    reportDriftEvent over HTTP (event + tags; queue job): ${median(ours).toFixed(1)} ms  (runs: ${ours.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`    window scan plan: ${plan}`);
+    console.log(`(b) logEntries page of 100 with tags/feedback/corrections (${nested} entries on the page have all three), ${PAGES} pages:`);
+    console.log(`    p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   SQL statements per page ${perPage.toFixed(2)}`);
+    console.log('');
+    console.log(`(a) drift tagging / bare statement: ${ratio.toFixed(2)}× (target ≤ 2.00)`);
+    console.log(`(b) statements per page: ${perPage.toFixed(2)} (target ≤ 4); p50 ${percentile(latencies, 50).toFixed(1)} ms (target ≤ 50)`);
+  } finally {
+    server?.kill('SIGTERM');
+    await new Promise((r) => (server ? server.once('exit', r) : r(null)));
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
