@@ -40,7 +40,7 @@ interface Row {
 
 const WORDS = 'the a to of and in is it you that for on with as are this be at have or from by not can your what all were when we there use an each which do how their if will up other about out many then them these so some'.split(' ');
 
-/** Realistic chat traffic: 300–700 character prompts, a tenth with an email or phone number in them. */
+/** Realistic chat traffic: 300–700 character prompts, a tenth with an email or phone number, ~3% low-confidence answers. */
 function makeRows(n: number, tag: string): Row[] {
   const rows: Row[] = [];
   let seed = 42;
@@ -62,7 +62,9 @@ function makeRows(n: number, tag: string): Row[] {
       prompt,
       response: text(150 + Math.floor(rand() * 300)),
       latencyMs: 50 + (i % 400),
-      responseLogprob: -rand() * 4,
+      // Realistic confidence: ~3% of answers below the default LOW_CONFIDENCE_LOGPROB (-3), which the
+      // service tags low_confidence and queues for review (work the raw ceiling does not do).
+      responseLogprob: rand() < 0.03 ? -3 - rand() * 3 : -rand() * 2.5,
       userId: `user-${i % 5000}`,
     });
   }
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
         PORT: String(PORT),
         HOST: '127.0.0.1',
         HTTP_WORKERS: String(HTTP_WORKERS),
+        // As `npm start` runs it (graphql-js skips its development-only checks).
+        NODE_ENV: 'production',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
         PORT: String(PORT),
         HOST: '127.0.0.1',
         API_KEY_CACHE_SECONDS: '3600',
+        NODE_ENV: 'production',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

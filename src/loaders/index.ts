@@ -4,14 +4,38 @@ import { createFeedbackLoader } from './feedback.loader';
 import { createLogEntryLoader } from './log-entry.loader';
 import { createTagLoader } from './tag.loader';
 
-/** Built per request (in the GraphQL context): batching and caching never cross requests. */
-export function createLoaders(db: EntityManager) {
-  return {
-    tags: createTagLoader(db),
-    feedback: createFeedbackLoader(db),
-    corrections: createCorrectionLoader(db),
-    logEntry: createLogEntryLoader(db),
-  };
+export interface Loaders {
+  tags: ReturnType<typeof createTagLoader>;
+  feedback: ReturnType<typeof createFeedbackLoader>;
+  corrections: ReturnType<typeof createCorrectionLoader>;
+  logEntry: ReturnType<typeof createLogEntryLoader>;
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+/**
+ * Per request (in the GraphQL context): batching and caching never cross requests. Each loader is
+ * built on first use, so an ingest call — most of the traffic — builds none.
+ */
+export function createLoaders(db: EntityManager): Loaders {
+  const made: Partial<Loaders> = {};
+  const lazy = <K extends keyof Loaders>(key: K, make: (db: EntityManager) => Loaders[K]) => () => (made[key] ??= make(db)) as Loaders[K];
+  const getters = {
+    tags: lazy('tags', createTagLoader),
+    feedback: lazy('feedback', createFeedbackLoader),
+    corrections: lazy('corrections', createCorrectionLoader),
+    logEntry: lazy('logEntry', createLogEntryLoader),
+  };
+  return {
+    get tags() {
+      return getters.tags();
+    },
+    get feedback() {
+      return getters.feedback();
+    },
+    get corrections() {
+      return getters.corrections();
+    },
+    get logEntry() {
+      return getters.logEntry();
+    },
+  };
+}

@@ -168,7 +168,8 @@ export class IngestService {
  * rejects it inside JSON. Replace it with U+FFFD, as a UTF-8 encoder would, instead of failing the row.
  */
 function wellFormed(s: string): string {
-  return (s as unknown as { toWellFormed(): string }).toWellFormed();
+  const str = s as unknown as { isWellFormed(): boolean; toWellFormed(): string };
+  return str.isWellFormed() ? s : str.toWellFormed();
 }
 
 const LONE_SURROGATE_ESCAPE = /\\ud[89a-f]/i;
