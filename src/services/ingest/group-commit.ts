@@ -42,12 +42,28 @@ interface Pending {
  * against the drift table as this transaction sees it. Rows are ordered by requestId so that two
  * concurrent flushes lock register keys in the same order and cannot deadlock on each other.
  */
-const INSERT_SQL = `
+/**
+ * The auto-flag tags and their review-queue entries, added to the statement only for flushes that carry
+ * tags (a few percent of rows are flagged; most flushes have none and skip the extra work).
+ */
+const TAG_CTES = `new_tags AS (
+  INSERT INTO log_tag (request_id, tag, source, actor)
+  SELECT p.request_id, t.tag, 'AUTO_FLAG', 'ingest'
+  FROM prepared p JOIN registered r ON r.request_id = p.request_id
+       CROSS JOIN LATERAL unnest(string_to_array(p.auto_tags, ',')) AS t(tag)
+  WHERE p.auto_tags <> ''
+  ON CONFLICT (request_id, tag) WHERE removed_at IS NULL DO NOTHING
+  RETURNING request_id, tag
+),
+queued AS (${enqueueReviewSql('$14::text[]')}),
+`;
+
+const insertSql = (withTags: boolean) => `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::int[],
-                       $7::text[], $8::float8[], $9::bool[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
+                       $7::text[], $8::float8[], $9::bool[], $10::jsonb[], $11::text[], $12::jsonb[]${withTags ? ', $13::text[]' : ''})
     AS t(request_id, ts, model_version, prompt, response, latency_ms, user_id_hash, response_logprob,
-         flagged, metadata, write_reasons, redactions, auto_tags)
+         flagged, metadata, write_reasons, redactions${withTags ? ', auto_tags' : ''})
 ),
 open_drift AS (
   SELECT DISTINCT model_version FROM drift_event
@@ -73,17 +89,7 @@ logged AS (
   FROM prepared p JOIN registered r ON r.request_id = p.request_id
   RETURNING request_id, model_version, ts, keep_reasons
 ),
-new_tags AS (
-  INSERT INTO log_tag (request_id, tag, source, actor)
-  SELECT p.request_id, t.tag, 'AUTO_FLAG', 'ingest'
-  FROM prepared p JOIN registered r ON r.request_id = p.request_id
-       CROSS JOIN LATERAL unnest(string_to_array(p.auto_tags, ',')) AS t(tag)
-  WHERE p.auto_tags <> ''
-  ON CONFLICT (request_id, tag) WHERE removed_at IS NULL DO NOTHING
-  RETURNING request_id, tag
-),
-queued AS (${enqueueReviewSql('$14::text[]')}),
-counted AS (
+${withTags ? TAG_CTES : ''}counted AS (
   INSERT INTO ingest_stats_hourly AS s (model_version, hour, received, kept_low_confidence, kept_flagged,
                                         kept_drift_open, kept_sampled, kept_any)
   SELECT model_version, date_trunc('hour', ts, 'UTC'), count(*),
@@ -102,6 +108,8 @@ counted AS (
     kept_any = s.kept_any + EXCLUDED.kept_any
 )
 SELECT request_id, keep_reasons FROM logged`;
+const INSERT_SQL = insertSql(false);
+const INSERT_WITH_TAGS_SQL = insertSql(true);
 
 /**
  * The first result of an already-stored requestId. A compacted row had no keep reasons (that is why it
@@ -228,7 +236,8 @@ export class GroupCommitter {
     const unique = new Map<string, PreparedRow>();
     for (const r of rows) if (!unique.has(r.requestId)) unique.set(r.requestId, r);
     const list = [...unique.values()];
-    const inserted = await this.run<{ request_id: string; keep_reasons: KeepReason[] }>('flywheel_ingest', INSERT_SQL, [
+    const withTags = list.some((r) => r.autoTags.length > 0);
+    const params: unknown[] = [
       list.map((r) => r.requestId),
       list.map((r) => r.ts.toISOString()),
       list.map((r) => r.modelVersion),
@@ -241,9 +250,11 @@ export class GroupCommitter {
       list.map((r) => (r.metadata === null ? null : JSON.stringify(r.metadata))),
       list.map((r) => r.writeReasons.join(',')),
       list.map((r) => (Object.keys(r.redactions).length ? JSON.stringify(r.redactions) : null)),
-      list.map((r) => r.autoTags.join(',')),
-      this.opts.reviewTags,
-    ]);
+    ];
+    if (withTags) params.push(list.map((r) => r.autoTags.join(',')), this.opts.reviewTags);
+    const inserted = withTags
+      ? await this.run<{ request_id: string; keep_reasons: KeepReason[] }>('flywheel_ingest_tagged', INSERT_WITH_TAGS_SQL, params)
+      : await this.run<{ request_id: string; keep_reasons: KeepReason[] }>('flywheel_ingest', INSERT_SQL, params);
     const results = new Map<string, StoredResult>();
     for (const row of inserted) {
       results.set(row.request_id, {
