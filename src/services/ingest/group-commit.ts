@@ -132,6 +132,9 @@ function picker(results: Map<string, StoredResult>): (row: PreparedRow) => Store
   };
 }
 
+/** Measured here: below ~200 waiting rows a second concurrent flush costs more (per-statement overhead) than it overlaps. */
+const PARALLEL_FLUSH_MIN_ROWS = 200;
+
 export interface GroupCommitOptions {
   maxGroupRows: number;
   maxConcurrentFlushes: number;
@@ -147,16 +150,17 @@ export interface GroupCommitOptions {
 }
 
 /**
- * Group commit for ingestion. Callers hand in their rows and wait; while fewer than
- * `maxConcurrentFlushes` flushes are in flight a caller's rows go out at once (no added latency when
- * idle), otherwise they queue and the next flush takes everything queued (up to `maxGroupRows`). Under
- * load, 32 concurrent single-row calls become one transaction of ~30 rows instead of 32 commits.
+ * Group commit for ingestion. Callers hand in their rows and wait; when no flush is in flight a caller's
+ * rows go out at once (no added latency when idle), otherwise they queue and the next flush takes
+ * everything queued (up to `maxGroupRows`). Under load, 32 concurrent single-row calls become one
+ * transaction of ~30 rows instead of 32 commits.
  *
  * A call's rows always go out in one flush, so a batch call is all-or-nothing. If a combined flush fails,
  * each call in it is retried alone once, so one caller's problem cannot fail its neighbours.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
+  private queuedRows = 0;
   private inFlight = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -177,6 +181,7 @@ export class GroupCommitter {
     if (rows.length === 0) return Promise.resolve([]);
     return new Promise<StoredResult[]>((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
+      this.queuedRows += rows.length;
       this.pump();
     });
   }
@@ -188,14 +193,23 @@ export class GroupCommitter {
     await this.pool.end();
   }
 
+  /**
+   * A flush starts when none is in flight. A second (up to maxConcurrentFlushes) starts only when enough
+   * rows wait (PARALLEL_FLUSH_MIN_ROWS): small calls then coalesce into bigger groups (fewer, cheaper
+   * statements per row), while big batches still overlap Node's work on one with PostgreSQL's on another.
+   */
   private pump(): void {
-    while (this.inFlight < this.opts.maxConcurrentFlushes && this.queue.length > 0) {
+    while (
+      this.queue.length > 0 &&
+      (this.inFlight === 0 || (this.inFlight < this.opts.maxConcurrentFlushes && this.queuedRows >= PARALLEL_FLUSH_MIN_ROWS))
+    ) {
       const group: Pending[] = [];
       let size = 0;
       while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0].rows.length <= this.opts.maxGroupRows)) {
         const p = this.queue.shift()!;
         group.push(p);
         size += p.rows.length;
+        this.queuedRows -= p.rows.length;
       }
       this.inFlight++;
       void this.flush(group).finally(() => {
