@@ -1,8 +1,9 @@
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
-import { queryRowCount, queryRows } from '../db/sql';
+import crypto from 'node:crypto';
+import { queryRows } from '../db/sql';
 import { badInput, FlywheelError, InputProblem } from '../errors';
-import { holdOffCompaction } from './compaction-references';
+import { COMPACTION_LOCK_ID } from './compaction-references';
 import type { JobQueue } from '../jobs/job-queue';
 
 export interface DriftEventInput {
@@ -59,17 +60,22 @@ export class DriftService {
    * already there stays). Idempotent: re-running changes nothing.
    */
   async enqueueWindow(tx: EntityManager, driftEventId: string): Promise<number> {
+    if (!this.config.reviewTags.includes('drift_window')) return 0;
+    const [ev]: { model_version: string; detected_at: Date; window_hours: number }[] = await tx.query(
+      `SELECT model_version, detected_at, window_hours FROM drift_event WHERE id = $1`,
+      [driftEventId],
+    );
+    if (!ev) return 0;
+    // The window's bounds as parameters (not a join to drift_event) so the (model_version, ts) index serves it.
     const rows = await queryRows<{ request_id: string }>(
       tx,
-      `WITH ev AS (SELECT model_version, detected_at, window_hours FROM drift_event WHERE id = $1)
-       INSERT INTO review_item AS ri (request_id, priority, reason, ts)
-       SELECT l.request_id, 1, 'drift_window', l.ts FROM ev, inference_log l
-       WHERE l.model_version = ev.model_version AND l.ts >= ev.detected_at - make_interval(secs => ev.window_hours * 3600) AND l.ts <= ev.detected_at
-         AND 'drift_window' = ANY ($2::text[])
+      `INSERT INTO review_item AS ri (request_id, priority, reason, ts)
+       SELECT l.request_id, 1, 'drift_window', l.ts FROM inference_log l
+       WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $3 * 3600) AND l.ts <= $2::timestamptz
          AND EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window' AND t.removed_at IS NULL)
        ON CONFLICT (request_id) DO UPDATE SET priority = 1, reason = 'drift_window', updated_at = now() WHERE ri.priority > 1
        RETURNING ri.request_id`,
-      [driftEventId, this.config.reviewTags],
+      [ev.model_version, ev.detected_at.toISOString(), ev.window_hours],
     );
     return rows.length;
   }
@@ -78,37 +84,38 @@ export class DriftService {
     const windowHours = input.windowHours ?? DEFAULT_WINDOW_HOURS;
     const detectedAt = input.detectedAt ?? new Date();
     this.validate(input, windowHours, detectedAt);
-    await holdOffCompaction(tx);
-    const [event]: DriftEventRow[] = await tx.query(
-      `INSERT INTO drift_event (model_version, detected_at, metric, value, threshold, window_hours)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [input.modelVersion, detectedAt.toISOString(), input.metric, input.value, input.threshold, windowHours],
-    );
+    // One round trip for both locks: shared against compaction (holdOffCompaction), and exclusive per
+    // model version so two overlapping events cannot both insert the same (row, tag).
+    await tx.query(`SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock(hashtext('flywheel:drift:' || $2))`, [
+      COMPACTION_LOCK_ID,
+      input.modelVersion,
+    ]);
     // The tagging is the plain statement a person would write, skipping rows an overlapping event already
-    // tagged; its row count is what this event tagged. An anti-join instead of ON CONFLICT: speculative
-    // insertion cost ~40% more per row here. Events of one model version are serialized so two overlapping
-    // ones cannot both insert the same (row, tag).
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('flywheel:drift:' || $1))`, [input.modelVersion]);
-    const tagged = await queryRowCount(
-      tx,
-      `INSERT INTO log_tag (request_id, tag, source, actor)
-       SELECT l.request_id, 'drift_window', 'DRIFT', $4 FROM inference_log l
-       WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $3) AND l.ts <= $2::timestamptz
-         AND NOT EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window' AND t.removed_at IS NULL)`,
-      [input.modelVersion, detectedAt.toISOString(), windowHours * 3600, event.id],
+    // tagged (an anti-join: ON CONFLICT's speculative insertion cost ~40% more per row here). The event row
+    // is written by the same statement, with what it tagged; its id is chosen here so tags can name it.
+    const id = crypto.randomUUID();
+    const [event]: (DriftEventRow & { windowRows: number })[] = await tx.query(
+      `WITH tagged AS (
+         INSERT INTO log_tag (request_id, tag, source, actor)
+         SELECT l.request_id, 'drift_window', 'DRIFT', $7 FROM inference_log l
+         WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $6 * 3600) AND l.ts <= $2::timestamptz
+           AND NOT EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window' AND t.removed_at IS NULL)
+         RETURNING 1
+       ),
+       event AS (
+         INSERT INTO drift_event (id, model_version, detected_at, metric, value, threshold, window_hours, tagged_count)
+         VALUES ($7::uuid, $1, $2, $3, $4, $5, $6, (SELECT count(*) FROM tagged)) RETURNING ${COLUMNS}
+       )
+       SELECT event.*, (SELECT count(*)::int FROM inference_log
+                        WHERE model_version = $1 AND ts >= $2::timestamptz - make_interval(secs => $6 * 3600) AND ts <= $2::timestamptz) AS "windowRows"
+       FROM event`,
+      [input.modelVersion, detectedAt.toISOString(), input.metric, input.value, input.threshold, windowHours, id],
     );
-    const [{ n: windowRows }]: { n: number }[] = await tx.query(
-      `SELECT count(*)::int AS n FROM inference_log
-       WHERE model_version = $1 AND ts >= $2::timestamptz - make_interval(secs => $3) AND ts <= $2::timestamptz`,
-      [input.modelVersion, detectedAt.toISOString(), windowHours * 3600],
-    );
-    const counts = { in_window: windowRows, newly: tagged };
     // Small windows enter the review queue now; a large one through a job committed with this transaction,
     // so reporting costs about what the tagging statement itself costs (bench:review).
-    if (counts.in_window <= this.config.reviewInlineMax) await this.enqueueWindow(tx, event.id);
+    if (event.windowRows <= this.config.reviewInlineMax) await this.enqueueWindow(tx, event.id);
     else await this.jobs.send(DRIFT_REVIEW_JOB, { driftEventId: event.id }, tx);
-    await tx.query(`UPDATE drift_event SET tagged_count = $2 WHERE id = $1`, [event.id, counts.newly]);
-    return { ...event, taggedCount: counts.newly, windowRows: counts.in_window };
+    return event;
   }
 
   async resolve(tx: EntityManager, id: string, by: string): Promise<DriftEventRow> {
