@@ -12,16 +12,10 @@
  * Env: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a scratch database is created
  * beside it and dropped), BENCH_SINGLE_ROWS (default 20000), BENCH_BATCH_ROWS (default 200000).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import path from 'node:path';
-import { Client, Pool } from 'pg';
-import { Pool as HttpPool } from 'undici';
+import { startBenchService } from './bench-service';
 
-const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const SINGLE_ROWS = Number(process.env.BENCH_SINGLE_ROWS ?? 20_000);
 const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 200_000);
-const ADMIN_KEY = 'fw_bench_admin_key_' + crypto.randomBytes(16).toString('hex');
 const PORT = 41_000 + (process.pid % 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** API processes for the service under test (the machine has 2 cores; the default keeps one). */
@@ -113,56 +107,15 @@ async function drive(count: number, concurrency: number, work: (i: number) => Pr
 const RAW_COLUMNS = 'ts, request_id, model_version, prompt, response, latency_ms, user_id_hash, response_logprob, flagged, metadata, keep_reasons';
 
 async function main(): Promise<void> {
-  const dbName = `fw_bench_${process.pid}`;
-  const admin = new Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(BASE_URL);
-  url.pathname = `/${dbName}`;
-  const dbUrl = url.toString();
-  let server: ChildProcess | undefined;
-  const pool = new Pool({ connectionString: dbUrl, max: 16 });
+  const service = await startBenchService({
+    name: 'ingest',
+    port: PORT,
+    httpConnections: 64,
+    poolSize: 16,
+    env: { HTTP_WORKERS: String(HTTP_WORKERS) },
+  });
+  const { pool, http, adminKey: ADMIN_KEY } = service;
   try {
-    // BENCH_SERVER_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof" to profile it.
-    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    server = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../src/main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: dbUrl,
-        ADMIN_API_KEY: ADMIN_KEY,
-        USER_ID_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        HTTP_WORKERS: String(HTTP_WORKERS),
-        // As `npm start` runs it (graphql-js skips its development-only checks).
-        NODE_ENV: 'production',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const http = new HttpPool(`http://127.0.0.1:${PORT}`, { connections: 64, pipelining: 1 });
-    const gql = async (query: string, variables: unknown): Promise<any> => {
-      const res = await http.request({
-        path: '/graphql',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body: any = await res.body.json();
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
-    for (let i = 0; ; i++) {
-      try {
-        const res = await http.request({ path: '/readyz', method: 'GET' });
-        await res.body.dump();
-        if (res.statusCode === 200) break;
-      } catch {
-        /* not up yet */
-      }
-      if (i > 300) throw new Error('service did not become ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-
     const reset = async () => {
       await pool.query('TRUNCATE inference_log, inference_request, ingest_stats_hourly');
       await pool.query('CHECKPOINT');
@@ -282,7 +235,6 @@ async function main(): Promise<void> {
         (runs[phase.key] ??= []).push({ label: phase.label, rows: phase.rows, ...d });
       }
     }
-    await http.close();
     const median = (key: string): Result => {
       const sorted = [...runs[key]].sort((a, b) => a.rows / a.seconds - b.rows / b.seconds);
       return sorted[Math.floor(sorted.length / 2)];
@@ -296,11 +248,7 @@ async function main(): Promise<void> {
     console.log(`(a) logInference ×32 clients / raw single-row ×16 connections: ${ratioA.toFixed(2)}× (target ≥ 0.60)`);
     console.log(`(b) logInferences ×500 / raw unnest ×1000:                     ${ratioB.toFixed(2)}× (target ≥ 0.60)`);
   } finally {
-    server?.kill('SIGTERM');
-    await new Promise((r) => (server ? server.once('exit', r) : r(null)));
-    await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await service.stop();
   }
 }
 

@@ -10,17 +10,12 @@
  * Env: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a scratch database is created
  * beside it and dropped), BENCH_ROWS (default 1000000), BENCH_PAGES (default 300).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import path from 'node:path';
-import { Client, Pool } from 'pg';
-import { Pool as HttpPool } from 'undici';
+import type { Pool } from 'pg';
+import { startBenchService } from './bench-service';
 
-const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const PAGES = Number(process.env.BENCH_PAGES ?? 300);
 const ROUNDS = 5;
-const ADMIN_KEY = 'fw_bench_admin_key_' + crypto.randomBytes(16).toString('hex');
 const PORT = 42_000 + (process.pid % 1000);
 const H = 3_600_000;
 /** Rows span 30 days, alternating two model versions: a 12 h window of one version holds ROWS/120 rows. */
@@ -58,57 +53,20 @@ async function generate(pool: Pool, first: number, last: number, prefix: string,
 }
 
 async function main(): Promise<void> {
-  const dbName = `fw_bench_review_${process.pid}`;
-  const admin = new Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(BASE_URL);
-  url.pathname = `/${dbName}`;
-  const dbUrl = url.toString();
-  const pool = new Pool({ connectionString: dbUrl, max: 4 });
-  pool.on('error', () => undefined);
-  let server: ChildProcess | undefined;
+  const service = await startBenchService({
+    name: 'review',
+    port: PORT,
+    httpConnections: 4,
+    poolSize: 4,
+    env: {
+      API_KEY_CACHE_SECONDS: '3600',
+      // The generated rows are months old: keep the scheduled compaction (every 15 min) from scanning
+      // them in the middle of a measurement.
+      SAMPLING_GRACE_HOURS: String(24 * 3650),
+    },
+  });
+  const { pool, http, gql } = service;
   try {
-    server = spawn(process.execPath, [path.resolve(__dirname, '../src/main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: dbUrl,
-        ADMIN_API_KEY: ADMIN_KEY,
-        USER_ID_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        API_KEY_CACHE_SECONDS: '3600',
-        NODE_ENV: 'production',
-        // The generated rows are months old: keep the scheduled compaction (every 15 min) from scanning
-        // them in the middle of a measurement.
-        SAMPLING_GRACE_HOURS: String(24 * 3650),
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const http = new HttpPool(`http://127.0.0.1:${PORT}`, { connections: 4 });
-    const gql = async (query: string, variables: unknown = {}): Promise<any> => {
-      const res = await http.request({
-        path: '/graphql',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body: any = await res.body.json();
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
-    for (let i = 0; ; i++) {
-      try {
-        const res = await http.request({ path: '/readyz', method: 'GET' });
-        await res.body.dump();
-        if (res.statusCode === 200) break;
-      } catch {
-        /* not up yet */
-      }
-      if (i > 300) throw new Error('service did not become ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-
     console.log(`[bench] generating ${ROWS.toLocaleString()} log rows…`);
     const t0 = Date.now();
     await generate(pool, 1, ROWS, 'r');
@@ -194,10 +152,7 @@ async function main(): Promise<void> {
     const pageQuery = `query($f: LogEntryFilter) { logEntries(first: 100, filter: $f) { edges { node { requestId ts prompt response keepReasons
       tags { name source } feedback { kind comment } corrections { completion status annotator confidence } } } } }`;
     const variables = { f: { modelVersion: 'bench-a', from: region.from, to: region.to } };
-    const statements = async () => {
-      const res = await http.request({ path: '/metrics', method: 'GET' });
-      return Number(/^flywheel_db_statements_total (\d+)/m.exec(await res.body.text())![1]);
-    };
+    const statements = () => service.metric('flywheel_db_statements_total');
     for (let i = 0; i < 20; i++) await gql(pageQuery, variables); // warm-up
     const latencies: number[] = [];
     const before = await statements();
@@ -209,7 +164,6 @@ async function main(): Promise<void> {
       if (i === 0) nested = page.logEntries.edges.filter((e: any) => e.node.tags.length && e.node.feedback.length && e.node.corrections.length).length;
     }
     const perPage = ((await statements()) - before) / PAGES;
-    await http.close();
     latencies.sort((a, b) => a - b);
 
     const ratio = median(ours) / median(bare);
@@ -225,11 +179,7 @@ async function main(): Promise<void> {
     console.log(`(a) drift tagging / bare statement: ${ratio.toFixed(2)}× (target ≤ 2.00); with twice the rows outside the window: ${(median(oursBigger) / median(ours)).toFixed(2)}× the time`);
     console.log(`(b) statements per page: ${perPage.toFixed(2)} (target ≤ 4); p50 ${percentile(latencies, 50).toFixed(1)} ms (target ≤ 50)`);
   } finally {
-    server?.kill('SIGTERM');
-    await new Promise((r) => (server ? server.once('exit', r) : r(null)));
-    await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await service.stop();
   }
 }
 

@@ -1,0 +1,95 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { Pool as HttpPool } from 'undici';
+
+/** The service under test, in its own process, on a scratch database beside DATABASE_URL. */
+export interface BenchService {
+  dbUrl: string;
+  /** Plain `pg` on the same database: the raw ceiling and fixtures. */
+  pool: Pool;
+  http: HttpPool;
+  adminKey: string;
+  gql(query: string, variables?: unknown, key?: string): Promise<any>;
+  /** A counter from /metrics. */
+  metric(name: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchService(opts: { name: string; port: number; httpConnections: number; poolSize: number; env?: Record<string, string> }): Promise<BenchService> {
+  const baseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+  const dbName = `fw_bench_${opts.name}_${process.pid}`;
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  const adminKey = 'fw_bench_admin_key_' + crypto.randomBytes(16).toString('hex');
+  const pool = new Pool({ connectionString: dbUrl, max: opts.poolSize });
+  pool.on('error', () => undefined); // idle clients dropped when the scratch database goes
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof" to profile it.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../src/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      ADMIN_API_KEY: adminKey,
+      USER_ID_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
+      PORT: String(opts.port),
+      HOST: '127.0.0.1',
+      // As `npm start` runs it (graphql-js skips its development-only checks).
+      NODE_ENV: 'production',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const http = new HttpPool(`http://127.0.0.1:${opts.port}`, { connections: opts.httpConnections, pipelining: 1 });
+  const stop = async () => {
+    server.kill('SIGTERM');
+    if (server.exitCode === null) await new Promise((r) => server.once('exit', r));
+    await http.close().catch(() => undefined);
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  };
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        const res = await http.request({ path: '/readyz', method: 'GET' });
+        await res.body.dump();
+        if (res.statusCode === 200) break;
+      } catch {
+        /* not up yet */
+      }
+      if (i > 300) throw new Error('service did not become ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    dbUrl,
+    pool,
+    http,
+    adminKey,
+    async gql(query, variables = {}, key = adminKey) {
+      const res = await http.request({
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body: any = await res.body.json();
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    },
+    async metric(name) {
+      const res = await http.request({ path: '/metrics', method: 'GET' });
+      return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await res.body.text())?.[1] ?? NaN);
+    },
+    stop,
+  };
+}
