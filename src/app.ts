@@ -12,10 +12,8 @@ import type { Config } from './config';
 import type { AppContext, AppServices } from './context';
 import { graphqlHandler, HttpError } from './http/graphql-handler';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
-import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
+import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
-import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './jobs/traffic-profile.job';
-import { driftReviewJob } from './jobs/drift-review.job';
 import { ProfileCache } from './services/ingest/ood-profile';
 import { createMetrics, Metrics } from './metrics';
 import { RESOLVERS } from './resolvers';
@@ -134,12 +132,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
 
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
 
-    jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, metrics));
-    jobs.define(trafficProfileJob());
-    jobs.define(driftReviewJob(services.drift));
-    await jobs.start();
-    await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
-    await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
+    await startJobs(jobs, { config, metrics, drift: services.drift });
     if (config.runWorker) await jobs.work();
 
     const schema = await buildFlywheelSchema();

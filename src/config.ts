@@ -1,5 +1,8 @@
 import path from 'node:path';
 
+/** The tags Flywheel itself assigns or names; all of them put an entry in the review queue by default. */
+export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence', 'out_of_distribution', 'anomalous_output', 'operator_review'] as const;
+
 /**
  * Every setting Flywheel reads, parsed and validated once at boot. A bad value stops the start with
  * one message that names every bad variable, so an operator fixes them all in one go instead of
@@ -144,7 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),
     ingestMaxGroupRows: r.number('INGEST_MAX_GROUP_ROWS', 2000, { min: 1, max: 20_000, integer: true }),
     ingestMaxConcurrentFlushes: r.number('INGEST_MAX_CONCURRENT_FLUSHES', 2, { min: 1, max: 16, integer: true }),
-    reviewTags: (r.string('REVIEW_TAGS') ?? 'user_negative,drift_window,low_confidence,out_of_distribution,anomalous_output,operator_review')
+    reviewTags: (r.string('REVIEW_TAGS') ?? BUILT_IN_TAGS.join(','))
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean),

@@ -12,7 +12,6 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'DATA_DIR_LOCKED'
-  | 'SHUTTING_DOWN'
   | 'INTERNAL';
 
 /** One problem with one field of one input; `index` is set for items of a batch. */

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { JOB_POOL_SIZE, openDatabase } from './db/database';
-import { COMPACTION_JOB, compactionJob } from './jobs/compaction.job';
+import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
-import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './jobs/traffic-profile.job';
-import { driftReviewJob } from './jobs/drift-review.job';
-import { DriftService } from './services/drift.service';
 import { createMetrics } from './metrics';
+import { DriftService } from './services/drift.service';
 
 /**
  * `npm run worker`: job handlers only, in their own process (run the API with RUN_WORKER=false). Needs
@@ -29,12 +27,7 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   const jobs = new JobQueue(database.url, database.dataSource.manager, { poolSize: JOB_POOL_SIZE });
-  jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, createMetrics()));
-  jobs.define(trafficProfileJob());
-  jobs.define(driftReviewJob(new DriftService(config, jobs)));
-  await jobs.start();
-  await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
-  await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
+  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs) });
   await jobs.work();
   console.log('[flywheel-worker] handling jobs');
   const stop = async (signal: string) => {

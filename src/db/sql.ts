@@ -13,12 +13,3 @@ export async function queryRows<T>(m: EntityManager, sql: string, params: unknow
   }
 }
 
-/** Rows affected by an INSERT/UPDATE/DELETE. */
-export async function queryRowCount(m: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
-  const runner = m.queryRunner ?? m.connection.createQueryRunner();
-  try {
-    return (await runner.query(sql, params, true)).affected ?? 0;
-  } finally {
-    if (!m.queryRunner) await runner.release();
-  }
-}

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { queryRows } from '../db/sql';
-import { badInput, FlywheelError } from '../errors';
+import { badInput } from '../errors';
 
 export interface ReviewItemRow {
   requestId: string;
@@ -156,7 +156,3 @@ export class ReviewService {
   }
 }
 
-export function assertFound<T>(v: T | undefined | null, what: string): T {
-  if (v === undefined || v === null) throw new FlywheelError('NOT_FOUND', `${what} not found`);
-  return v;
-}

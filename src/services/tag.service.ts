@@ -3,7 +3,6 @@ import type { Config } from '../config';
 import { badInput, InputProblem } from '../errors';
 import { holdOffCompaction } from './compaction-references';
 
-export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence', 'out_of_distribution', 'anomalous_output', 'operator_review'] as const;
 export type TagSource = 'USER_FEEDBACK' | 'DRIFT' | 'AUTO_FLAG' | 'OPERATOR' | 'API';
 
 /** Opaque but tame: tags end up in URLs, metrics labels and SQL filters. */

@@ -1,0 +1,22 @@
+import type { Config } from '../config';
+import type { Metrics } from '../metrics';
+import type { DriftService } from '../services/drift.service';
+import { COMPACTION_JOB, compactionJob } from './compaction.job';
+import { driftReviewJob } from './drift-review.job';
+import type { JobQueue } from './job-queue';
+import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './traffic-profile.job';
+
+/**
+ * Every job Flywheel runs, defined and scheduled in one place: the API process and `npm run worker`
+ * must agree on names, payload checks and schedules. Starts the queue; the caller decides whether
+ * this process also works jobs (`jobs.work()`).
+ */
+export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics: Metrics; drift: DriftService }): Promise<void> {
+  const { config } = deps;
+  jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, deps.metrics));
+  jobs.define(trafficProfileJob());
+  jobs.define(driftReviewJob(deps.drift));
+  await jobs.start();
+  await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
+  await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
+}
