@@ -3,7 +3,8 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import pg from 'pg';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import crypto from 'node:crypto';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -11,6 +12,11 @@ import { authChecker } from './auth-checker';
 import type { Config } from './config';
 import type { AppContext, AppServices } from './context';
 import { graphqlHandler, HttpError } from './http/graphql-handler';
+import { Cors } from './http/cors';
+import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
+import { formatError, inputErrorsPlugin, requestIdPlugin } from './http/graphql-errors';
+import { httpErrorBody } from './errors';
+import { DateTime } from './schema/scalars';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
@@ -55,6 +61,7 @@ export function buildFlywheelSchema(emitSchemaFile?: string): Promise<GraphQLSch
   return buildSchema({
     resolvers: RESOLVERS,
     authChecker,
+    scalarsMap: [{ type: Date, scalar: DateTime }],
     // Input checks live in the services, where batch items are reported by index and the hot path
     // avoids class-validator's per-object cost.
     validate: false,
@@ -137,38 +144,40 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
 
     const schema = await buildFlywheelSchema();
     let shuttingDown = false;
+    const cors = new Cors(config.corsOrigins);
     const httpServer = http.createServer((req, res) => {
       route(req, res).catch((err) => {
-        const status = err instanceof HttpError ? err.status : 500;
-        if (status === 500) logger.error(`http: ${(err as Error).message}`);
+        const known = err instanceof HttpError;
+        const requestId = crypto.randomUUID();
+        if (!known) logger.error(`http [${requestId}]: ${(err as Error).stack ?? String(err)}`);
         if (!res.headersSent) {
-          res.statusCode = status;
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ errors: [{ message: status === 500 ? 'Internal server error' : (err as Error).message }] }));
+          res.statusCode = known ? err.status : 500;
+          if (known) for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(known ? httpErrorBody(err.code, err.message) : httpErrorBody('INTERNAL_SERVER_ERROR', 'Internal server error', { requestId }));
         } else res.destroy();
       });
     });
     apollo = new ApolloServer<AppContext>({
       schema,
+      introspection: config.graphqlIntrospection,
+      // "Did you mean …" suggestions reveal the schema as surely as introspection does: they follow it.
+      hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         metricsPlugin(metrics),
         // We set no cache hints; the default cache-control plugin would still wrap every field resolver
         // (a per-field cost on 500-item batches) to compute a policy nobody reads.
         ApolloServerPluginCacheControlDisabled(),
+        // Apollo's landing page loads from a CDN; GET /graphql serves our bundled GraphiQL instead.
+        ApolloServerPluginLandingPageDisabled(),
+        inputErrorsPlugin<AppContext>(),
+        requestIdPlugin<AppContext>(logger),
       ],
       includeStacktraceInErrorResponses: false,
       // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop only Apollo and re-raise the signal.
       stopOnTerminationSignals: false,
-      formatError: (formatted, error) => {
-        const code = formatted.extensions?.code;
-        if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
-          // Log the cause server-side; never send internals (SQL, stack) to clients.
-          logger.error(`internal error: ${(error as Error)?.message ?? String(error)}`);
-          return { message: 'Internal server error', extensions: { code: 'INTERNAL' }, path: formatted.path };
-        }
-        return formatted;
-      },
+      formatError: formatError(logger),
     });
     await apollo.start();
 
@@ -186,21 +195,30 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
             if (!principal) authFailure = 'Invalid or revoked API key';
           }
         }
-        return { db, principal, authFailure, services, loaders: createLoaders(db) };
+        return { db, principal, authFailure, services, loaders: createLoaders(db), requestId: crypto.randomUUID() };
       },
     });
 
     const json = (res: http.ServerResponse, status: number, body: unknown) => {
       res.statusCode = status;
-      res.setHeader('content-type', 'application/json');
+      res.setHeader('content-type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(body));
     };
     async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const pathname = q < 0 ? url : url.slice(0, q);
-      if (pathname === '/graphql') return handleGraphql(req, res, q < 0 ? '' : url.slice(q + 1));
-      if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
+      const search = q < 0 ? '' : url.slice(q + 1);
+      if (pathname === '/graphql') {
+        if (req.method === 'OPTIONS') return cors.preflight(req, res);
+        cors.apply(req, res);
+        if (wantsHtml(req, search)) return serveIdePage(res, config.graphqlIntrospection);
+        return handleGraphql(req, res, search);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported on ${pathname}; use GET`, { allow: 'GET, HEAD' });
+      }
+      if (pathname.startsWith(GRAPHIQL_ASSET_PREFIX) && config.graphqlIntrospection && serveIdeAsset(res, pathname.slice(GRAPHIQL_ASSET_PREFIX.length))) return;
       switch (pathname) {
         case '/healthz':
           return json(res, 200, { status: 'ok' });
@@ -211,14 +229,14 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
             if (!(await migrationsApplied(database.dataSource))) throw new Error('migrations pending');
             return json(res, 200, { status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
           } catch (err) {
-            return json(res, 503, { status: 'unavailable', reason: (err as Error).message });
+            return json(res, 503, { status: 'unavailable', reason: (err as Error).message, code: 'SERVICE_UNAVAILABLE' });
           }
         case '/metrics':
           res.setHeader('content-type', metrics.registry.contentType);
           res.end(await metrics.registry.metrics());
           return;
         default:
-          return json(res, 404, { error: `no route ${pathname}; the API is POST /graphql` });
+          throw new HttpError(404, 'ROUTE_NOT_FOUND', `No route ${pathname}; the API is POST /graphql`);
       }
     }
 
@@ -228,8 +246,11 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     });
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    // Say what is really bound: 0.0.0.0 means every interface, not only this machine.
+    const bound = config.host === '0.0.0.0' ? `0.0.0.0:${port} (all interfaces; from this machine ${url}/graphql)` : `${url}/graphql`;
     logger.info(
-      `listening on ${url}/graphql (database: ${database.embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, worker: ${config.runWorker ? 'in-process' : 'off'})`,
+      `listening on ${bound} (database: ${database.embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, worker: ${config.runWorker ? 'in-process' : 'off'}, ` +
+        `introspection and IDE: ${config.graphqlIntrospection ? `on, open ${url}/graphql in a browser` : 'off'})`,
     );
 
     const startedJobs = jobs;

@@ -15,7 +15,8 @@ export const authChecker: AuthChecker<AppContext, Scope> = ({ context }, roles) 
     );
   }
   if (roles.length === 0 || hasScope(context.principal, roles)) return true;
-  throw new FlywheelError('FORBIDDEN', `This API key lacks the scope for this operation; it needs one of: ${roles.join(', ')}`, {
-    requiredScopes: roles,
+  const names = roles.map((r) => r.toUpperCase());
+  throw new FlywheelError('FORBIDDEN', `This API key lacks the scope for this field; it needs one of: ${names.join(', ')}`, {
+    requiredScopes: names,
   });
 };

@@ -38,6 +38,13 @@ export interface Config {
   ingestMaxGroupRows: number;
   /** Flushes allowed in flight at once; 2 overlaps Node's work on batch N+1 with PostgreSQL's on batch N. */
   ingestMaxConcurrentFlushes: number;
+  /**
+   * Browser origins allowed to call /graphql cross-origin (feedback buttons). Empty: no CORS headers
+   * at all. `*` only when the operator lists it.
+   */
+  corsOrigins: string[];
+  /** Introspection, field suggestions in errors, and the in-browser IDE at GET /graphql. */
+  graphqlIntrospection: boolean;
   /** Tags that put an entry in the review queue. */
   reviewTags: string[];
   reviewLeaseMinutes: number;
@@ -147,6 +154,13 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),
     ingestMaxGroupRows: r.number('INGEST_MAX_GROUP_ROWS', 2000, { min: 1, max: 20_000, integer: true }),
     ingestMaxConcurrentFlushes: r.number('INGEST_MAX_CONCURRENT_FLUSHES', 2, { min: 1, max: 16, integer: true }),
+    corsOrigins: (r.string('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    // On for the zero-setup local start (embedded database); a deployment on PostgreSQL keeps its
+    // schema to itself unless the operator turns it on.
+    graphqlIntrospection: r.boolean('GRAPHQL_INTROSPECTION', databaseUrl === undefined),
     reviewTags: (r.string('REVIEW_TAGS') ?? BUILT_IN_TAGS.join(','))
       .split(',')
       .map((t) => t.trim())
@@ -166,6 +180,11 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (config.reviewTags.some((t) => !/^[a-z0-9][a-z0-9_.:-]{0,63}$/.test(t))) {
     r.problems.push('REVIEW_TAGS: expected a comma-separated list of tags (lowercase letters, digits, _ . : -)');
+  }
+  for (const origin of config.corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      r.problems.push(`CORS_ORIGINS: "${origin}" is not an origin; expected scheme://host[:port] (no path), comma-separated, or *`);
+    }
   }
   if (config.httpWorkers > 1 && databaseUrl === undefined) {
     r.problems.push('HTTP_WORKERS: more than 1 needs DATABASE_URL (the embedded database belongs to a single process)');

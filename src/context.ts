@@ -37,4 +37,6 @@ export interface AppContext {
   authFailure: string | null;
   services: AppServices;
   loaders: Loaders;
+  /** Sent back as `x-request-id` and on INTERNAL_SERVER_ERROR errors; the server log carries it too. */
+  requestId: string;
 }

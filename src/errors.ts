@@ -1,18 +1,53 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * Stable error codes clients may branch on. Adding a code is fine; renaming one breaks clients.
- * Apollo's own codes (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT for variables
- * that do not coerce) keep their meaning.
+ * Every `extensions.code` Flywheel returns, with the HTTP status it travels with when it stops a
+ * request before GraphQL runs. Clients branch on these: adding a code is fine, renaming one breaks
+ * them. The README's error table lists exactly these keys; a test greps the source for codes that are
+ * missing from it.
  */
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'BATCH_TOO_LARGE'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'DATA_DIR_LOCKED'
-  | 'INTERNAL';
+export const ERROR_CODES = {
+  /** An argument or input field is invalid; `extensions.problems` lists each one. */
+  BAD_USER_INPUT: 'An argument or input field is invalid; `extensions.problems` lists each one (`field`, `message`, `index` for batch items)',
+  /** A batch has more items than MAX_BATCH_SIZE. */
+  BATCH_TOO_LARGE: 'A batch has more items than MAX_BATCH_SIZE; `extensions.maxBatchSize` says the limit',
+  /** No key, a malformed Authorization header, or an unknown or revoked key. */
+  UNAUTHENTICATED: 'No API key, a malformed `Authorization` header, or an unknown or revoked key',
+  /** The key lacks the scope, or the rule (own claim, not your own correction, admin-only on-behalf) forbids it. */
+  FORBIDDEN: 'The key lacks the scope for this field, or a rule forbids the action (someone else holds the claim; nobody accepts their own correction; only ADMIN acts on behalf of another)',
+  /** A mutation names an object that does not exist. */
+  NOT_FOUND: 'A mutation names an object that does not exist (reads of an unknown id return null instead)',
+  /** The object is in a state that does not allow the change. */
+  CONFLICT: 'The object is in a state that does not allow this change (e.g. rejecting an already accepted correction that a later one superseded)',
+  /** The request body is not JSON, or the GraphQL request is malformed (no query, bad variables object). */
+  BAD_REQUEST: 'HTTP 400: the body is not valid JSON; the request has no query or a malformed `variables`/`extensions` object; or a browser-style simple request (no `content-type: application/json`, no preflight) was refused as possible CSRF',
+  /** The query text does not parse. */
+  GRAPHQL_PARSE_FAILED: 'HTTP 400: the query text does not parse',
+  /** The query does not match the schema. */
+  GRAPHQL_VALIDATION_FAILED: 'HTTP 400: the query does not match the schema (unknown field, wrong literal type, …)',
+  /** A named operation was requested that the document does not contain. */
+  OPERATION_RESOLUTION_FAILURE: 'HTTP 400: `operationName` names no operation in the document, or several operations and no name',
+  /** Persisted queries are not supported. */
+  PERSISTED_QUERY_NOT_SUPPORTED: 'HTTP 400: automatic persisted queries are turned off',
+  /** The HTTP method is not GET, POST or OPTIONS on /graphql (or not GET/HEAD elsewhere). */
+  METHOD_NOT_ALLOWED: 'HTTP 405: use POST (or GET for queries) on /graphql',
+  /** The body is larger than MAX_BODY_BYTES. */
+  PAYLOAD_TOO_LARGE: 'HTTP 413: the body is larger than MAX_BODY_BYTES',
+  /** POST with a content type other than application/json. */
+  UNSUPPORTED_MEDIA_TYPE: 'HTTP 415: POST bodies must be `application/json`',
+  /** The `accept` header names no media type the server can send. */
+  NOT_ACCEPTABLE: 'HTTP 406: `accept` allows neither `application/graphql-response+json` nor `application/json`',
+  /** No route at this path. */
+  ROUTE_NOT_FOUND: 'HTTP 404: no route at this path; the API is /graphql',
+  /** The service is starting or shutting down, or the database does not answer. */
+  SERVICE_UNAVAILABLE: 'HTTP 503 on /readyz: the database does not answer, migrations are pending, or the service is shutting down',
+  /** A fault on our side; `extensions.requestId` finds it in the server log. */
+  INTERNAL_SERVER_ERROR: 'A fault on the server; nothing internal is shown, `extensions.requestId` finds it in the server log',
+  /** Start-up only: another process holds the embedded data directory. */
+  DATA_DIR_LOCKED: 'Start-up only: another process holds the embedded database in DATA_DIR',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** One problem with one field of one input; `index` is set for items of a batch. */
 export interface InputProblem {
@@ -29,7 +64,16 @@ export class FlywheelError extends GraphQLError {
 }
 
 export function badInput(problems: InputProblem[]): FlywheelError {
-  const shown = problems.slice(0, 5).map((p) => `${p.index !== undefined ? `inputs[${p.index}].` : ''}${p.field}: ${p.message}`);
+  const shown = problems.slice(0, 5).map((p) => `${p.index !== undefined ? `items[${p.index}].` : ''}${p.field}: ${p.message}`);
   const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more)` : '';
   return new FlywheelError('BAD_USER_INPUT', `Invalid input: ${shown.join('; ')}${more}`, { problems });
+}
+
+export function forbidden(message: string, extensions: Record<string, unknown> = {}): FlywheelError {
+  return new FlywheelError('FORBIDDEN', message, extensions);
+}
+
+/** The HTTP body for an error raised before (or outside) GraphQL execution. */
+export function httpErrorBody(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] });
 }

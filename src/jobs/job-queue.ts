@@ -35,8 +35,8 @@ export interface JobStatus {
   data: Record<string, unknown> | null;
   progress: Record<string, unknown> | null;
   output: Record<string, unknown> | null;
-  createdOn: Date;
-  completedOn: Date | null;
+  createdAt: Date;
+  completedAt: Date | null;
 }
 
 /** pg-boss runs its statements on this to enqueue inside the caller's TypeORM transaction. */
@@ -135,12 +135,12 @@ export class JobQueue {
       throw new FlywheelError('BAD_USER_INPUT', `Invalid ${name} job: ${(err as Error).message}`);
     }
     const id = await this.boss.send(name, payload, manager ? { db: bossDbFor(manager) } : {});
-    if (!id) throw new FlywheelError('INTERNAL', `Job ${name} was not enqueued`);
+    if (!id) throw new FlywheelError('INTERNAL_SERVER_ERROR', `Job ${name} was not enqueued`);
     return id;
   }
 
   async status(id: string): Promise<JobStatus | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
     for (const name of this.definitions.keys()) {
       const job = (await this.boss.getJobById<Record<string, unknown>>(name, id)) as (JobWithMetadata<Record<string, unknown>> & { output?: unknown }) | null;
       if (!job) continue;
@@ -153,8 +153,8 @@ export class JobQueue {
         data: job.data ?? null,
         progress: rows[0]?.progress ?? null,
         output: (job.output as Record<string, unknown> | undefined) ?? null,
-        createdOn: job.createdOn,
-        completedOn: job.completedOn,
+        createdAt: job.createdOn,
+        completedAt: job.completedOn,
       };
     }
     return null;

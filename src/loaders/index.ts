@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { createCorrectionLoader } from './correction.loader';
 import { createFeedbackLoader } from './feedback.loader';
 import { createLogEntryLoader } from './log-entry.loader';
+import { createReviewItemLoader } from './review-item.loader';
 import { createTagLoader } from './tag.loader';
 
 export interface Loaders {
@@ -9,6 +10,7 @@ export interface Loaders {
   feedback: ReturnType<typeof createFeedbackLoader>;
   corrections: ReturnType<typeof createCorrectionLoader>;
   logEntry: ReturnType<typeof createLogEntryLoader>;
+  reviewItem: ReturnType<typeof createReviewItemLoader>;
 }
 
 /**
@@ -23,6 +25,7 @@ export function createLoaders(db: EntityManager): Loaders {
     feedback: lazy('feedback', createFeedbackLoader),
     corrections: lazy('corrections', createCorrectionLoader),
     logEntry: lazy('logEntry', createLogEntryLoader),
+    reviewItem: lazy('reviewItem', createReviewItemLoader),
   };
   return {
     get tags() {
@@ -36,6 +39,9 @@ export function createLoaders(db: EntityManager): Loaders {
     },
     get logEntry() {
       return getters.logEntry();
+    },
+    get reviewItem() {
+      return getters.reviewItem();
     },
   };
 }

@@ -10,6 +10,6 @@ export const createLogEntryLoader = (db: EntityManager) =>
        WHERE r.request_id = ANY ($1::text[])`,
       [ids as string[]],
     );
-    const byId = new Map(rows.map(({ ts_text: _t, ...r }: LogRow & { ts_text?: string }) => [r.requestId, r as LogRow]));
+    const byId = new Map(rows.map((r) => [r.requestId, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { childrenByRequestId } from './by-request-id';
 
 export interface TagView {
+  id: string;
   name: string;
   source: string;
   actor: string;
@@ -12,6 +13,6 @@ export interface TagView {
 export const createTagLoader = (db: EntityManager) =>
   childrenByRequestId<TagView>(
     db,
-    `SELECT request_id, tag AS name, source, actor, created_at AS "createdAt" FROM log_tag
+    `SELECT request_id, id::text AS id, tag AS name, source, actor, created_at AS "createdAt" FROM log_tag
      WHERE request_id = ANY ($1::text[]) AND removed_at IS NULL ORDER BY created_at, id`,
   );

@@ -1,67 +1,78 @@
-import { Arg, Authorized, Ctx, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../context';
 import { COMPACTION_JOB } from '../jobs/compaction.job';
 import { TRAFFIC_PROFILE_JOB } from '../jobs/traffic-profile.job';
-import { ApiKeyView, CreateApiKeyInput, CreatedApiKey } from '../schema/api-key.types';
+import { ApiKeyConnection, ApiKeyView, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from '../schema/api-key.types';
+import { ConnectionArgs, PageResult } from '../schema/connection';
 import { ScopeEnum } from '../schema/enums';
-import { JobView } from '../schema/job.types';
+import { CompactLogsInput, JobPayload, JobView, RefreshTrafficProfilesInput } from '../schema/job.types';
+import { keyOf } from '../schema/node';
+import type { JobStatus } from '../jobs/job-queue';
+import { FlywheelError } from '../errors';
 
 @ObjectType({ description: 'The API key making this request.' })
 class Viewer {
-  @Field()
+  @Field({ description: 'The key’s name: the identity everything done with it is recorded under.' })
   name: string;
 
-  @Field(() => [ScopeEnum])
+  @Field(() => [ScopeEnum], { description: 'What the key may do.' })
   scopes: ScopeEnum[];
+}
+
+async function enqueued(ctx: AppContext, id: string): Promise<JobPayload> {
+  const job = await ctx.services.jobs.status(id);
+  if (!job) throw new FlywheelError('INTERNAL_SERVER_ERROR', `Job ${id} vanished right after it was enqueued`);
+  return { job: job as unknown as JobView };
 }
 
 @Resolver()
 export class AdminResolver {
-  @Authorized()
-  @Query(() => Viewer)
+  // Every scope but FEEDBACK: a browser-shipped key learns nothing, not even its own name.
+  @Authorized('ingest', 'annotate', 'model_label', 'read')
+  @Query(() => Viewer, { nullable: true, description: 'The key making this request (not available to FEEDBACK-only keys).' })
   viewer(@Ctx() ctx: AppContext): Viewer {
     const p = ctx.principal!;
     return { name: p.name, scopes: [...p.scopes] as ScopeEnum[] };
   }
 
   @Authorized('admin')
-  @Query(() => [ApiKeyView])
-  apiKeys(@Ctx() ctx: AppContext): Promise<ApiKeyView[]> {
-    return ctx.services.apiKeys.list(ctx.db) as Promise<ApiKeyView[]>;
+  @Query(() => ApiKeyConnection, { nullable: true, description: 'Every API key, oldest first.' })
+  apiKeys(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<unknown>> {
+    return ctx.services.apiKeys.list(ctx.db, args, ctx.services.config.maxPageSize);
   }
 
   @Authorized('admin')
-  @Mutation(() => CreatedApiKey, { description: 'Create a key. A `feedback`-only key is safe to ship to browsers: it can do nothing else.' })
-  async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: AppContext): Promise<CreatedApiKey> {
-    const { key, secret } = await ctx.services.apiKeys.create(ctx.db, input.name, input.scopes);
-    return { apiKey: key as ApiKeyView, secret };
+  @Mutation(() => CreateApiKeyPayload, { nullable: true, description: 'Create a key. A FEEDBACK-only key is safe to ship to browsers: it can do nothing else.' })
+  async createApiKey(@Arg('input', () => CreateApiKeyInput, { description: 'The new key’s name and scopes.' }) input: CreateApiKeyInput, @Ctx() ctx: AppContext): Promise<CreateApiKeyPayload> {
+    const { key, secret } = await ctx.db.transaction((tx) => ctx.services.apiKeys.create(tx, input.name, input.scopes));
+    return { apiKey: key as unknown as ApiKeyView, secret };
   }
 
   @Authorized('admin')
-  @Mutation(() => ApiKeyView)
-  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<ApiKeyView> {
-    return ctx.services.apiKeys.revoke(ctx.db, id) as Promise<ApiKeyView>;
+  @Mutation(() => RevokeApiKeyPayload, { nullable: true, description: 'Revoke a key; other processes stop accepting it within API_KEY_CACHE_SECONDS.' })
+  async revokeApiKey(@Arg('input', () => RevokeApiKeyInput, { description: 'The key to revoke.' }) input: RevokeApiKeyInput, @Ctx() ctx: AppContext): Promise<RevokeApiKeyPayload> {
+    const key = await ctx.db.transaction((tx) => ctx.services.apiKeys.revoke(tx, keyOf(input.apiKeyId, 'ApiKey', 'apiKeyId')));
+    return { apiKey: key as unknown as ApiKeyView };
   }
 
   @Authorized('admin')
-  @Mutation(() => ID, { description: 'Enqueue a compaction run now; returns the job id (see `job(id)`).' })
-  async compactLogs(
+  @Mutation(() => JobPayload, { nullable: true, description: 'Enqueue a compaction run now; follow the job with node(id:).' })
+  async compactLogs(@Arg('input', () => CompactLogsInput, { description: 'Overrides for this run.' }) input: CompactLogsInput, @Ctx() ctx: AppContext): Promise<JobPayload> {
+    return enqueued(ctx, await ctx.services.jobs.send(COMPACTION_JOB, { graceHours: input.graceHours ?? undefined, batchSize: input.batchSize ?? undefined }));
+  }
+
+  @Authorized('admin')
+  @Mutation(() => JobPayload, { nullable: true, description: 'Rebuild the out-of-distribution reference profiles now (the job also runs every 10 minutes).' })
+  async refreshTrafficProfiles(
+    @Arg('input', () => RefreshTrafficProfilesInput, { description: 'Sampling for this run.' }) input: RefreshTrafficProfilesInput,
     @Ctx() ctx: AppContext,
-    @Arg('graceHours', () => Float, { nullable: true, description: 'Override SAMPLING_GRACE_HOURS for this run.' }) graceHours?: number,
-    @Arg('batchSize', () => Int, { nullable: true }) batchSize?: number,
-  ): Promise<string> {
-    return ctx.services.jobs.send(COMPACTION_JOB, { graceHours: graceHours ?? undefined, batchSize: batchSize ?? undefined });
+  ): Promise<JobPayload> {
+    return enqueued(ctx, await ctx.services.jobs.send(TRAFFIC_PROFILE_JOB, { maxSamples: input.maxSamples ?? undefined, windowHours: input.windowHours ?? undefined }));
   }
 
   @Authorized('admin')
-  @Mutation(() => ID, { description: 'Rebuild the out-of-distribution reference profiles now (the job also runs every 10 minutes).' })
-  refreshTrafficProfiles(@Ctx() ctx: AppContext): Promise<string> {
-    return ctx.services.jobs.send(TRAFFIC_PROFILE_JOB, {});
-  }
-
-  @Authorized('admin')
-  @Query(() => JobView, { nullable: true })
-  job(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<JobView | null> {
-    return ctx.services.jobs.status(id);
+  @Query(() => JobView, { nullable: true, description: 'One background job by its global id; null if unknown.' })
+  async job(@Arg('id', () => ID, { description: 'The job’s global id.' }) id: string, @Ctx() ctx: AppContext): Promise<JobStatus | null> {
+    return ctx.services.jobs.status(keyOf(id, 'Job', 'id'));
   }
 }

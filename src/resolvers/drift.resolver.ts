@@ -1,31 +1,30 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../context';
-import { DriftEvent, DriftEventFilter, ReportDriftEventInput } from '../schema/drift.types';
+import type { PageResult } from '../schema/connection';
+import { DriftEvent, DriftEventConnection, DriftEventsArgs, ReportDriftEventInput, ReportDriftEventPayload, ResolveDriftEventInput, ResolveDriftEventPayload } from '../schema/drift.types';
+import { keyOf } from '../schema/node';
 import type { DriftEventRow } from '../services/drift.service';
-
-const view = (e: DriftEventRow & { windowRows?: number }): DriftEvent => ({ ...e, open: e.resolvedAt === null });
 
 @Resolver()
 export class DriftResolver {
   @Authorized('annotate')
-  @Mutation(() => DriftEvent, { description: 'Record a drift event and tag its window (rows of that model version in [detectedAt − windowHours, detectedAt]) drift_window.' })
-  async reportDriftEvent(@Arg('input', () => ReportDriftEventInput) input: ReportDriftEventInput, @Ctx() ctx: AppContext): Promise<DriftEvent> {
-    return view(await ctx.db.transaction((tx) => ctx.services.drift.report(tx, input)));
+  @Mutation(() => ReportDriftEventPayload, { nullable: true, description: 'Record a drift event and tag its window (rows of that model version in [detectedAt − windowHours, detectedAt]) drift_window.' })
+  async reportDriftEvent(@Arg('input', () => ReportDriftEventInput, { description: 'The signal.' }) input: ReportDriftEventInput, @Ctx() ctx: AppContext): Promise<ReportDriftEventPayload> {
+    const { windowRows, ...event } = await ctx.db.transaction((tx) => ctx.services.drift.report(tx, input));
+    return { driftEvent: event as unknown as DriftEvent, windowRows };
   }
 
   @Authorized('annotate')
-  @Mutation(() => DriftEvent, { description: 'Close the event: new rows of its model version stop being kept as DRIFT_OPEN.' })
-  async resolveDriftEvent(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<DriftEvent> {
-    return view(await ctx.db.transaction((tx) => ctx.services.drift.resolve(tx, id, ctx.principal!.name)));
+  @Mutation(() => ResolveDriftEventPayload, { nullable: true, description: 'Close the event: new rows of its model version stop being kept as DRIFT_OPEN.' })
+  async resolveDriftEvent(@Arg('input', () => ResolveDriftEventInput, { description: 'The event.' }) input: ResolveDriftEventInput, @Ctx() ctx: AppContext): Promise<ResolveDriftEventPayload> {
+    const id = keyOf(input.driftEventId, 'DriftEvent', 'driftEventId');
+    const event = await ctx.db.transaction((tx) => ctx.services.drift.resolve(tx, id, ctx.principal!.name));
+    return { driftEvent: event as unknown as DriftEvent };
   }
 
   @Authorized('read')
-  @Query(() => [DriftEvent], { description: 'Newest first.' })
-  async driftEvents(
-    @Ctx() ctx: AppContext,
-    @Arg('filter', () => DriftEventFilter, { nullable: true }) filter?: DriftEventFilter,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-  ): Promise<DriftEvent[]> {
-    return (await ctx.services.drift.list(ctx.db, filter ?? {}, first ?? 100)).map(view);
+  @Query(() => DriftEventConnection, { nullable: true, description: 'Drift events, newest detectedAt first.' })
+  driftEvents(@Args(() => DriftEventsArgs) args: DriftEventsArgs, @Ctx() ctx: AppContext): Promise<PageResult<DriftEventRow>> {
+    return ctx.services.drift.list(ctx.db, args.filter ?? {}, args);
   }
 }

@@ -1,12 +1,15 @@
+import { CONNECTION_RESOLVERS } from '../schema/connection';
 import { AdminResolver } from './admin.resolver';
 import { DriftResolver } from './drift.resolver';
 import { FeedbackResolver } from './feedback.resolver';
 import { IngestResolver } from './ingest.resolver';
 import { LogEntryFieldsResolver } from './log-entry-fields.resolver';
 import { LogResolver } from './log.resolver';
+import { NODE_RESOLVERS } from './node.resolver';
 import { CorrectionResolver, ReviewResolver } from './review.resolver';
 import { TagResolver } from './tag.resolver';
 
+// Resolver modules import every schema type first, so the connection resolvers are registered by now.
 export const RESOLVERS = [
   AdminResolver,
   CorrectionResolver,
@@ -17,4 +20,6 @@ export const RESOLVERS = [
   LogResolver,
   ReviewResolver,
   TagResolver,
-] as const;
+  ...NODE_RESOLVERS,
+  ...CONNECTION_RESOLVERS,
+] as [Function, ...Function[]];

@@ -1,15 +1,15 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { AppContext } from '../context';
-import { KeepReasonEnum } from '../schema/enums';
-import { LogInferenceInput, LogInferenceResult } from '../schema/log-inference.types';
+import { KeepReasonEnum, PiiTypeEnum } from '../schema/enums';
+import { LogInferenceInput, LogInferencePayload, LogInferencesInput, LogInferencesPayload } from '../schema/log-inference.types';
 import type { StoredResult } from '../services/ingest/group-commit';
 
-function toResult(r: StoredResult): LogInferenceResult {
+function toPayload(r: StoredResult): LogInferencePayload {
   return {
     requestId: r.requestId,
     keepReasons: r.keepReasons as KeepReasonEnum[],
     redactions: Object.entries(r.redactions)
-      .map(([type, count]) => ({ type, count }))
+      .map(([type, count]) => ({ type: type as PiiTypeEnum, count: count ?? 0 }))
       .sort((a, b) => a.type.localeCompare(b.type)),
     created: r.created,
   };
@@ -18,16 +18,17 @@ function toResult(r: StoredResult): LogInferenceResult {
 @Resolver()
 export class IngestResolver {
   @Authorized('ingest')
-  @Mutation(() => LogInferenceResult, { description: 'Log one request/response. Returns after the row is committed.' })
-  async logInference(@Arg('input', () => LogInferenceInput) input: LogInferenceInput, @Ctx() ctx: AppContext): Promise<LogInferenceResult> {
-    return toResult(await ctx.services.ingest.logInference(input));
+  @Mutation(() => LogInferencePayload, { nullable: true, description: 'Log one request/response. Returns after the row is committed.' })
+  async logInference(@Arg('input', () => LogInferenceInput, { description: 'The inference.' }) input: LogInferenceInput, @Ctx() ctx: AppContext): Promise<LogInferencePayload> {
+    return toPayload(await ctx.services.ingest.logInference(input));
   }
 
   @Authorized('ingest')
-  @Mutation(() => [LogInferenceResult], {
+  @Mutation(() => LogInferencesPayload, {
+    nullable: true,
     description: 'Log a batch (at most MAX_BATCH_SIZE, default 1000). All-or-nothing: one invalid item rejects the batch, listing every invalid item by index.',
   })
-  async logInferences(@Arg('inputs', () => [LogInferenceInput]) inputs: LogInferenceInput[], @Ctx() ctx: AppContext): Promise<LogInferenceResult[]> {
-    return (await ctx.services.ingest.logInferences(inputs)).map(toResult);
+  async logInferences(@Arg('input', () => LogInferencesInput, { description: 'The batch.' }) input: LogInferencesInput, @Ctx() ctx: AppContext): Promise<LogInferencesPayload> {
+    return { results: (await ctx.services.ingest.logInferences(input.items)).map(toPayload) };
   }
 }

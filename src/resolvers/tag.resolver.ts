@@ -1,25 +1,41 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../context';
-import { TagCount, TagCountsArgs, TagEntriesInput, TagEntriesResult, UntagEntriesResult } from '../schema/tag.types';
+import { LogEntry } from '../schema/log-entry.types';
+import { TagCount, TagCountsArgs, TagLogEntriesInput, TagLogEntriesPayload, UntagLogEntriesInput, UntagLogEntriesPayload } from '../schema/tag.types';
+import { actingIdentity } from '../services/api-key.service';
 import { tagCounts } from '../services/tag.service';
+
+/** The entries named in a tag mutation, as they are after it (for client caches). */
+async function entriesAfter(ctx: AppContext, requestIds: string[]): Promise<LogEntry[]> {
+  const rows = await ctx.loaders.logEntry.loadMany([...new Set(requestIds)]);
+  return rows.filter((e): e is NonNullable<typeof e> & object => e !== null && !(e instanceof Error)) as unknown as LogEntry[];
+}
 
 @Resolver()
 export class TagResolver {
   @Authorized('annotate')
-  @Mutation(() => TagEntriesResult, { description: 'Tag many stored entries at once. Adding a tag an entry already has is a no-op.' })
-  tagEntries(@Arg('input', () => TagEntriesInput) input: TagEntriesInput, @Ctx() ctx: AppContext): Promise<TagEntriesResult> {
-    const source = input.annotator ? 'OPERATOR' : 'API';
-    return ctx.db.transaction((tx) => ctx.services.tags.addTags(tx, input.requestIds, input.tags, source, input.annotator ?? ctx.principal!.name));
+  @Mutation(() => TagLogEntriesPayload, { nullable: true, description: 'Tag many stored entries at once. Adding a tag an entry already has is a no-op.' })
+  async tagLogEntries(@Arg('input', () => TagLogEntriesInput, { description: 'Entries and tags.' }) input: TagLogEntriesInput, @Ctx() ctx: AppContext): Promise<TagLogEntriesPayload> {
+    const who = actingIdentity(ctx.principal!, input.onBehalfOf);
+    // An ANNOTATE key (or an ADMIN acting for someone) is a human operator; an ADMIN acting as itself is an API call.
+    const source = who.onBehalf || !ctx.principal!.scopes.has('admin') ? 'OPERATOR' : 'API';
+    const r = await ctx.db.transaction((tx) => ctx.services.tags.addTags(tx, input.requestIds, input.tags, source, who.name));
+    return { entries: await entriesAfter(ctx, input.requestIds), taggedCount: r.tagged, unchangedCount: r.unchanged, missingRequestIds: r.missingRequestIds };
   }
 
   @Authorized('annotate')
-  @Mutation(() => UntagEntriesResult, { description: 'Remove tags from many entries at once. The removal is recorded (who, when), not erased.' })
-  untagEntries(@Arg('input', () => TagEntriesInput) input: TagEntriesInput, @Ctx() ctx: AppContext): Promise<UntagEntriesResult> {
-    return ctx.db.transaction((tx) => ctx.services.tags.removeTags(tx, input.requestIds, input.tags, input.annotator ?? ctx.principal!.name));
+  @Mutation(() => UntagLogEntriesPayload, { nullable: true, description: 'Remove tags from many entries at once. The removal is recorded (who, when), not erased.' })
+  async untagLogEntries(
+    @Arg('input', () => UntagLogEntriesInput, { description: 'Entries and tags.' }) input: UntagLogEntriesInput,
+    @Ctx() ctx: AppContext,
+  ): Promise<UntagLogEntriesPayload> {
+    const who = actingIdentity(ctx.principal!, input.onBehalfOf);
+    const r = await ctx.db.transaction((tx) => ctx.services.tags.removeTags(tx, input.requestIds, input.tags, who.name));
+    return { entries: await entriesAfter(ctx, input.requestIds), untaggedCount: r.untagged, missingRequestIds: r.missingRequestIds };
   }
 
   @Authorized('read')
-  @Query(() => [TagCount], { description: 'Tagged entries per time bucket and tag (by the entries’ ts, UTC).' })
+  @Query(() => [TagCount], { nullable: true, description: 'Tagged entries per time bucket and tag (by the entries’ occurredAt, UTC): a bounded time series.' })
   tagCounts(@Args(() => TagCountsArgs) args: TagCountsArgs, @Ctx() ctx: AppContext): Promise<TagCount[]> {
     return tagCounts(ctx.db, args);
   }

@@ -1,76 +1,104 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Connection, ConnectionArgs } from './connection';
+import { Node } from './node';
 
-@InputType()
+@InputType({ description: 'A drift monitor’s signal for one model version.' })
 export class ReportDriftEventInput {
-  @Field()
+  @Field({ description: 'The drifting model version.' })
   modelVersion: string;
 
-  @Field({ nullable: true, description: 'Default: now.' })
+  @Field({ nullable: true, description: 'When the drift was detected. Default: now.' })
   detectedAt?: Date;
 
-  @Field({ description: 'e.g. gold_pass_rate' })
+  @Field({ description: 'What was measured, e.g. gold_pass_rate.' })
   metric: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The measured value.' })
   value: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The threshold it crossed.' })
   threshold: number;
 
-  @Field(() => Float, { nullable: true, description: 'Hours before detectedAt whose rows are tagged drift_window. Default 12.' })
+  @Field(() => Float, { nullable: true, description: 'Hours before detectedAt whose rows are tagged drift_window. Default 12, at most 744.' })
   windowHours?: number;
 }
 
-@ObjectType()
-export class DriftEvent {
-  @Field(() => ID)
-  id: string;
+@InputType({ description: 'Close a drift event.' })
+export class ResolveDriftEventInput {
+  @Field(() => ID, { description: 'The drift event’s global id.' })
+  driftEventId: string;
+}
 
-  @Field()
+@ObjectType({ implements: Node, description: 'A drift signal for one model version, and the window of rows it tagged.' })
+export class DriftEvent extends Node {
+  @Field({ description: 'The drifting model version.' })
   modelVersion: string;
 
-  @Field()
+  @Field({ description: 'When the drift was detected; the window ends here.' })
   detectedAt: Date;
 
-  @Field()
+  @Field({ description: 'What was measured.' })
   metric: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The measured value.' })
   value: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The threshold it crossed.' })
   threshold: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Hours before detectedAt that were tagged drift_window.' })
   windowHours: number;
 
   @Field(() => Int, { description: 'Rows this event tagged drift_window (rows an earlier, overlapping event had tagged are not counted again).' })
   taggedCount: number;
 
-  @Field(() => Int, { nullable: true, description: 'Stored rows in the window; all now carry drift_window. Only on reportDriftEvent.' })
-  windowRows?: number;
-
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was resolved; null while open.' })
   resolvedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The key (or operator) that resolved it.' })
   resolvedBy: string | null;
 
   @Field({ description: 'While open, new rows of this model version are kept (DRIFT_OPEN).' })
   open: boolean;
+
+  @Field({ description: 'When it was reported.' })
+  createdAt: Date;
 }
 
-@InputType()
+export const DriftEventConnection = Connection(DriftEvent, 'DriftEvent', { totalCount: 'Events matching the filter (a count over a small table).' });
+
+@ObjectType({ description: 'The reported event and the window it tagged.' })
+export class ReportDriftEventPayload {
+  @Field(() => DriftEvent, { description: 'The new event.' })
+  driftEvent: DriftEvent;
+
+  @Field(() => Int, { description: 'Stored rows in the window; all now carry drift_window.' })
+  windowRows: number;
+}
+
+@ObjectType({ description: 'The resolved event.' })
+export class ResolveDriftEventPayload {
+  @Field(() => DriftEvent, { description: 'The event, now closed.' })
+  driftEvent: DriftEvent;
+}
+
+@InputType({ description: 'Narrows driftEvents.' })
 export class DriftEventFilter {
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Only this model version.' })
   modelVersion?: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'true: only open events; false: only resolved ones.' })
   open?: boolean;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'detectedAt ≥ from.' })
   from?: Date;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'detectedAt < to.' })
   to?: Date;
+}
+
+@ArgsType()
+export class DriftEventsArgs extends ConnectionArgs {
+  @Field(() => DriftEventFilter, { nullable: true, description: 'Conditions every returned event meets.' })
+  filter?: DriftEventFilter;
 }

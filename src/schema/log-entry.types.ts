@@ -1,82 +1,60 @@
 import { ArgsType, Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { Connection, ConnectionArgs } from './connection';
 import { FeedbackKindEnum, KeepReasonEnum, SortOrder } from './enums';
+import { Node } from './node';
+import { JSONObject } from './scalars';
 
-@ObjectType({ description: 'A stored inference: prompt, response and metadata are already redacted.' })
-export class LogEntry {
-  @Field()
+@ObjectType({ implements: Node, description: 'A stored inference: prompt, response and metadata are already redacted.' })
+export class LogEntry extends Node {
+  @Field({ description: 'The endpoint’s idempotency key for this request (the natural key; `id` is the global one).' })
   requestId: string;
 
-  @Field()
+  // Stored as `ts`; the API names every instant `…At`.
+  @Field({ name: 'occurredAt', description: 'When the model served the request (as the endpoint reported it).' })
   ts: Date;
 
-  @Field()
+  @Field({ description: 'The model version that answered.' })
   modelVersion: string;
 
-  @Field()
+  @Field({ description: 'The prompt, redacted.' })
   prompt: string;
 
-  @Field()
+  @Field({ description: 'The response, redacted.' })
   response: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Time to answer, in milliseconds.' })
   latencyMs: number;
 
-  @Field(() => String, { nullable: true, description: 'HMAC-SHA-256 (hex) of the user id under USER_ID_HMAC_KEY.' })
+  @Field(() => String, { nullable: true, description: 'HMAC-SHA-256 (hex) of the user id under USER_ID_HMAC_KEY; the raw id is never stored.' })
   userIdHash: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Log-probability of the response (≤ 0), when the endpoint sent it.' })
   responseLogprob: number | null;
 
-  @Field()
+  @Field({ description: 'The endpoint flagged this response itself.' })
   flagged: boolean;
 
-  @Field(() => GraphQLJSONObject, { nullable: true })
+  @Field(() => JSONObject, { nullable: true, description: 'Free-form metadata the endpoint sent; string values redacted.' })
   metadata: Record<string, unknown> | null;
 
-  @Field(() => [KeepReasonEnum])
+  @Field(() => [KeepReasonEnum], { description: 'Why the sampling budget keeps this row; empty: compacted after the grace window unless referenced.' })
   keepReasons: KeepReasonEnum[];
 
   @Field({ description: 'When Flywheel stored the row.' })
   receivedAt: Date;
 }
 
-@ObjectType()
-export class LogEntryEdge {
-  @Field()
-  cursor: string;
+export const LogEntryConnection = Connection(LogEntry, 'LogEntry');
 
-  @Field(() => LogEntry)
-  node: LogEntry;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor: string | null;
-}
-
-@ObjectType()
-export class LogEntryConnection {
-  @Field(() => [LogEntryEdge])
-  edges: LogEntryEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-}
-
-@InputType()
+@InputType({ description: 'Narrows `logEntries`; all given conditions must hold.' })
 export class LogEntryFilter {
-  @Field({ nullable: true, description: 'ts ≥ from' })
+  @Field({ nullable: true, description: 'occurredAt ≥ from.' })
   from?: Date;
 
-  @Field({ nullable: true, description: 'ts < to' })
+  @Field({ nullable: true, description: 'occurredAt < to.' })
   to?: Date;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Only this model version.' })
   modelVersion?: string;
 
   @Field(() => KeepReasonEnum, { nullable: true, description: 'Only rows kept for this reason.' })
@@ -99,16 +77,10 @@ export class LogEntryFilter {
 }
 
 @ArgsType()
-export class LogEntriesArgs {
-  @Field(() => LogEntryFilter, { nullable: true })
+export class LogEntriesArgs extends ConnectionArgs {
+  @Field(() => LogEntryFilter, { nullable: true, description: 'Conditions every returned entry meets.' })
   filter?: LogEntryFilter;
 
-  @Field(() => Int, { nullable: true, description: 'Page size, default 50, capped at MAX_PAGE_SIZE (default 500).' })
-  first?: number;
-
-  @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
-  after?: string;
-
-  @Field(() => SortOrder, { nullable: true, description: 'By ts, then requestId. Default DESC (newest first).' })
+  @Field(() => SortOrder, { nullable: true, description: 'By occurredAt, then requestId. Default DESC (newest first).' })
   order?: SortOrder;
 }

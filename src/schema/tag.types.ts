@@ -1,80 +1,104 @@
 import { ArgsType, Field, InputType, Int, ObjectType } from 'type-graphql';
 import { TagSourceEnum, TimeBucket } from './enums';
+import { LogEntry } from './log-entry.types';
+import { Node } from './node';
 
-@ObjectType({ description: 'An active tag on a log entry, with its provenance.' })
-export class Tag {
-  @Field()
+@ObjectType({ implements: Node, description: 'An active tag on a log entry, with its provenance.' })
+export class Tag extends Node {
+  @Field({ description: 'The tag: 1–64 of a-z 0-9 _ . : -' })
   name: string;
 
-  @Field(() => TagSourceEnum)
+  @Field(() => TagSourceEnum, { description: 'What kind of actor assigned it.' })
   source: TagSourceEnum;
 
-  @Field({ description: 'Key name, annotator, drift event id or feedback id.' })
+  @Field({ description: 'Key name, operator, drift event id or feedback id.' })
   actor: string;
 
-  @Field()
+  @Field({ description: 'When it was assigned.' })
   createdAt: Date;
 }
 
-@InputType()
-export class TagEntriesInput {
-  @Field(() => [String])
+const TAGS_DESCRIPTION =
+  'Built in: user_negative, drift_window, low_confidence, out_of_distribution, anomalous_output, operator_review; any 1–64 of a-z 0-9 _ . : - (1–20 tags).';
+const ON_BEHALF_DESCRIPTION = 'ADMIN keys only: the operator this is done for (recorded as the actor). Other keys act as themselves.';
+
+@InputType({ description: 'Tags to add to stored entries.' })
+export class TagLogEntriesInput {
+  @Field(() => [String], { description: 'The entries (1–10 000 requestIds).' })
   requestIds: string[];
 
-  @Field(() => [String], { description: 'Built in: user_negative, drift_window, low_confidence, out_of_distribution, anomalous_output, operator_review; any 1–64 of a-z 0-9 _ . : -' })
+  @Field(() => [String], { description: TAGS_DESCRIPTION })
   tags: string[];
 
-  @Field({ nullable: true, description: 'The operator doing it (source OPERATOR); without it the source is API and the actor the key name.' })
-  annotator?: string;
+  @Field({ nullable: true, description: ON_BEHALF_DESCRIPTION })
+  onBehalfOf?: string;
 }
 
-@ObjectType()
-export class TagEntriesResult {
+@InputType({ description: 'Tags to remove from entries (recorded, not erased).' })
+export class UntagLogEntriesInput {
+  @Field(() => [String], { description: 'The entries (1–10 000 requestIds).' })
+  requestIds: string[];
+
+  @Field(() => [String], { description: TAGS_DESCRIPTION })
+  tags: string[];
+
+  @Field({ nullable: true, description: ON_BEHALF_DESCRIPTION })
+  onBehalfOf?: string;
+}
+
+@ObjectType({ description: 'What tagLogEntries changed.' })
+export class TagLogEntriesPayload {
+  @Field(() => [LogEntry], { description: 'The stored entries named in the input, with their tags as they are now.' })
+  entries: LogEntry[];
+
   @Field(() => Int, { description: 'New assignments.' })
-  tagged: number;
+  taggedCount: number;
 
   @Field(() => Int, { description: 'Assignments that already existed (a no-op).' })
-  unchanged: number;
+  unchangedCount: number;
 
   @Field(() => [String], { description: 'Ids that are not stored (never logged, or compacted): nothing was tagged.' })
   missingRequestIds: string[];
 }
 
-@ObjectType()
-export class UntagEntriesResult {
-  @Field(() => Int, { description: 'Assignments removed (recorded with who and when, not erased).' })
-  untagged: number;
+@ObjectType({ description: 'What untagLogEntries changed.' })
+export class UntagLogEntriesPayload {
+  @Field(() => [LogEntry], { description: 'The stored entries named in the input, with their tags as they are now.' })
+  entries: LogEntry[];
 
-  @Field(() => [String])
+  @Field(() => Int, { description: 'Assignments removed (recorded with who and when, not erased).' })
+  untaggedCount: number;
+
+  @Field(() => [String], { description: 'Ids that were never logged: nothing was removed.' })
   missingRequestIds: string[];
 }
 
-@ObjectType({ description: 'Tagged entries in one time bucket (by the entries’ ts).' })
+@ObjectType({ description: 'Tagged entries in one time bucket (by the entries’ occurredAt).' })
 export class TagCount {
-  @Field()
+  @Field({ name: 'startsAt', description: 'Start of the bucket (UTC).' })
   bucket: Date;
 
-  @Field()
+  @Field({ description: 'The tag.' })
   tag: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Entries carrying the tag whose occurredAt falls in the bucket.' })
   count: number;
 }
 
 @ArgsType()
 export class TagCountsArgs {
-  @Field()
+  @Field({ description: 'Entries with occurredAt ≥ from.' })
   from: Date;
 
-  @Field()
+  @Field({ description: 'Entries with occurredAt < to (at most 400 days after from).' })
   to: Date;
 
-  @Field(() => TimeBucket, { defaultValue: TimeBucket.HOUR })
+  @Field(() => TimeBucket, { defaultValue: TimeBucket.HOUR, description: 'Bucket width.' })
   bucket: TimeBucket;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Only this model version.' })
   modelVersion?: string;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Only these tags (default: all).' })
   tags?: string[];
 }

@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import { ApiKey } from '../entities';
-import { FlywheelError } from '../errors';
+import type { PageResult } from '../schema/connection';
+import { Keyset, PageArgs } from './paging/keyset';
+import { badInput, FlywheelError, forbidden } from '../errors';
 
-export const SCOPES = ['ingest', 'feedback', 'annotate', 'read', 'admin'] as const;
+export const SCOPES = ['ingest', 'feedback', 'annotate', 'model_label', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {
@@ -19,6 +21,12 @@ export interface CreatedApiKey {
 }
 
 const KEY_PREFIX = 'fw_';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const API_KEY_COLUMNS = `k.id, k.name, k.key_prefix AS "keyPrefix", k.scopes, k.created_at AS "createdAt", k.revoked_at AS "revokedAt"`;
+const KEYS_KEYSET = new Keyset('apiKeys', [
+  { expr: 'k.created_at', dir: 'ASC', type: 'timestamptz' },
+  { expr: 'k.id', dir: 'ASC', type: 'uuid' },
+]);
 
 export function hashApiKey(secret: string): string {
   return crypto.createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -32,6 +40,22 @@ export function generateApiKeySecret(): string {
 export function hasScope(principal: Principal, required: readonly Scope[]): boolean {
   if (principal.scopes.has('admin')) return true;
   return required.some((s) => principal.scopes.has(s));
+}
+
+const ACTOR_RE = /^\S(.{0,98}\S)?$/;
+
+/**
+ * Who acts: the key's own name, never a free argument, so one operator cannot release another's claim
+ * or accept their own correction under a second name. Only an ADMIN key may act for a named operator,
+ * and only by saying so (`onBehalfOf`).
+ */
+export function actingIdentity(principal: Principal, onBehalfOf: string | null | undefined): { name: string; onBehalf: boolean } {
+  if (onBehalfOf == null) return { name: principal.name, onBehalf: false };
+  if (!principal.scopes.has('admin')) {
+    throw forbidden('onBehalfOf: only ADMIN keys may act on behalf of another; this key acts as itself (its name)', { field: 'onBehalfOf' });
+  }
+  if (!ACTOR_RE.test(onBehalfOf)) throw badInput([{ field: 'onBehalfOf', message: 'must be 1–100 characters, not starting or ending with a space' }]);
+  return { name: onBehalfOf, onBehalf: true };
 }
 
 /**
@@ -81,7 +105,7 @@ export class ApiKeyService {
 
   async revoke(db: EntityManager, id: string): Promise<ApiKey> {
     const repo = db.getRepository(ApiKey);
-    const key = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findOneBy({ id }) : null;
+    const key = UUID_RE.test(id) ? await repo.findOneBy({ id }) : null;
     if (!key) throw new FlywheelError('NOT_FOUND', `No API key with id ${id}`);
     if (!key.revokedAt) {
       key.revokedAt = new Date();
@@ -91,8 +115,20 @@ export class ApiKeyService {
     return key;
   }
 
-  list(db: EntityManager): Promise<ApiKey[]> {
-    return db.getRepository(ApiKey).find({ order: { createdAt: 'ASC' } });
+  /** Oldest first. */
+  async list(db: EntityManager, args: PageArgs, maxPageSize: number): Promise<PageResult<ApiKey>> {
+    const params: unknown[] = [];
+    const plan = KEYS_KEYSET.plan(args, maxPageSize, (v) => (params.push(v), `$${params.length}`));
+    const rows: (ApiKey & Record<string, unknown>)[] = await db.query(
+      `SELECT ${API_KEY_COLUMNS}, ${KEYS_KEYSET.cursorColumns} FROM api_key k ${plan.where.length ? `WHERE ${plan.where.join(' AND ')}` : ''}
+       ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
+      params,
+    );
+    return { ...plan.finish(rows, (r) => r), totalCount: async () => (await db.query('SELECT count(*)::int AS n FROM api_key'))[0].n };
+  }
+
+  byIds(db: EntityManager, ids: string[]): Promise<ApiKey[]> {
+    return db.query(`SELECT ${API_KEY_COLUMNS} FROM api_key k WHERE k.id = ANY ($1::uuid[])`, [ids.filter((id) => UUID_RE.test(id))]);
   }
 
   /**

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { queryRows } from '../db/sql';
-import { badInput, FlywheelError, InputProblem } from '../errors';
+import { badInput, FlywheelError, forbidden, InputProblem } from '../errors';
+import type { PageResult } from '../schema/connection';
+import { Keyset, PageArgs } from './paging/keyset';
 import { holdOffCompaction } from './compaction-references';
 import { redactText } from './redaction/redactor';
 
@@ -32,6 +34,17 @@ export interface CorrectionRow {
   conflict: boolean;
 }
 
+export interface LabelConflictRow {
+  promptKey: string;
+  corrections: CorrectionRow[];
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CONFLICT_KEYSET = new Keyset('labelConflicts', [
+  { expr: 'g.last_at', dir: 'DESC', type: 'timestamptz' },
+  { expr: 'g.k', dir: 'DESC', type: 'text' },
+]);
+
 export const CORRECTION_COLUMNS = `c.id, c.request_id AS "requestId", c.completion, c.source, c.annotator, c.confidence, c.status,
   c.reviewed_by AS "reviewedBy", c.reviewed_at AS "reviewedAt", c.created_at AS "createdAt",
   (c.status = 'ACCEPTED' AND EXISTS (SELECT 1 FROM correction o WHERE o.prompt_key = c.prompt_key AND o.status = 'ACCEPTED'
@@ -55,14 +68,30 @@ export function normalisedKey(text: string): string {
 export class CorrectionService {
   constructor(private readonly config: Config) {}
 
+  /**
+   * An entry waiting in the review queue is corrected only by the holder of its claim (so two
+   * operators never label the same item twice, and a labelling model cannot race a human). Entries
+   * outside the queue, or already done, may be corrected by anyone allowed to write corrections.
+   */
   async submit(tx: EntityManager, input: CorrectionInput): Promise<CorrectionRow> {
     this.validate(input);
     await holdOffCompaction(tx);
-    const [entry]: { prompt: string }[] = await tx.query(
-      `SELECT l.prompt FROM inference_request r JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id WHERE r.request_id = $1`,
+    const [entry]: { prompt: string; status: string | null; claimed_by: string | null; held: boolean | null }[] = await tx.query(
+      `SELECT l.prompt, ri.status, ri.claimed_by, ri.lease_expires_at > now() AS held
+       FROM inference_request r JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
+       LEFT JOIN review_item ri ON ri.request_id = r.request_id
+       WHERE r.request_id = $1`,
       [input.requestId],
     );
     if (!entry) throw new FlywheelError('NOT_FOUND', `No stored log entry ${input.requestId} (never logged, or compacted)`);
+    if (entry.status === 'OPEN' && !(entry.held && entry.claimed_by === input.annotator)) {
+      throw forbidden(
+        entry.held
+          ? `Entry ${input.requestId} is claimed by someone else; only the holder of the claim may correct it`
+          : `Entry ${input.requestId} is waiting in the review queue: claim it first (claimReviewItems with requestIds)`,
+        { requestId: input.requestId },
+      );
+    }
     const status: CorrectionStatus =
       input.source === 'OPERATOR' || (input.confidence != null && input.confidence >= this.config.autoAcceptConfidence) ? 'ACCEPTED' : 'PROPOSED';
     const completion = redactText(input.completion);
@@ -82,13 +111,24 @@ export class CorrectionService {
       ],
     );
     await this.syncReviewItem(tx, input.requestId);
+    if (status === 'PROPOSED') {
+      // The labeller is done with it; the queue hands it to a human who accepts or rejects the proposal.
+      await tx.query(`UPDATE review_item SET claimed_by = NULL, lease_expires_at = NULL, updated_at = now() WHERE request_id = $1 AND claimed_by = $2`, [
+        input.requestId,
+        input.annotator,
+      ]);
+    }
     return this.byId(tx, row.id);
   }
 
   async review(tx: EntityManager, id: string, to: 'ACCEPTED' | 'REJECTED', reviewer: string): Promise<CorrectionRow> {
-    if (!/^\S(.{0,98}\S)?$/.test(reviewer)) throw badInput([{ field: 'reviewer', message: 'must be 1–100 characters' }]);
     const from = to === 'ACCEPTED' ? ['PROPOSED', 'REJECTED'] : ['PROPOSED', 'ACCEPTED'];
-    const rows = /^[0-9a-f-]{36}$/i.test(id)
+    if (to === 'ACCEPTED' && UUID_RE.test(id)) {
+      const [own]: { annotator: string }[] = await tx.query(`SELECT annotator FROM correction WHERE id = $1`, [id]);
+      // Four eyes: a label becomes training data only when someone other than its author accepts it.
+      if (own?.annotator === reviewer) throw forbidden(`Correction ${id} was written by ${reviewer}; nobody accepts their own correction`);
+    }
+    const rows = UUID_RE.test(id)
       ? await queryRows<{ request_id: string; status: string }>(
           tx,
           `UPDATE correction SET status = $2, reviewed_by = $3, reviewed_at = now() WHERE id = $1 AND status = ANY ($4::text[])
@@ -97,27 +137,58 @@ export class CorrectionService {
         )
       : [];
     if (rows.length === 0) {
-      const existing = /^[0-9a-f-]{36}$/i.test(id) ? await tx.query(`SELECT status FROM correction WHERE id = $1`, [id]) : [];
+      const existing = UUID_RE.test(id) ? await tx.query(`SELECT status FROM correction WHERE id = $1`, [id]) : [];
       if (existing.length === 0) throw new FlywheelError('NOT_FOUND', `No correction with id ${id}`);
       if (existing[0].status === to) return this.byId(tx, id);
-      throw new FlywheelError('BAD_USER_INPUT', `Correction ${id} is ${existing[0].status}; only ${from.join(' or ')} can become ${to}`);
+      throw new FlywheelError('CONFLICT', `Correction ${id} is ${existing[0].status}; only ${from.join(' or ')} can become ${to}`);
     }
     await this.syncReviewItem(tx, rows[0].request_id);
     return this.byId(tx, id);
   }
 
-  async labelConflicts(db: EntityManager, first = 50): Promise<{ promptKey: string; corrections: CorrectionRow[] }[]> {
-    const groups: { prompt_key: string }[] = await db.query(
-      `SELECT prompt_key FROM correction WHERE status = 'ACCEPTED' GROUP BY prompt_key HAVING count(DISTINCT completion_key) > 1
-       ORDER BY max(created_at) DESC LIMIT $1`,
-      [Math.min(Math.max(first, 1), 500)],
+  /** Conflicting prompts, most recently corrected first. */
+  async labelConflicts(db: EntityManager, args: PageArgs, maxPageSize: number): Promise<PageResult<LabelConflictRow>> {
+    const params: unknown[] = [];
+    const plan = CONFLICT_KEYSET.plan(args, maxPageSize, (v) => (params.push(v), `$${params.length}`));
+    const groups: { prompt_key: string; _k0: string; _k1: string }[] = await db.query(
+      `SELECT g.prompt_key, ${CONFLICT_KEYSET.cursorColumns} FROM (
+         SELECT prompt_key, max(created_at) AS last_at, prompt_key AS k FROM correction WHERE status = 'ACCEPTED'
+         GROUP BY prompt_key HAVING count(DISTINCT completion_key) > 1
+       ) g
+       ${plan.where.length ? `WHERE ${plan.where.join(' AND ')}` : ''} ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
+      params,
     );
-    if (groups.length === 0) return [];
+    const rows = await this.conflicts(db, groups.map((g) => g.prompt_key));
+    return {
+      ...plan.finish(groups, (g) => rows.get(g.prompt_key)!),
+      totalCount: async () =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n FROM (SELECT 1 FROM correction WHERE status = 'ACCEPTED' GROUP BY prompt_key HAVING count(DISTINCT completion_key) > 1) g`,
+          )
+        )[0].n,
+    };
+  }
+
+  /** The accepted corrections of these prompts, oldest first (prompts without a conflict are left out). */
+  async conflicts(db: EntityManager, promptKeys: string[]): Promise<Map<string, LabelConflictRow>> {
+    const result = new Map<string, LabelConflictRow>();
+    if (promptKeys.length === 0) return result;
     const rows: (CorrectionRow & { prompt_key: string })[] = await db.query(
-      `SELECT ${CORRECTION_COLUMNS}, c.prompt_key FROM correction c WHERE c.prompt_key = ANY ($1::text[]) AND c.status = 'ACCEPTED' ORDER BY c.created_at`,
-      [groups.map((g) => g.prompt_key)],
+      `SELECT ${CORRECTION_COLUMNS}, c.prompt_key FROM correction c WHERE c.prompt_key = ANY ($1::text[]) AND c.status = 'ACCEPTED' ORDER BY c.created_at, c.id`,
+      [promptKeys],
     );
-    return groups.map((g) => ({ promptKey: g.prompt_key, corrections: rows.filter((r) => r.prompt_key === g.prompt_key) }));
+    for (const { prompt_key, ...row } of rows) {
+      const group = result.get(prompt_key) ?? { promptKey: prompt_key, corrections: [] };
+      group.corrections.push(row);
+      result.set(prompt_key, group);
+    }
+    for (const [key, group] of result) if (!group.corrections.some((c) => c.conflict)) result.delete(key);
+    return result;
+  }
+
+  byIds(db: EntityManager, ids: string[]): Promise<CorrectionRow[]> {
+    return db.query(`SELECT ${CORRECTION_COLUMNS} FROM correction c WHERE c.id = ANY ($1::uuid[])`, [ids.filter((id) => UUID_RE.test(id))]);
   }
 
   private async byId(db: EntityManager, id: string): Promise<CorrectionRow> {
@@ -143,9 +214,8 @@ export class CorrectionService {
     if (input.completion.trim().length === 0) problems.push({ field: 'completion', message: 'must not be empty' });
     if (input.completion.length > this.config.maxTextChars) problems.push({ field: 'completion', message: `must be at most MAX_TEXT_CHARS=${this.config.maxTextChars} characters` });
     if (input.completion.includes('\u0000')) problems.push({ field: 'completion', message: 'contains a NUL character (\\u0000); remove it' });
-    if (!/^\S(.{0,98}\S)?$/.test(input.annotator)) problems.push({ field: 'annotator', message: 'must be 1–100 characters' });
     if (input.confidence != null && !(input.confidence >= 0 && input.confidence <= 1)) problems.push({ field: 'confidence', message: 'must be between 0 and 1' });
-    if (input.source === 'MODEL' && input.confidence == null) problems.push({ field: 'confidence', message: 'is required for MODEL corrections (0–1)' });
+    if (input.source === 'MODEL' && input.confidence == null) problems.push({ field: 'confidence', message: 'is required from a MODEL_LABEL key (0–1)' });
     if (problems.length) throw badInput(problems);
   }
 }

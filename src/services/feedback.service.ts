@@ -106,6 +106,11 @@ export class FeedbackService {
     return { ...feedback, linked: target === 'LOGGED', created: true };
   }
 
+  byIds(db: EntityManager, ids: string[]): Promise<FeedbackRow[]> {
+    const uuids = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+    return db.query(`SELECT ${FEEDBACK_COLUMNS} FROM feedback f WHERE f.id = ANY ($1::uuid[])`, [uuids]);
+  }
+
   private replay(existing: FeedbackRow, input: FeedbackInput): SubmittedFeedback {
     if (existing.requestId !== input.requestId) {
       throw new FlywheelError('BAD_USER_INPUT', `clientFeedbackId was already used for another requestId; use a new id per feedback`, {

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
-import { FlywheelError } from '../errors';
+import type { PageResult } from '../schema/connection';
+import { Keyset, PageArgs } from './paging/keyset';
 import type { KeepReason } from './ingest/keep-reasons';
 
 export interface LogRow {
@@ -30,41 +31,21 @@ export interface LogFilter {
   hasFeedbackKind?: string;
 }
 
-export interface LogPage {
-  edges: { cursor: string; node: LogRow }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-export const LOG_ENTRY_COLUMNS = `l.request_id AS "requestId", l.ts, l.ts::text AS ts_text, l.model_version AS "modelVersion", l.prompt,
+export const LOG_ENTRY_COLUMNS = `l.request_id AS "requestId", l.ts, l.model_version AS "modelVersion", l.prompt,
   l.response, l.latency_ms AS "latencyMs", l.user_id_hash AS "userIdHash", l.response_logprob AS "responseLogprob",
   l.flagged, l.metadata, l.keep_reasons AS "keepReasons", l.received_at AS "receivedAt"`;
 
-const DEFAULT_PAGE_SIZE = 50;
-
-/**
- * Cursors carry the exact (ts, requestId) of the last row as PostgreSQL printed it, so microsecond
- * timestamps round-trip exactly (a JS Date would truncate them to milliseconds and skip or repeat rows).
- */
-function encodeCursor(tsText: string, requestId: string): string {
-  return Buffer.from(JSON.stringify([tsText, requestId]), 'utf8').toString('base64url');
-}
-
-/** PostgreSQL's timestamptz output, e.g. `2026-11-01 00:00:00.123456+00`. */
-const CURSOR_TS_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && CURSOR_TS_RE.test(v[0])) {
-      return [v[0], v[1]];
-    }
-  } catch {
-    /* fall through */
-  }
-  throw new FlywheelError('BAD_USER_INPUT', 'after: not a cursor returned by this API; pass pageInfo.endCursor of the previous page', {
-    problems: [{ field: 'after', message: 'invalid cursor' }],
-  });
-}
+/** Both orders share one cursor format: a position in (ts, request_id) is valid either way. */
+const KEYSETS = {
+  ASC: new Keyset('logEntries', [
+    { expr: 'l.ts', dir: 'ASC', type: 'timestamptz' },
+    { expr: 'l.request_id', dir: 'ASC', type: 'text' },
+  ]),
+  DESC: new Keyset('logEntries', [
+    { expr: 'l.ts', dir: 'DESC', type: 'timestamptz' },
+    { expr: 'l.request_id', dir: 'DESC', type: 'text' },
+  ]),
+};
 
 export class LogQueryService {
   constructor(private readonly config: Config) {}
@@ -85,14 +66,8 @@ export class LogQueryService {
    * (model_version, ts, request_id) when a model version is given: a page costs the same on row 10
    * as on row 10 million.
    */
-  async logEntries(db: EntityManager, args: { filter?: LogFilter; first?: number; after?: string; order?: 'ASC' | 'DESC' }): Promise<LogPage> {
-    const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > this.config.maxPageSize) {
-      throw new FlywheelError('BAD_USER_INPUT', `first: must be between 1 and ${this.config.maxPageSize} (MAX_PAGE_SIZE)`, {
-        problems: [{ field: 'first', message: `must be 1–${this.config.maxPageSize}` }],
-      });
-    }
-    const desc = (args.order ?? 'DESC') === 'DESC';
+  async logEntries(db: EntityManager, args: PageArgs & { filter?: LogFilter | null; order?: 'ASC' | 'DESC' | null }): Promise<PageResult<LogRow>> {
+    const keyset = KEYSETS[args.order ?? 'DESC'];
     const where: string[] = [];
     const params: unknown[] = [];
     const f = args.filter ?? {};
@@ -114,21 +89,16 @@ export class LogQueryService {
       where.push(`${f.hasAcceptedCorrection ? '' : 'NOT '}EXISTS (SELECT 1 FROM correction c WHERE c.request_id = l.request_id AND c.status = 'ACCEPTED')`);
     }
     if (f.hasFeedbackKind != null) where.push(`EXISTS (SELECT 1 FROM feedback fb WHERE fb.request_id = l.request_id AND fb.kind = ${param(f.hasFeedbackKind)})`);
-    if (args.after) {
-      const [ts, id] = decodeCursor(args.after);
-      where.push(`(l.ts, l.request_id) ${desc ? '<' : '>'} (${param(ts)}::timestamptz, ${param(id)})`);
-    }
-    const dir = desc ? 'DESC' : 'ASC';
-    const sql = `SELECT ${LOG_ENTRY_COLUMNS} FROM inference_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY l.ts ${dir}, l.request_id ${dir} LIMIT ${first + 1}`;
+    const plan = keyset.plan(args, this.config.maxPageSize, param);
+    where.push(...plan.where);
+    const sql = `SELECT ${LOG_ENTRY_COLUMNS}, ${keyset.cursorColumns} FROM inference_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`;
     const rows: (LogRow & { ts_text: string })[] = await db.query(sql, params);
-    const page = rows.slice(0, first);
-    const edges = page.map((r) => ({ cursor: encodeCursor(r.ts_text, r.requestId), node: strip(r) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null } };
+    return plan.finish(rows, (r) => strip(r));
   }
 }
 
-function strip(row: LogRow & { ts_text?: string }): LogRow {
-  const { ts_text: _ignored, ...rest } = row;
+function strip(row: LogRow & { ts_text?: string; _k0?: unknown; _k1?: unknown }): LogRow {
+  const { ts_text: _t, _k0, _k1, ...rest } = row;
   return rest;
 }

@@ -2,9 +2,12 @@ import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { queryRows } from '../db/sql';
 import { badInput } from '../errors';
+import type { PageResult } from '../schema/connection';
+import { Keyset, PageArgs } from './paging/keyset';
 
 export interface ReviewItemRow {
   requestId: string;
+  status: 'OPEN' | 'DONE';
   priority: number;
   reason: string;
   ts: Date | null;
@@ -24,15 +27,19 @@ export interface ReviewStats {
   feedbackOnCompacted: number;
 }
 
-const ANNOTATOR_RE = /^\S(.{0,98}\S)?$/;
 const MAX_CLAIM = 100;
+const DEFAULT_CLAIM = 10;
 
-const ITEM_COLUMNS = `ri.request_id AS "requestId", ri.priority, ri.reason, ri.ts, ri.claimed_by AS "claimedBy", ri.lease_expires_at AS "leaseExpiresAt"`;
+export const REVIEW_ITEM_COLUMNS = `ri.request_id AS "requestId", ri.status, ri.priority, ri.reason, ri.ts, ri.claimed_by AS "claimedBy",
+  ri.lease_expires_at AS "leaseExpiresAt"`;
 
-/** A (priority, ts, requestId) position in queue order, for keyset pages. */
-function encodeCursor(r: { priority: number; tsText: string | null; requestId: string }): string {
-  return Buffer.from(JSON.stringify([r.priority, r.tsText, r.requestId])).toString('base64url');
-}
+/** Queue order: most urgent first, recent first within a priority; items not logged yet last. */
+const QUEUE_ORDER = `ri.priority, coalesce(ri.ts, '-infinity'::timestamptz) DESC, ri.request_id`;
+const QUEUE_KEYSET = new Keyset('reviewQueue', [
+  { expr: 'ri.priority', dir: 'ASC', type: 'int' },
+  { expr: `coalesce(ri.ts, '-infinity'::timestamptz)`, dir: 'DESC', type: 'timestamptz' },
+  { expr: 'ri.request_id', dir: 'ASC', type: 'text' },
+]);
 
 /**
  * The review queue: entries carrying a review tag (REVIEW_TAGS) and no accepted correction, most urgent
@@ -45,82 +52,76 @@ function encodeCursor(r: { priority: number; tsText: string | null; requestId: s
 export class ReviewService {
   constructor(private readonly config: Config) {}
 
-  async queue(
-    db: EntityManager,
-    args: { reasons?: string[] | null; includeClaimed?: boolean | null; first?: number | null; after?: string | null },
-  ): Promise<{ edges: { cursor: string; node: ReviewItemRow }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> {
-    const first = args.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > this.config.maxPageSize) {
-      throw badInput([{ field: 'first', message: `must be between 1 and ${this.config.maxPageSize}` }]);
-    }
+  async queue(db: EntityManager, args: PageArgs & { reasons?: string[] | null; includeClaimed?: boolean | null }): Promise<PageResult<ReviewItemRow>> {
     const params: unknown[] = [];
     const p = (v: unknown) => (params.push(v), `$${params.length}`);
     const where = [`ri.status = 'OPEN'`];
     if (args.reasons?.length) where.push(`ri.reason = ANY (${p(args.reasons)}::text[])`);
     if (!args.includeClaimed) where.push(`(ri.lease_expires_at IS NULL OR ri.lease_expires_at < now())`);
-    if (args.after) {
-      let pos: [number, string | null, string];
-      try {
-        pos = JSON.parse(Buffer.from(args.after, 'base64url').toString('utf8'));
-        if (!Array.isArray(pos) || typeof pos[0] !== 'number' || typeof pos[2] !== 'string') throw new Error();
-      } catch {
-        throw badInput([{ field: 'after', message: 'not a cursor returned by this API' }]);
-      }
-      // Order: priority ASC, ts DESC NULLS LAST, request_id ASC.
-      const ts = pos[1] === null ? 'NULL' : `${p(pos[1])}::timestamptz`;
-      where.push(
-        `(ri.priority > ${p(pos[0])} OR (ri.priority = $${params.length} AND (` +
-          (pos[1] === null
-            ? `ri.ts IS NULL AND ri.request_id > ${p(pos[2])}`
-            : `ri.ts < ${ts} OR ri.ts IS NULL OR (ri.ts = ${ts} AND ri.request_id > ${p(pos[2])})`) +
-          `)))`,
-      );
-    }
-    const rows: (ReviewItemRow & { ts_text: string | null })[] = await db.query(
-      `SELECT ${ITEM_COLUMNS}, ri.ts::text AS ts_text FROM review_item ri WHERE ${where.join(' AND ')}
-       ORDER BY ri.priority, ri.ts DESC NULLS LAST, ri.request_id LIMIT ${first + 1}`,
+    const filterParams = [...params];
+    const filter = [...where];
+    const plan = QUEUE_KEYSET.plan(args, this.config.maxPageSize, p);
+    const rows: (ReviewItemRow & Record<string, unknown>)[] = await db.query(
+      `SELECT ${REVIEW_ITEM_COLUMNS}, ${QUEUE_KEYSET.cursorColumns} FROM review_item ri WHERE ${[...where, ...plan.where].join(' AND ')}
+       ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
       params,
     );
-    const edges = rows.slice(0, first).map(({ ts_text, ...node }) => ({ cursor: encodeCursor({ priority: node.priority, tsText: ts_text, requestId: node.requestId }), node }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return {
+      ...plan.finish(rows, ({ _k0, _k1, _k2, ...node }) => node as unknown as ReviewItemRow),
+      totalCount: async () => (await db.query(`SELECT count(*)::int AS n FROM review_item ri WHERE ${filter.join(' AND ')}`, filterParams))[0].n,
+    };
   }
 
-  /** Hands up to `count` items to `annotator`; returns their request ids in queue order. */
-  async claim(tx: EntityManager, count: number, annotator: string): Promise<string[]> {
-    this.validate(annotator);
+  async byRequestIds(db: EntityManager, requestIds: readonly string[]): Promise<ReviewItemRow[]> {
+    return db.query(`SELECT ${REVIEW_ITEM_COLUMNS} FROM review_item ri WHERE ri.request_id = ANY ($1::text[])`, [requestIds]);
+  }
+
+  /**
+   * Hands items to `annotator` under a lease: the `count` most urgent free ones, or the named
+   * `requestIds` among those free. Returns the claimed request ids in queue order.
+   */
+  async claim(tx: EntityManager, opts: { count?: number | null; requestIds?: string[] | null }, annotator: string): Promise<string[]> {
+    const named = opts.requestIds ?? null;
+    const count = opts.count ?? (named ? named.length : DEFAULT_CLAIM);
     if (!Number.isInteger(count) || count < 1 || count > MAX_CLAIM) throw badInput([{ field: 'count', message: `must be between 1 and ${MAX_CLAIM}` }]);
+    if (named && (named.length === 0 || named.length > MAX_CLAIM)) throw badInput([{ field: 'requestIds', message: `give 1–${MAX_CLAIM} request ids` }]);
     // Only entries whose log row is stored can be reviewed (feedback may have queued one not logged yet).
-    const rows = await queryRows<ReviewItemRow>(
+    const rows = await queryRows<{ requestId: string }>(
       tx,
       `WITH picked AS (
          SELECT ri.request_id FROM review_item ri
          WHERE ri.status = 'OPEN' AND (ri.lease_expires_at IS NULL OR ri.lease_expires_at < now())
+           ${named ? 'AND ri.request_id = ANY ($4::text[])' : ''}
            AND EXISTS (SELECT 1 FROM inference_request r JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
                        WHERE r.request_id = ri.request_id)
-         ORDER BY ri.priority, ri.ts DESC NULLS LAST, ri.request_id
+         ORDER BY ${QUEUE_ORDER}
          LIMIT $1
          FOR UPDATE OF ri SKIP LOCKED
        )
        UPDATE review_item ri SET claimed_by = $2, lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
        FROM picked WHERE ri.request_id = picked.request_id
-       RETURNING ri.request_id AS "requestId", ri.priority, ri.ts`,
-      [count, annotator, this.config.reviewLeaseMinutes * 60],
+       RETURNING ri.request_id AS "requestId"`,
+      named ? [count, annotator, this.config.reviewLeaseMinutes * 60, named] : [count, annotator, this.config.reviewLeaseMinutes * 60],
     );
-    return rows
-      .sort((a, b) => a.priority - b.priority || (b.ts?.getTime() ?? -Infinity) - (a.ts?.getTime() ?? -Infinity) || a.requestId.localeCompare(b.requestId))
-      .map((r) => r.requestId);
+    if (rows.length === 0) return [];
+    // RETURNING has no order; read them back in queue order (same transaction, so our claims are seen).
+    const ordered: { request_id: string }[] = await tx.query(
+      `SELECT ri.request_id FROM review_item ri WHERE ri.request_id = ANY ($1::text[]) ORDER BY ${QUEUE_ORDER}`,
+      [rows.map((r) => r.requestId)],
+    );
+    return ordered.map((r) => r.request_id);
   }
 
-  /** Returns the annotator's claims on these entries to the queue. */
-  async release(tx: EntityManager, requestIds: string[], annotator: string): Promise<number> {
-    this.validate(annotator);
-    const rows = await queryRows(
+  /** Returns the annotator's own unexpired claims on these entries to the queue; returns the released ids. */
+  async release(tx: EntityManager, requestIds: string[], annotator: string): Promise<string[]> {
+    if (requestIds.length === 0 || requestIds.length > 10_000) throw badInput([{ field: 'requestIds', message: 'give 1–10000 request ids' }]);
+    const rows = await queryRows<{ request_id: string }>(
       tx,
       `UPDATE review_item SET claimed_by = NULL, lease_expires_at = NULL, updated_at = now()
        WHERE request_id = ANY ($1::text[]) AND claimed_by = $2 AND lease_expires_at > now() RETURNING request_id`,
       [requestIds, annotator],
     );
-    return rows.length;
+    return rows.map((r) => r.request_id);
   }
 
   async stats(db: EntityManager): Promise<ReviewStats> {
@@ -150,9 +151,4 @@ export class ReviewService {
       feedbackOnCompacted: row.feedback_on_compacted,
     };
   }
-
-  private validate(annotator: string): void {
-    if (!ANNOTATOR_RE.test(annotator)) throw badInput([{ field: 'annotator', message: 'must be 1–100 characters, not starting or ending with a space' }]);
-  }
 }
-

@@ -89,9 +89,9 @@ export class IngestService {
     if (input.requestId !== undefined && input.requestId !== null && !REQUEST_ID_RE.test(input.requestId)) {
       problems.push({ field: 'requestId', message: 'must be 1–200 printable ASCII characters without spaces' });
     }
-    if (input.ts) {
-      if (Number.isNaN(input.ts.getTime())) problems.push({ field: 'ts', message: 'must be an ISO 8601 timestamp' });
-      else if (input.ts.getTime() > now + MAX_FUTURE_MS) problems.push({ field: 'ts', message: 'is more than 24 h in the future; send the time the request was served' });
+    if (input.occurredAt) {
+      if (Number.isNaN(input.occurredAt.getTime())) problems.push({ field: 'occurredAt', message: 'must be an ISO 8601 timestamp' });
+      else if (input.occurredAt.getTime() > now + MAX_FUTURE_MS) problems.push({ field: 'occurredAt', message: 'is more than 24 h in the future; send the time the request was served' });
     }
     if (input.modelVersion.trim().length === 0 || input.modelVersion.length > 200) {
       problems.push({ field: 'modelVersion', message: 'must be 1–200 characters' });
@@ -148,7 +148,7 @@ export class IngestService {
     return {
       requestId,
       autoTags,
-      ts: input.ts ?? new Date(now),
+      ts: input.occurredAt ?? new Date(now),
       modelVersion: wellFormed(input.modelVersion.trim()),
       prompt: prompt.text,
       response: response.text,

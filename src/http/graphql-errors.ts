@@ -1,0 +1,159 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import {
+  coerceInputValue,
+  getNamedType,
+  GraphQLError,
+  GraphQLInputType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  typeFromAST,
+  OperationDefinitionNode,
+  GraphQLSchema,
+} from 'graphql';
+import type { InputProblem } from '../errors';
+
+export interface ErrorLogger {
+  error(msg: string): void;
+}
+
+/**
+ * graphql-js phrases coercion and validation errors with the offending value in them ("got invalid
+ * value { prompt: "my ssn is …", userId: "alice@…" }"): the caller's PII would land in its own logs
+ * and ours. Every message we send names the field path and the expected type, never the value.
+ */
+export function sanitizeMessage(message: string): string {
+  return (
+    message
+      // Literal arguments: `Expected value of type "Int!", found "fast"; Int cannot represent …`
+      .replace(/^Expected value of type ("[^"]+"), found [\s\S]*$/, 'Expected value of type $1.')
+      // Scalar parse errors end with the value: `Int cannot represent non-integer value: 12.5`
+      .replace(/^(\S+ cannot represent [^:]*?)(?::| value)[\s\S]*$/, '$1.')
+      .replace(/^Enum "([^"]+)" cannot represent [\s\S]*$/, 'Value is not one of the enum $1 values.')
+  );
+}
+
+/** Where a coercion failed, as the same `problems` list the services return. */
+function problemAt(variable: string, path: readonly (string | number)[], type: GraphQLInputType | undefined, message: string): InputProblem {
+  const last = [...path].reverse().find((p) => typeof p === 'string') as string | undefined;
+  const index = [...path].reverse().find((p) => typeof p === 'number') as number | undefined;
+  const pathText = [variable, ...path].map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return { field: last ?? variable, ...(index !== undefined ? { index } : {}), path: pathText, message: type ? `${message} (expected ${type})` : message } as InputProblem;
+}
+
+/** The input type at `path` inside `type` (to say what was expected without echoing what was sent). */
+function typeAt(type: GraphQLInputType, path: readonly (string | number)[]): GraphQLInputType | undefined {
+  let t: GraphQLInputType | undefined = type;
+  for (const step of path) {
+    if (!t) return undefined;
+    const inner: GraphQLInputType = isNonNullType(t) ? (t.ofType as GraphQLInputType) : t;
+    if (typeof step === 'number') t = isListType(inner) ? (inner.ofType as GraphQLInputType) : undefined;
+    else t = isInputObjectType(getNamedType(inner)) ? (getNamedType(inner) as any).getFields()[step]?.type : undefined;
+  }
+  return t;
+}
+
+/** Re-runs variable coercion with a callback that sees paths and types (only after graphql-js failed). */
+export function variableProblems(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const def of operation.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    const type = typeFromAST(schema, def.type as never) as GraphQLInputType | undefined;
+    if (!type) continue;
+    const value = variables[name];
+    if (value === undefined || value === null) {
+      if (isNonNullType(type) && !def.defaultValue) problems.push(problemAt(name, [], type, value === null ? 'must not be null' : 'is required'));
+      continue;
+    }
+    coerceInputValue(value, type, (path, _invalid, error) => {
+      const expected = typeAt(type, path);
+      const missing = /was not provided/.test(error.message);
+      const unknown = /is not defined by type/.test(error.message);
+      const field = unknown ? /Field "([^"]+)" is not defined/.exec(error.message)?.[1] : undefined;
+      if (unknown) problems.push(problemAt(name, [...path, field ?? '?'], undefined, 'is not a field of this input type'));
+      else if (missing) {
+        const f = /Field "([^"]+)" of required type "([^"]+)"/.exec(error.message);
+        problems.push(problemAt(name, [...path, f?.[1] ?? '?'], undefined, `is required (type ${f?.[2] ?? 'non-null'})`));
+      } else problems.push(problemAt(name, path, expected, 'has the wrong type or format'));
+    });
+  }
+  return problems;
+}
+
+const SUMMARY_LIMIT = 5;
+
+/**
+ * Rewrites what graphql-js says about bad variables into one BAD_USER_INPUT error with a `problems`
+ * list like the services' own validation errors. It runs only when a request already failed, so the
+ * hot path (logInference) pays nothing for it.
+ */
+export function inputErrorsPlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(rc) {
+          const body = rc.response.body;
+          if (body.kind !== 'single' || !body.singleResult.errors?.length || !rc.operation) return;
+          const errors = body.singleResult.errors;
+          if (!errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT' && /^Variable "\$/.test(e.message))) return;
+          const problems = variableProblems(rc.schema, rc.operation, rc.request.variables ?? {});
+          if (problems.length === 0) return;
+          const shown = problems.slice(0, SUMMARY_LIMIT).map((p) => `${(p as InputProblem & { path: string }).path}: ${p.message}`);
+          const more = problems.length > SUMMARY_LIMIT ? ` (and ${problems.length - SUMMARY_LIMIT} more)` : '';
+          body.singleResult.errors = [
+            { message: `Invalid input: ${shown.join('; ')}${more}`, extensions: { code: 'BAD_USER_INPUT', problems } },
+            ...errors.filter((e) => !(e.extensions?.code === 'BAD_USER_INPUT' && /^Variable "\$/.test(e.message))),
+          ];
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Apollo's formatError: coded errors pass (with sanitized messages); anything uncoded is a fault on
+ * our side and goes out as INTERNAL_SERVER_ERROR with nothing internal in it. The request id that
+ * finds it in the log is added by the request-id plugin.
+ */
+export function formatError(logger: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+      const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      const requestId = (original as { requestId?: string })?.requestId;
+      logger.error(`internal error${requestId ? ` [${requestId}]` : ''}: ${(original as Error)?.stack ?? String(original)}`);
+      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+    }
+    if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'GRAPHQL_PARSE_FAILED') {
+      return { ...formatted, message: sanitizeMessage(formatted.message) };
+    }
+    return formatted;
+  };
+}
+
+/** Tags every response with a request id (header) and puts it on INTERNAL_SERVER_ERROR errors. */
+export function requestIdPlugin<T extends BaseContext & { requestId: string }>(logger: ErrorLogger): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors(rc) {
+          for (const e of rc.errors) {
+            const code = e.extensions?.code;
+            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+              logger.error(`request ${rc.contextValue.requestId}: ${(e.originalError ?? e).stack ?? e.message}`);
+            }
+          }
+        },
+        async willSendResponse(rc) {
+          rc.response.http.headers.set('x-request-id', rc.contextValue.requestId);
+          const body = rc.response.body;
+          if (body.kind !== 'single' || !body.singleResult.errors) return;
+          body.singleResult.errors = body.singleResult.errors.map((e) =>
+            e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: rc.contextValue.requestId } } : e,
+          );
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { AppContext } from '../../context';
+import { forbidden } from '../../errors';
+import { fromGlobalId, NodeTypeName } from '../../schema/node';
+import { hasScope, Scope } from '../api-key.service';
+
+/**
+ * How `node`/`nodes` find each type, and who may see it: exactly the scopes of the type's own query,
+ * so a global id is never a way around a scope.
+ */
+interface NodeSource {
+  scopes: Scope[];
+  /** The objects for these keys, keyed by key; a missing key reads as null. */
+  fetch(ctx: AppContext, keys: string[]): Promise<Map<string, object>>;
+}
+
+const byKey = <T extends object>(rows: T[], key: (r: T) => string) => new Map(rows.map((r) => [key(r), r]));
+const loaded = async <T extends object>(values: Promise<(T | null | Error)[]>, keys: string[]) => {
+  const out = new Map<string, object>();
+  (await values).forEach((v, i) => {
+    if (v && !(v instanceof Error)) out.set(keys[i], v);
+  });
+  return out;
+};
+
+const SOURCES: Record<NodeTypeName, NodeSource> = {
+  LogEntry: { scopes: ['read'], fetch: (ctx, keys) => loaded(ctx.loaders.logEntry.loadMany(keys), keys) },
+  Tag: {
+    scopes: ['read'],
+    fetch: async (ctx, keys) =>
+      byKey(
+        await ctx.db.query(
+          `SELECT id::text AS id, request_id AS "requestId", tag AS name, source, actor, created_at AS "createdAt" FROM log_tag
+           WHERE id = ANY ($1::bigint[]) AND removed_at IS NULL`,
+          [keys.filter((k) => /^\d{1,18}$/.test(k))],
+        ),
+        (r: object) => (r as { id: string }).id,
+      ),
+  },
+  Feedback: { scopes: ['read'], fetch: async (ctx, keys) => byKey(await ctx.services.feedback.byIds(ctx.db, keys), (r) => r.id) },
+  Correction: { scopes: ['read', 'annotate', 'model_label'], fetch: async (ctx, keys) => byKey(await ctx.services.corrections.byIds(ctx.db, keys), (r) => r.id) },
+  ReviewItem: { scopes: ['read', 'annotate', 'model_label'], fetch: (ctx, keys) => loaded(ctx.loaders.reviewItem.loadMany(keys), keys) },
+  LabelConflict: { scopes: ['read', 'annotate'], fetch: (ctx, keys) => ctx.services.corrections.conflicts(ctx.db, keys) },
+  DriftEvent: { scopes: ['read'], fetch: async (ctx, keys) => byKey(await ctx.services.drift.byIds(ctx.db, keys), (r) => r.id) },
+  ApiKey: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.apiKeys.byIds(ctx.db, keys), (r) => r.id) },
+  Job: {
+    scopes: ['admin'],
+    fetch: async (ctx, keys) => {
+      const jobs = await Promise.all(keys.map((k) => ctx.services.jobs.status(k)));
+      return byKey(jobs.filter((j) => j !== null), (j) => j.id);
+    },
+  },
+};
+
+/**
+ * Refetch by global id. A well-formed id of an object that does not exist (or no longer does) reads
+ * as null; an id this API never issued is BAD_USER_INPUT; a type the key may not read is FORBIDDEN.
+ * One statement per type in the request, whatever the number of ids.
+ */
+export async function fetchNodes(ctx: AppContext, ids: readonly string[]): Promise<(object | null)[]> {
+  const decoded = ids.map((id, i) => fromGlobalId(id, ids.length === 1 ? 'id' : `ids[${i}]`));
+  const byType = new Map<NodeTypeName, string[]>();
+  for (const { type, key } of decoded) byType.set(type, [...(byType.get(type) ?? []), key]);
+  for (const type of byType.keys()) {
+    const { scopes } = SOURCES[type];
+    if (!hasScope(ctx.principal!, scopes)) {
+      throw forbidden(`This API key may not read ${type} objects; it needs one of: ${scopes.map((s) => s.toUpperCase()).join(', ')}`, {
+        requiredScopes: scopes.map((s) => s.toUpperCase()),
+      });
+    }
+  }
+  const found = new Map<NodeTypeName, Map<string, object>>();
+  await Promise.all([...byType].map(async ([type, keys]) => found.set(type, await SOURCES[type].fetch(ctx, [...new Set(keys)]))));
+  return decoded.map(({ type, key }) => {
+    const value = found.get(type)!.get(key);
+    return value ? { ...value, __typename: type } : null;
+  });
+}
