@@ -5,7 +5,7 @@ import { sampleFraction } from '../src/services/ingest/keep-reasons';
 import { HMAC_KEY, LOG_BATCH_MUTATION, LOG_MUTATION, logInput, startTestServer, TestServer } from './helpers/test-server';
 
 const ENTRY_QUERY = `query($id: String!) { logEntry(requestId: $id) {
-  requestId ts modelVersion prompt response latencyMs userIdHash responseLogprob flagged metadata keepReasons } }`;
+  requestId occurredAt modelVersion prompt response latencyMs userIdHash responseLogprob flagged metadata keepReasons } }`;
 
 describe('ingestion over HTTP', () => {
   let server: TestServer;
@@ -21,7 +21,7 @@ describe('ingestion over HTTP', () => {
       userId: 'jane.doe@example.com',
       responseLogprob: -0.4,
       metadata: { channel: 'web', contact: { email: 'jane.doe@example.com' }, attempts: 2 },
-      ts: '2026-11-20T10:15:30.123Z',
+      occurredAt: '2026-11-20T10:15:30.123Z',
     });
     const r = await server.gql(LOG_MUTATION, { input });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
@@ -37,7 +37,7 @@ describe('ingestion over HTTP', () => {
     assert.equal(e.prompt, 'Hi, I am [EMAIL], call me on [PHONE] about order ORD-2024-001234.');
     assert.equal(e.response, 'Sure Jane, we will call [PHONE].');
     assert.deepEqual(e.metadata, { channel: 'web', contact: { email: '[EMAIL]' }, attempts: 2 });
-    assert.equal(e.ts, '2026-11-20T10:15:30.123Z');
+    assert.equal(e.occurredAt, '2026-11-20T10:15:30.123Z');
     assert.equal(e.responseLogprob, -0.4);
     assert.equal(e.modelVersion, 'support-bot-v6');
   });
@@ -93,10 +93,10 @@ describe('ingestion over HTTP', () => {
     const a = logInput();
     const b = logInput();
     await server.gql(LOG_MUTATION, { input: a });
-    const r = await server.gql(LOG_BATCH_MUTATION, { inputs: [a, b, { ...b, prompt: 'changed' }] });
+    const r = await server.gql(LOG_BATCH_MUTATION, { input: { items: [a, b, { ...b, prompt: 'changed' }] } });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     assert.deepEqual(
-      r.data.logInferences.map((x: any) => [x.requestId, x.created]),
+      r.data.logInferences.results.map((x: any) => [x.requestId, x.created]),
       [
         [a.requestId, false],
         [b.requestId, true],

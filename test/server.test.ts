@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { sampleFraction } from '../src/services/ingest/keep-reasons';
+import { loadConfig } from '../src/config';
 import { ADMIN_KEY, createFreshDatabase, gqlRequest, HMAC_KEY, LOG_MUTATION, logInput, startTestServer, TestServer, usingRealPostgres, waitFor } from './helpers/test-server';
 
 const MAIN = path.resolve(__dirname, '../src/main.js');
@@ -45,12 +46,22 @@ describe('HTTP endpoints', () => {
     }
   });
 
-  test('internal errors reach the client as INTERNAL without SQL or stack traces', async () => {
+  test('internal errors reach the client as INTERNAL_SERVER_ERROR with a request id, without SQL or stack traces', async () => {
     await server.sql('ALTER TABLE ingest_stats_hourly RENAME TO ingest_stats_hourly_away');
     try {
-      const r = await server.gql(`{ ingestStats(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { total { received } } }`);
-      assert.equal(r.errors![0].extensions?.code, 'INTERNAL');
-      assert.equal(r.errors![0].message, 'Internal server error');
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ query: `{ ingestStats(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { total { received } } }` }),
+      });
+      const r = (await res.json()) as any;
+      assert.equal(r.errors.length, 1, JSON.stringify(r));
+      assert.equal(r.errors[0].extensions?.code, 'INTERNAL_SERVER_ERROR');
+      assert.equal(r.errors[0].message, 'Internal server error');
+      assert.deepEqual(r.data, { ingestStats: null }, 'a nullable root field: the fault nulls it, not the whole response');
+      // The request id finds the fault in the server log; the response header carries the same id.
+      assert.match(String(r.errors[0].extensions?.requestId), /^[0-9a-f-]{36}$/);
+      assert.equal(res.headers.get('x-request-id'), r.errors[0].extensions?.requestId);
       assert.doesNotMatch(JSON.stringify(r), /ingest_stats_hourly|relation|stacktrace/);
     } finally {
       await server.sql('ALTER TABLE ingest_stats_hourly_away RENAME TO ingest_stats_hourly');
@@ -76,6 +87,22 @@ describe('process lifecycle', () => {
     assert.equal(await out.exit, 2);
     for (const name of ['PORT', 'SAMPLE_RATE', 'SAMPLING_GRACE_HOURS', 'LOW_CONFIDENCE_LOGPROB', 'DATABASE_URL', 'USER_ID_HMAC_KEY']) {
       assert.match(out.text(), new RegExp(`- ${name}`), `${name} named in: ${out.text()}`);
+    }
+  });
+
+  test('CORS_ORIGINS that is not a list of origins stops the start and is named', async () => {
+    // Everything else valid (embedded database in a scratch dir): CORS_ORIGINS alone must stop it.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-cors-config-'));
+    const child = run({ CORS_ORIGINS: 'ftp://x/path', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+    const out = output(child);
+    try {
+      assert.equal(await out.exit, 2, out.text());
+      assert.match(out.text(), /Invalid configuration/);
+      assert.match(out.text(), /- CORS_ORIGINS: "ftp:\/\/x\/path"/, out.text());
+      assert.doesNotMatch(out.text(), /listening on/);
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -142,7 +169,9 @@ describe('process lifecycle', () => {
     const out = output(child);
     const baseUrl = `http://127.0.0.1:${port}`;
     try {
-      await waitFor(async () => (out.text().match(/listening on/g) ?? []).length === 2, 'two API processes listening');
+      // Each API process logs `listening on http://127.0.0.1:<port>/graphql (database: PostgreSQL, worker: …, introspection and IDE: …)`.
+      const listening = new RegExp(`listening on http://127\\.0\\.0\\.1:${port}/graphql \\(database: PostgreSQL, `, 'g');
+      await waitFor(async () => (out.text().match(listening) ?? []).length === 2, 'two API processes listening');
       const results = await Promise.all(Array.from({ length: 40 }, () => gqlRequest(baseUrl, LOG_MUTATION, { input: logInput() })));
       assert.ok(results.every((r) => r.data?.logInference?.created), JSON.stringify(results.find((r) => !r.data)));
       child.kill('SIGTERM');
@@ -168,11 +197,14 @@ describe('process lifecycle', () => {
     });
     const out = output(worker);
     try {
-      await server.gql(LOG_MUTATION, { input: logInput({ requestId: 'worker-healthy-1', ts: '2026-01-01T00:00:00Z', responseLogprob: -0.1 }) });
-      const id = (await server.gql(`mutation { compactLogs(graceHours: 0) }`)).data.compactLogs;
+      const logged = await server.gql(LOG_MUTATION, { input: logInput({ requestId: 'worker-healthy-1', occurredAt: '2026-01-01T00:00:00Z', responseLogprob: -0.1 }) });
+      assert.equal(logged.errors, undefined, JSON.stringify(logged.errors));
+      const enqueued = await server.gql(`mutation { compactLogs(input: { graceHours: 0 }) { job { id } } }`);
+      assert.equal(enqueued.errors, undefined, JSON.stringify(enqueued.errors));
+      const id = enqueued.data.compactLogs.job.id;
       const job = await waitFor(async () => {
         const j = (await server.gql(`query($id: ID!) { job(id: $id) { state output } }`, { id })).data.job;
-        return j.state === 'completed' ? j : null;
+        return j.state === 'COMPLETED' ? j : null;
       }, 'the worker process to complete the job');
       assert.equal(job.output.deleted, sampleFraction('worker-healthy-1') < 0.05 ? 0 : 1, 'the worker ran compaction on the healthy row');
       assert.match(out.text(), /handling jobs/);

@@ -81,6 +81,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     app = await startApp(config, quiet);
   } catch (err) {
     await fresh?.drop();
+    if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   const db = app.database.dataSource;
@@ -101,7 +102,10 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
 
 /** Creates a key with the given scopes through the API and returns its secret. */
 export async function createKey(server: TestServer, scopes: string[], name = `key-${scopes.join('-')}`): Promise<string> {
-  const r = await server.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }`, { input: { name, scopes } });
+  // Scopes are enum values (INGEST, READ, …); lower-case names from older tests are accepted here.
+  const r = await server.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }`, {
+    input: { name, scopes: scopes.map((s) => s.toUpperCase()) },
+  });
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data.createApiKey.secret;
 }
@@ -121,7 +125,15 @@ export function logInput(overrides: Record<string, unknown> = {}): Record<string
 }
 
 export const LOG_MUTATION = `mutation($input: LogInferenceInput!) { logInference(input: $input) { requestId keepReasons created redactions { type count } } }`;
-export const LOG_BATCH_MUTATION = `mutation($inputs: [LogInferenceInput!]!) { logInferences(inputs: $inputs) { requestId keepReasons created redactions { type count } } }`;
+/** Variables: `{ input: { items: [...] } }`; the results are in `data.logInferences.results`. */
+export const LOG_BATCH_MUTATION = `mutation($input: LogInferencesInput!) { logInferences(input: $input) { results { requestId keepReasons created redactions { type count } } } }`;
+
+/** Logs a batch through the API and returns its results (throws on errors). */
+export async function logBatch(server: TestServer, items: Record<string, unknown>[], key?: string): Promise<any[]> {
+  const r = await server.gql(LOG_BATCH_MUTATION, { input: { items } }, key);
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data.logInferences.results;
+}
 
 export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
