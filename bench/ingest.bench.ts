@@ -23,7 +23,7 @@ const HTTP_WORKERS = Number(process.env.BENCH_HTTP_WORKERS ?? 1);
 
 interface Row {
   requestId: string;
-  ts: string;
+  occurredAt: string;
   modelVersion: string;
   prompt: string;
   response: string;
@@ -51,7 +51,7 @@ function makeRows(n: number, tag: string): Row[] {
     if (i % 20 === 10) prompt += ` or call +44 20 7946 ${String(1000 + (i % 9000)).padStart(4, '0')}`;
     rows.push({
       requestId: `${tag}-${i}`,
-      ts: new Date(t0 + i).toISOString(),
+      occurredAt: new Date(t0 + i).toISOString(),
       modelVersion: `bench-v${i % 3}`,
       prompt,
       response: text(150 + Math.floor(rand() * 300)),
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       await pool.query('TRUNCATE inference_log, inference_request, ingest_stats_hourly');
       await pool.query('CHECKPOINT');
     };
-    const rawValues = (r: Row) => [r.ts, r.requestId, r.modelVersion, r.prompt, r.response, r.latencyMs, r.userId, r.responseLogprob];
+    const rawValues = (r: Row) => [r.occurredAt, r.requestId, r.modelVersion, r.prompt, r.response, r.latencyMs, r.userId, r.responseLogprob];
     // The raw ceiling does the same storage work as the service: a row is its idempotency-register
     // entry plus its log row (see inference-request.entity.ts), written by the SQL a person would
     // hand-write. The log-table-only insert is measured too, for reference.
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     const logOnlyBatchSql = `INSERT INTO inference_log (${RAW_COLUMNS})
       SELECT ts, request_id, model_version, prompt, response, latency_ms, user_id_hash, response_logprob, false, NULL, '{}' FROM ${unnestInput}`;
     const unnestParams = (rows: Row[]) => [
-      rows.map((r) => r.ts),
+      rows.map((r) => r.occurredAt),
       rows.map((r) => r.requestId),
       rows.map((r) => r.modelVersion),
       rows.map((r) => r.prompt),
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
         rows: BATCH_ROWS,
         run: async (tag, n) => {
           const rows = makeRows(n, tag);
-          const bodies = Array.from({ length: Math.ceil(rows.length / 500) }, (_, i) => body(LOG_MANY, { inputs: rows.slice(i * 500, (i + 1) * 500) }));
+          const bodies = Array.from({ length: Math.ceil(rows.length / 500) }, (_, i) => body(LOG_MANY, { input: { items: rows.slice(i * 500, (i + 1) * 500) } }));
           return drive(bodies.length, 4, (i) => post(bodies[i]));
         },
       },
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
 }
 
 const LOG_ONE = `mutation($input: LogInferenceInput!) { logInference(input: $input) { requestId keepReasons } }`;
-const LOG_MANY = `mutation($inputs: [LogInferenceInput!]!) { logInferences(inputs: $inputs) { requestId keepReasons } }`;
+const LOG_MANY = `mutation($input: LogInferencesInput!) { logInferences(input: $input) { results { requestId keepReasons } } }`;
 
 main().catch((err) => {
   console.error(err);

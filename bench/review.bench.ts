@@ -94,18 +94,18 @@ async function main(): Promise<void> {
       await pool.query('CHECKPOINT');
       const wo = window(round * 2 + 1);
       t = process.hrtime.bigint();
-      const d = await gql(`mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { taggedCount windowRows } }`, {
+      const d = await gql(`mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id taggedCount } windowRows } }`, {
         input: { modelVersion: 'bench-a', detectedAt: wo.to, metric: 'gold_pass_rate', value: 0.7, threshold: 0.8, windowHours: 12 },
       });
       ours.push(Number(process.hrtime.bigint() - t) / 1e6);
-      tagged.push(d.reportDriftEvent.taggedCount);
+      tagged.push(d.reportDriftEvent.driftEvent.taggedCount);
       // Let the drift-review job put the window into the review queue before the next measurement.
       for (let i = 0; i < 100; i++) {
         const q = await pool.query(`SELECT count(*)::int AS n FROM review_item`);
         if (q.rows[0].n >= tagged.reduce((a, b) => a + b, 0)) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      if (Math.abs(d.reportDriftEvent.taggedCount - (r.rowCount ?? 0)) > 1) throw new Error(`window sizes differ: ${d.reportDriftEvent.taggedCount} vs ${r.rowCount}`);
+      if (Math.abs(d.reportDriftEvent.driftEvent.taggedCount - (r.rowCount ?? 0)) > 1) throw new Error(`window sizes differ: ${d.reportDriftEvent.driftEvent.taggedCount} vs ${r.rowCount}`);
     }
     const plan = (await pool.query(`EXPLAIN SELECT request_id FROM inference_log WHERE model_version = 'bench-a' AND ts BETWEEN $1 AND $2`, [window(0).from, window(0).to]))
       .rows.map((r) => r['QUERY PLAN'])
@@ -120,11 +120,11 @@ async function main(): Promise<void> {
       await pool.query('CHECKPOINT');
       const w = window(2 * ROUNDS + round);
       const t = process.hrtime.bigint();
-      const d = await gql(`mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { taggedCount } }`, {
+      const d = await gql(`mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id taggedCount } } }`, {
         input: { modelVersion: 'bench-a', detectedAt: w.to, metric: 'gold_pass_rate', value: 0.7, threshold: 0.8, windowHours: 12 },
       });
       oursBigger.push(Number(process.hrtime.bigint() - t) / 1e6);
-      tagged.push(d.reportDriftEvent.taggedCount);
+      tagged.push(d.reportDriftEvent.driftEvent.taggedCount);
       await new Promise((r) => setTimeout(r, 1500)); // let the drift-review job finish
     }
 
@@ -136,20 +136,22 @@ async function main(): Promise<void> {
         region.to,
       ])
     ).rows.map((r) => r.request_id);
-    const fbKey = (await gql(`mutation { createApiKey(input: {name: "bench feedback", scopes: [feedback]}) { secret } }`)).createApiKey.secret;
+    const fbKey = (await gql(`mutation { createApiKey(input: {name: "bench feedback", scopes: [FEEDBACK]}) { secret } }`)).createApiKey.secret;
     for (const id of pageIds.slice(0, 30)) {
       const res = await http.request({
         path: '/graphql',
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${fbKey}` },
-        body: JSON.stringify({ query: `mutation($id: String!) { submitFeedback(input: {requestId: $id, kind: THUMBS_DOWN, comment: "wrong"}) { id } }`, variables: { id } }),
+        body: JSON.stringify({ query: `mutation($id: String!) { submitFeedback(input: {requestId: $id, kind: THUMBS_DOWN, comment: "wrong"}) { feedbackId } }`, variables: { id } }),
       });
       await res.body.dump();
     }
+    // Entries waiting in the review queue are corrected by the holder of their claim: claim them first.
+    await gql(`mutation($ids: [String!]!) { claimReviewItems(input: {requestIds: $ids}) { items { requestId } } }`, { ids: pageIds.slice(0, 20) });
     for (const id of pageIds.slice(0, 20)) {
-      await gql(`mutation($id: String!) { submitCorrection(input: {requestId: $id, completion: "Better answer", source: OPERATOR, annotator: "bench"}) { id } }`, { id });
+      await gql(`mutation($id: String!) { submitCorrection(input: {requestId: $id, completion: "Better answer"}) { correction { id } } }`, { id });
     }
-    const pageQuery = `query($f: LogEntryFilter) { logEntries(first: 100, filter: $f) { edges { node { requestId ts prompt response keepReasons
+    const pageQuery = `query($f: LogEntryFilter) { logEntries(first: 100, filter: $f) { edges { node { requestId occurredAt prompt response keepReasons
       tags { name source } feedback { kind comment } corrections { completion status annotator confidence } } } } }`;
     const variables = { f: { modelVersion: 'bench-a', from: region.from, to: region.to } };
     const statements = () => service.metric('flywheel_db_statements_total');

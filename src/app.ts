@@ -161,6 +161,9 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     apollo = new ApolloServer<AppContext>({
       schema,
       introspection: config.graphqlIntrospection,
+      // No automatic persisted queries: an unbounded in-memory cache per process for a feature no client
+      // of ours needs (ingest bodies are variables, not query text).
+      persistedQueries: false,
       // "Did you mean …" suggestions reveal the schema as surely as introspection does: they follow it.
       hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
       plugins: [

@@ -24,11 +24,11 @@ export const ERROR_CODES = {
   /** The query text does not parse. */
   GRAPHQL_PARSE_FAILED: 'HTTP 400: the query text does not parse',
   /** The query does not match the schema. */
-  GRAPHQL_VALIDATION_FAILED: 'HTTP 400: the query does not match the schema (unknown field, wrong literal type, …)',
+  GRAPHQL_VALIDATION_FAILED: 'HTTP 400: the query does not match the schema (unknown field, wrong literal type, …), or asks for `__schema`/`__type` while GRAPHQL_INTROSPECTION is off (`extensions.validationErrorCode: INTROSPECTION_DISABLED`)',
   /** A named operation was requested that the document does not contain. */
   OPERATION_RESOLUTION_FAILURE: 'HTTP 400: `operationName` names no operation in the document, or several operations and no name',
   /** Persisted queries are not supported. */
-  PERSISTED_QUERY_NOT_SUPPORTED: 'HTTP 400: automatic persisted queries are turned off',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'HTTP 400: automatic persisted queries are turned off; send the query text',
   /** The HTTP method is not GET, POST or OPTIONS on /graphql (or not GET/HEAD elsewhere). */
   METHOD_NOT_ALLOWED: 'HTTP 405: use POST (or GET for queries) on /graphql',
   /** The body is larger than MAX_BODY_BYTES. */

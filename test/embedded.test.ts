@@ -25,6 +25,8 @@ describe('embedded database (PGlite)', () => {
       const input = logInput({ userId: 'carol@example.com', prompt: 'call me at (415) 555-2671' });
       const logged = await gqlRequest(first.url, LOG_MUTATION, { input }, adminKey);
       assert.equal(logged.errors, undefined, JSON.stringify(logged.errors));
+      const before = await gqlRequest(first.url, `query($id: String!) { logEntry(requestId: $id) { id } }`, { id: input.requestId }, adminKey);
+      const globalId: string = before.data.logEntry.id;
       await first.stop();
 
       const second = await startTestServer(env, { embedded: true, dataDir });
@@ -33,6 +35,10 @@ describe('embedded database (PGlite)', () => {
         const entry = await gqlRequest(second.url, `query($id: String!) { logEntry(requestId: $id) { prompt userIdHash } }`, { id: input.requestId }, adminKey);
         assert.equal(entry.data.logEntry.prompt, 'call me at [PHONE]');
         assert.equal(entry.data.logEntry.userIdHash, crypto.createHmac('sha256', hmacKey).update('carol@example.com').digest('hex'));
+        // The global id a client cached before the restart still finds the entry.
+        const node = await gqlRequest(second.url, `query($id: ID!) { node(id: $id) { id ... on LogEntry { requestId } } }`, { id: globalId }, adminKey);
+        assert.equal(node.errors, undefined, JSON.stringify(node.errors));
+        assert.deepEqual(node.data.node, { id: globalId, requestId: input.requestId });
       } finally {
         await second.stop();
       }

@@ -69,6 +69,59 @@ describe('HTTP endpoints', () => {
   });
 });
 
+const INTROSPECT = `{ __schema { queryType { name } } }`;
+/** A misspelled root field: graphql-js would suggest `logEntries`/`logEntry`. */
+const MISSPELLED = `{ logEntrie(first: 1) { nodes { requestId } } }`;
+
+describe('GRAPHQL_INTROSPECTION: introspection and "Did you mean" suggestions', () => {
+  test('defaults: on for the embedded start, off with DATABASE_URL; an explicit setting wins either way', () => {
+    const withDb = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/x', USER_ID_HMAC_KEY: HMAC_KEY };
+    assert.equal(loadConfig({}).graphqlIntrospection, true);
+    assert.equal(loadConfig(withDb).graphqlIntrospection, false);
+    assert.equal(loadConfig({ ...withDb, GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection, true);
+    assert.equal(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection, false);
+  });
+
+  test('a server on DATABASE_URL with no setting refuses introspection and suggests nothing', { skip: !usingRealPostgres && 'needs DATABASE_URL' }, async () => {
+    const server = await startTestServer(); // DATABASE_URL set by the helper; GRAPHQL_INTROSPECTION unset
+    try {
+      const intro = await server.gql(INTROSPECT);
+      assert.equal(intro.data, undefined, JSON.stringify(intro));
+      assert.equal(intro.errors?.length, 1, JSON.stringify(intro));
+      assert.equal(intro.errors![0].extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+      assert.equal(intro.errors![0].extensions?.validationErrorCode, 'INTROSPECTION_DISABLED');
+      assert.match(intro.errors![0].message, /introspection/i);
+
+      const typo = await server.gql(MISSPELLED);
+      assert.equal(typo.data, undefined);
+      assert.equal(typo.errors?.[0].extensions?.code, 'GRAPHQL_VALIDATION_FAILED', JSON.stringify(typo));
+      assert.match(typo.errors![0].message, /Cannot query field "logEntrie"/);
+      assert.doesNotMatch(JSON.stringify(typo.errors), /Did you mean|logEntries/);
+
+      // Only the schema is hidden: ordinary queries work.
+      const viewer = await server.gql(`{ viewer { name } }`);
+      assert.equal(viewer.errors, undefined, JSON.stringify(viewer.errors));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("GRAPHQL_INTROSPECTION: 'true' allows introspection and suggestions appear", async () => {
+    const server = await startTestServer({ GRAPHQL_INTROSPECTION: 'true' });
+    try {
+      const intro = await server.gql(INTROSPECT);
+      assert.equal(intro.errors, undefined, JSON.stringify(intro.errors));
+      assert.equal(intro.data.__schema.queryType.name, 'Query');
+
+      const typo = await server.gql(MISSPELLED);
+      assert.equal(typo.errors?.[0].extensions?.code, 'GRAPHQL_VALIDATION_FAILED', JSON.stringify(typo));
+      assert.match(typo.errors![0].message, /Cannot query field "logEntrie" on type "Query"\. Did you mean "logEntries"/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 function run(env: Record<string, string>, args: string[] = []): ChildProcess {
   return spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -96,7 +149,9 @@ describe('process lifecycle', () => {
     const child = run({ CORS_ORIGINS: 'ftp://x/path', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
     const out = output(child);
     try {
-      assert.equal(await out.exit, 2, out.text());
+      // Should the setting slip through, the server would come up and never exit: bound the wait.
+      const code = await Promise.race([out.exit, new Promise((r) => setTimeout(() => r('still running after 30 s'), 30_000).unref())]);
+      assert.equal(code, 2, out.text());
       assert.match(out.text(), /Invalid configuration/);
       assert.match(out.text(), /- CORS_ORIGINS: "ftp:\/\/x\/path"/, out.text());
       assert.doesNotMatch(out.text(), /listening on/);

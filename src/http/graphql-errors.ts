@@ -125,6 +125,10 @@ export function formatError(logger: ErrorLogger) {
       logger.error(`internal error${requestId ? ` [${requestId}]` : ''}: ${(original as Error)?.stack ?? String(original)}`);
       return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
     }
+    if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
+      // Apollo's wording tells the client to change server code; ours says which setting and what to use.
+      return { ...formatted, message: 'Introspection is off on this server (GRAPHQL_INTROSPECTION=false); generate clients from the committed schema.graphql' };
+    }
     if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'GRAPHQL_PARSE_FAILED') {
       return { ...formatted, message: sanitizeMessage(formatted.message) };
     }
