@@ -1,11 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, ClassType, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../context';
 import { ApiKeyView } from '../schema/api-key.types';
 import { DriftEvent } from '../schema/drift.types';
 import { FeedbackView } from '../schema/feedback.types';
 import { JobView } from '../schema/job.types';
 import { LogEntry } from '../schema/log-entry.types';
-import { Node, toGlobalId } from '../schema/node';
+import { Node, NodeTypeName, toGlobalId } from '../schema/node';
 import { CorrectionView, LabelConflict, ReviewItem } from '../schema/review.types';
 import { Tag } from '../schema/tag.types';
 import { fetchNodes } from '../services/node/node.service';
@@ -28,89 +28,31 @@ export class NodeResolver {
   }
 }
 
-// One `id` resolver per Node type: the id is derived from the natural key when the field is asked for,
-// so rows travel through services without an API concern.
-@Resolver(() => LogEntry)
-export class LogEntryIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { requestId: string }): string {
-    return toGlobalId('LogEntry', r.requestId);
+/**
+ * The `id` field of one Node type, derived from its natural key when a client asks for it, so rows
+ * travel through services without an API concern.
+ */
+function idResolver<T extends object>(type: ClassType<T>, name: NodeTypeName, key: (root: T) => string): Function {
+  @Resolver(() => type)
+  class IdResolver {
+    @FieldResolver(() => ID, { description: ID_DESCRIPTION })
+    id(@Root() root: T): string {
+      return toGlobalId(name, key(root));
+    }
   }
+  return IdResolver;
 }
 
-@Resolver(() => Tag)
-export class TagIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { id: string }): string {
-    return toGlobalId('Tag', String(r.id));
-  }
-}
-
-@Resolver(() => FeedbackView)
-export class FeedbackIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { id: string }): string {
-    return toGlobalId('Feedback', r.id);
-  }
-}
-
-@Resolver(() => CorrectionView)
-export class CorrectionIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { id: string }): string {
-    return toGlobalId('Correction', r.id);
-  }
-}
-
-@Resolver(() => ReviewItem)
-export class ReviewItemIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { requestId: string }): string {
-    return toGlobalId('ReviewItem', r.requestId);
-  }
-}
-
-@Resolver(() => LabelConflict)
-export class LabelConflictIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { promptKey: string }): string {
-    return toGlobalId('LabelConflict', r.promptKey);
-  }
-}
-
-@Resolver(() => DriftEvent)
-export class DriftEventIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { id: string }): string {
-    return toGlobalId('DriftEvent', r.id);
-  }
-}
-
-@Resolver(() => ApiKeyView)
-export class ApiKeyIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { id: string }): string {
-    return toGlobalId('ApiKey', r.id);
-  }
-}
-
-@Resolver(() => JobView)
-export class JobIdResolver {
-  @FieldResolver(() => ID, { description: ID_DESCRIPTION })
-  id(@Root() r: { id: string }): string {
-    return toGlobalId('Job', r.id);
-  }
-}
-
+type Keyed = { id: string };
 export const NODE_RESOLVERS = [
   NodeResolver,
-  LogEntryIdResolver,
-  TagIdResolver,
-  FeedbackIdResolver,
-  CorrectionIdResolver,
-  ReviewItemIdResolver,
-  LabelConflictIdResolver,
-  DriftEventIdResolver,
-  ApiKeyIdResolver,
-  JobIdResolver,
-] as const;
+  idResolver(LogEntry, 'LogEntry', (r) => r.requestId),
+  idResolver(Tag, 'Tag', (r) => String((r as unknown as Keyed).id)),
+  idResolver(FeedbackView, 'Feedback', (r) => (r as unknown as Keyed).id),
+  idResolver(CorrectionView, 'Correction', (r) => (r as unknown as Keyed).id),
+  idResolver(ReviewItem, 'ReviewItem', (r) => r.requestId),
+  idResolver(LabelConflict, 'LabelConflict', (r) => r.promptKey),
+  idResolver(DriftEvent, 'DriftEvent', (r) => (r as unknown as Keyed).id),
+  idResolver(ApiKeyView, 'ApiKey', (r) => (r as unknown as Keyed).id),
+  idResolver(JobView, 'Job', (r) => (r as unknown as Keyed).id),
+];

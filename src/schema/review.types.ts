@@ -210,13 +210,7 @@ export class AcceptCorrectionInput {
 }
 
 @InputType({ description: 'Reject a correction.' })
-export class RejectCorrectionInput {
-  @Field(() => ID, { description: 'The correction’s global id.' })
-  correctionId: string;
-
-  @Field({ nullable: true, description: ON_BEHALF_DESCRIPTION })
-  onBehalfOf?: string;
-}
+export class RejectCorrectionInput extends AcceptCorrectionInput {}
 
 @ObjectType({ description: 'The reviewed correction and the review item it moved.' })
 export class ReviewCorrectionPayload {

@@ -34,17 +34,9 @@ export class TagLogEntriesInput {
   onBehalfOf?: string;
 }
 
+// Its own name so each mutation has its `<mutation>Input` (the lint's input-name rule), same fields.
 @InputType({ description: 'Tags to remove from entries (recorded, not erased).' })
-export class UntagLogEntriesInput {
-  @Field(() => [String], { description: 'The entries (1–10 000 requestIds).' })
-  requestIds: string[];
-
-  @Field(() => [String], { description: TAGS_DESCRIPTION })
-  tags: string[];
-
-  @Field({ nullable: true, description: ON_BEHALF_DESCRIPTION })
-  onBehalfOf?: string;
-}
+export class UntagLogEntriesInput extends TagLogEntriesInput {}
 
 @ObjectType({ description: 'What tagLogEntries changed.' })
 export class TagLogEntriesPayload {
