@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer, waitFor } from './helpers/test-server';
+import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer, waitFor, ok, errorCode } from './helpers/test-server';
 
 /**
  * The Relay-style contract as a client (Apollo Client, Relay, urql's graphcache) uses it: objects are
@@ -17,16 +17,6 @@ const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 const unknownId = (type: NodeType, key: string) => Buffer.from(`${type}:${key}`, 'utf8').toString('base64url');
 const UNKNOWN_CORRECTION_ID = unknownId('Correction', ZERO_UUID);
 
-function ok<T = any>(r: GqlResponse<T>): T {
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  assert.ok(r.data, 'no data');
-  return r.data as T;
-}
-
-function errorCode(r: GqlResponse): string | undefined {
-  assert.ok(r.errors?.length, `expected an error, got data ${JSON.stringify(r.data)}`);
-  return r.errors![0].extensions?.code as string | undefined;
-}
 
 const uniq = (p: string) => `${p}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 

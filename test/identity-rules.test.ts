@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer } from './helpers/test-server';
+import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer, ok, errorCode } from './helpers/test-server';
 
 /**
  * Who acts is the key, never an argument: the claimant, the annotator, the reviewer and the tag actor
@@ -12,16 +12,6 @@ import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer
 
 const ADMIN_NAME = 'bootstrap-admin (ADMIN_API_KEY)';
 
-function ok<T = any>(r: GqlResponse<T>): T {
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  assert.ok(r.data, 'no data');
-  return r.data as T;
-}
-
-function errorCode(r: GqlResponse): string | undefined {
-  assert.ok(r.errors?.length, `expected an error, got data ${JSON.stringify(r.data)}`);
-  return r.errors![0].extensions?.code as string | undefined;
-}
 
 const TAG = `mutation($input: TagLogEntriesInput!) { tagLogEntries(input: $input) { entries { requestId tags { name source actor } } taggedCount } }`;
 const UNTAG = `mutation($input: UntagLogEntriesInput!) { untagLogEntries(input: $input) { untaggedCount } }`;

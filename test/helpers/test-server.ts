@@ -144,3 +144,16 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The data of a response that must have succeeded (fails the test with the errors otherwise). */
+export function ok<T = any>(r: GqlResponse<T>): T {
+  if (r.errors !== undefined) throw new Error(`expected no errors, got ${JSON.stringify(r.errors)}`);
+  if (!r.data) throw new Error('expected data, got none');
+  return r.data as T;
+}
+
+/** The code of the first error of a response that must have failed. */
+export function errorCode(r: GqlResponse): string | undefined {
+  if (!r.errors?.length) throw new Error(`expected an error, got data ${JSON.stringify(r.data)}`);
+  return r.errors[0].extensions?.code as string | undefined;
+}
