@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sampleFraction } from '../src/services/ingest/keep-reasons';
-import { LOG_BATCH_MUTATION, LOG_MUTATION, logInput, startTestServer, TestServer, waitFor } from './helpers/test-server';
+import { LOG_MUTATION, logBatch, logInput, startTestServer, TestServer, waitFor } from './helpers/test-server';
 
-const JOB = `query($id: ID!) { job(id: $id) { id name state progress output } }`;
+const JOB = `query($id: ID!) { job(id: $id) { id name state retryCount progress output createdAt completedAt } }`;
 
 describe('late sampling: compaction job', () => {
   let server: TestServer;
@@ -13,13 +13,25 @@ describe('late sampling: compaction job', () => {
   after(() => server.stop());
 
   async function runCompaction(graceHours: number): Promise<any> {
-    const r = await server.gql(`mutation($g: Float) { compactLogs(graceHours: $g) }`, { g: graceHours });
+    // compactLogs returns the enqueued job itself (it used to return a bare id); its global `id` is
+    // what job(id:) and node(id:) take.
+    const r = await server.gql(`mutation($input: CompactLogsInput!) { compactLogs(input: $input) { job { id name state data } } }`, { input: { graceHours } });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-    const id = r.data.compactLogs;
-    return waitFor(async () => {
+    const enqueued = r.data.compactLogs.job;
+    assert.equal(enqueued.name, 'compaction');
+    assert.ok(['CREATED', 'ACTIVE', 'COMPLETED'].includes(enqueued.state), enqueued.state);
+    assert.deepEqual(enqueued.data, { graceHours });
+    const id = enqueued.id;
+    const job = await waitFor(async () => {
       const j = (await server.gql(JOB, { id })).data.job;
-      return j && ['completed', 'failed'].includes(j.state) ? j : null;
+      return j && ['COMPLETED', 'FAILED'].includes(j.state) ? j : null;
     }, 'compaction job');
+    assert.equal(job.id, id);
+    assert.ok(Date.parse(job.completedAt) >= Date.parse(job.createdAt), 'createdAt/completedAt are DateTimes');
+    // node(id:) refetches the same job.
+    const viaNode = await server.gql(`query($id: ID!) { node(id: $id) { id ... on Job { state output } } }`, { id });
+    assert.deepEqual(viaNode.data.node, { id, state: job.state, output: job.output });
+    return job;
   }
 
   let n = 0;
@@ -32,21 +44,21 @@ describe('late sampling: compaction job', () => {
 
   test('deletes only unkept, unreferenced rows past the grace window, in bounded batches, with exact counters', async () => {
     const hour = '2026-11-10T08';
-    const ts = (m: number) => `${hour}:${String(m).padStart(2, '0')}:00.000Z`;
-    const healthy = Array.from({ length: 20 }, (_, i) => logInput({ requestId: healthyId(), modelVersion: 'cmp-v1', ts: ts(i), responseLogprob: -0.5 }));
-    const low = Array.from({ length: 3 }, (_, i) => logInput({ requestId: healthyId(), modelVersion: 'cmp-v1', ts: ts(30 + i), responseLogprob: -7 }));
-    const flagged = Array.from({ length: 2 }, (_, i) => logInput({ requestId: healthyId(), modelVersion: 'cmp-v1', ts: ts(40 + i), flagged: true }));
-    const r = await server.gql(LOG_BATCH_MUTATION, { inputs: [...healthy, ...low, ...flagged] });
-    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const at = (m: number) => `${hour}:${String(m).padStart(2, '0')}:00.000Z`;
+    const healthy = Array.from({ length: 20 }, (_, i) => logInput({ requestId: healthyId(), modelVersion: 'cmp-v1', occurredAt: at(i), responseLogprob: -0.5 }));
+    const low = Array.from({ length: 3 }, (_, i) => logInput({ requestId: healthyId(), modelVersion: 'cmp-v1', occurredAt: at(30 + i), responseLogprob: -7 }));
+    const flagged = Array.from({ length: 2 }, (_, i) => logInput({ requestId: healthyId(), modelVersion: 'cmp-v1', occurredAt: at(40 + i), flagged: true }));
+    await logBatch(server, [...healthy, ...low, ...flagged]);
 
     // Within the grace window nothing goes (received_at is now).
     const early = await runCompaction(24);
-    assert.equal(early.state, 'completed');
+    assert.equal(early.state, 'COMPLETED');
     assert.equal(early.output.deleted, 0);
     assert.equal((await server.sql(`SELECT count(*)::int AS n FROM inference_log WHERE model_version = 'cmp-v1'`))[0].n, 25);
 
     const job = await runCompaction(0);
-    assert.equal(job.state, 'completed', JSON.stringify(job.output));
+    assert.equal(job.state, 'COMPLETED', JSON.stringify(job.output));
+    assert.equal(job.retryCount, 0);
     assert.equal(job.output.deleted, 20);
     assert.equal(job.output.batches, 3, '20 rows in batches of 7');
     assert.equal(job.progress.deleted, 20);
@@ -59,9 +71,9 @@ describe('late sampling: compaction job', () => {
     assert.deepEqual(marked.map((m: any) => m.request_id), healthy.map((i) => i.requestId).sort(), 'the register marks exactly the compacted rows');
 
     const stats = await server.gql(`query { ingestStats(from: "${hour}:00:00Z", to: "${hour}:59:59Z", modelVersion: "cmp-v1") {
-      buckets { hour received keptLowConfidence keptFlagged keptSampled keptAny compacted keepRate } total { received compacted } } }`);
+      buckets { startsAt received keptLowConfidence keptFlagged keptSampled keptAny compacted keepRate } total { received compacted } } }`);
     assert.deepEqual(stats.data.ingestStats.buckets, [
-      { hour: `${hour}:00:00.000Z`, received: 25, keptLowConfidence: 3, keptFlagged: 2, keptSampled: 0, keptAny: 5, compacted: 20, keepRate: 0.2 },
+      { startsAt: `${hour}:00:00.000Z`, received: 25, keptLowConfidence: 3, keptFlagged: 2, keptSampled: 0, keptAny: 5, compacted: 20, keepRate: 0.2 },
     ]);
 
     // A compacted requestId stays known: resending it is still a duplicate, not a new row.
@@ -75,8 +87,22 @@ describe('late sampling: compaction job', () => {
   });
 
   test('a compaction job with a bad payload is refused', async () => {
-    const r = await server.gql(`mutation { compactLogs(graceHours: -1) }`);
+    const r = await server.gql(`mutation { compactLogs(input: { graceHours: -1 }) { job { id } } }`);
     assert.equal(r.errors![0].extensions?.code, 'BAD_USER_INPUT');
-    assert.match(r.errors![0].message, /graceHours must be a number ≥ 0/);
+    assert.match(r.errors![0].message, /graceHours: must be a number ≥ 0/);
+    assert.equal(r.data.compactLogs, null);
+    const b = await server.gql(`mutation { compactLogs(input: { batchSize: 0 }) { job { id } } }`);
+    assert.equal(b.errors![0].extensions?.code, 'BAD_USER_INPUT');
+    assert.match(b.errors![0].message, /batchSize: must be an integer in 1\.\.100000/);
+  });
+
+  test('a bad compaction payload names the field in extensions.problems', async () => {
+    // README: every BAD_USER_INPUT carries `extensions.problems` ({ field, message }), whether GraphQL's
+    // type checks or the service found the problem; clients point at the field from it.
+    const r = await server.gql(`mutation { compactLogs(input: { graceHours: -1 }) { job { id } } }`);
+    assert.equal(r.errors![0].extensions?.code, 'BAD_USER_INPUT');
+    const problems = (r.errors![0].extensions as any).problems;
+    assert.ok(Array.isArray(problems), `extensions.problems missing: ${JSON.stringify(r.errors)}`);
+    assert.deepEqual(problems.map((p: any) => p.field), ['graceHours']);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildSchema as parseSdl, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema as parseSdl, GraphQLEnumType, GraphQLObjectType, isNonNullType, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildFlywheelSchema } from '../src/app';
 import { startTestServer, TestServer } from './helpers/test-server';
 
@@ -20,11 +20,81 @@ describe('contracts', () => {
       assert.ok(f, `${typeName}.${field} exists`);
       return `${f.args.map((a) => `${a.name}: ${a.type}`).sort().join(', ')} -> ${f.type}`;
     };
-    assert.equal(sig('Mutation', 'logInference'), 'input: LogInferenceInput! -> LogInferenceResult!');
-    assert.equal(sig('Mutation', 'logInferences'), 'inputs: [LogInferenceInput!]! -> [LogInferenceResult!]!');
+    // Mutations: one `input` argument, a nullable payload object.
+    assert.equal(sig('Mutation', 'logInference'), 'input: LogInferenceInput! -> LogInferencePayload');
+    assert.equal(sig('Mutation', 'logInferences'), 'input: LogInferencesInput! -> LogInferencesPayload');
+    assert.equal(sig('Mutation', 'createApiKey'), 'input: CreateApiKeyInput! -> CreateApiKeyPayload');
+    assert.equal(sig('Mutation', 'revokeApiKey'), 'input: RevokeApiKeyInput! -> RevokeApiKeyPayload');
+    assert.equal(sig('Mutation', 'compactLogs'), 'input: CompactLogsInput! -> JobPayload');
+    assert.equal(sig('Mutation', 'tagLogEntries'), 'input: TagLogEntriesInput! -> TagLogEntriesPayload');
+    assert.equal(sig('Mutation', 'submitFeedback'), 'input: SubmitFeedbackInput! -> SubmitFeedbackPayload');
+    assert.equal(sig('Mutation', 'claimReviewItems'), 'input: ClaimReviewItemsInput! -> ClaimReviewItemsPayload');
+    assert.equal(sig('Mutation', 'acceptCorrection'), 'input: AcceptCorrectionInput! -> ReviewCorrectionPayload');
+    // Queries: nullable root fields; Relay connections with first/after and last/before.
     assert.equal(sig('Query', 'logEntry'), 'requestId: String! -> LogEntry');
-    assert.equal(sig('Query', 'logEntries'), 'after: String, filter: LogEntryFilter, first: Int, order: SortOrder -> LogEntryConnection!');
-    assert.equal(sig('Query', 'ingestStats'), 'from: DateTimeISO!, modelVersion: String, to: DateTimeISO! -> IngestStats!');
+    assert.equal(sig('Query', 'logEntries'), 'after: String, before: String, filter: LogEntryFilter, first: Int, last: Int, order: SortOrder -> LogEntryConnection');
+    assert.equal(sig('Query', 'ingestStats'), 'from: DateTime!, modelVersion: String, to: DateTime! -> IngestStats');
+    assert.equal(sig('Query', 'tagCounts'), 'bucket: TimeBucket!, from: DateTime!, modelVersion: String, tags: [String!], to: DateTime! -> [TagCount!]');
+    assert.equal(sig('Query', 'driftEvents'), 'after: String, before: String, filter: DriftEventFilter, first: Int, last: Int -> DriftEventConnection');
+    assert.equal(sig('Query', 'reviewQueue'), 'after: String, before: String, filter: ReviewQueueFilter, first: Int, last: Int -> ReviewItemConnection');
+    assert.equal(sig('Query', 'apiKeys'), 'after: String, before: String, first: Int, last: Int -> ApiKeyConnection');
+    assert.equal(sig('Query', 'job'), 'id: ID! -> Job');
+    assert.equal(sig('Query', 'node'), 'id: ID! -> Node');
+    assert.equal(sig('Query', 'nodes'), 'ids: [ID!]! -> [Node]');
+    assert.equal(sig('Query', 'viewer'), ' -> Viewer');
+    // The old names are gone (clients get a validation error naming them, not a silent change).
+    assert.equal(schema.getMutationType()!.getFields().tagEntries, undefined);
+    assert.equal(schema.getMutationType()!.getFields().untagEntries, undefined);
+    assert.equal(schema.getType('DateTimeISO'), undefined);
+  });
+
+  test('every root field is nullable, and every mutation takes one `input: <Name>Input!`', async () => {
+    // A nullable root field lets one failing (or FORBIDDEN) field leave its siblings' data intact.
+    const schema = await buildFlywheelSchema();
+    for (const type of [schema.getQueryType()!, schema.getMutationType()!]) {
+      for (const f of Object.values(type.getFields())) assert.ok(!isNonNullType(f.type), `${type.name}.${f.name} is nullable (is ${f.type})`);
+    }
+    for (const f of Object.values(schema.getMutationType()!.getFields())) {
+      assert.deepEqual(
+        f.args.map((a) => `${a.name}: ${a.type}`),
+        [`input: ${f.name[0].toUpperCase()}${f.name.slice(1)}Input!`],
+        `Mutation.${f.name}`,
+      );
+    }
+  });
+
+  test('cacheable objects implement Node; renamed fields and typed enums/scalars', async () => {
+    const schema = await buildFlywheelSchema();
+    const node = schema.getType('Node');
+    assert.ok(node);
+    assert.deepEqual(
+      schema.getPossibleTypes(node as never).map(String).sort(),
+      ['ApiKey', 'Correction', 'DriftEvent', 'Feedback', 'Job', 'LabelConflict', 'LogEntry', 'ReviewItem', 'Tag'],
+    );
+    const fieldType = (type: string, field: string) => String((schema.getType(type) as GraphQLObjectType).getFields()[field]?.type);
+    const fieldNames = (type: string) => Object.keys((schema.getType(type) as GraphQLObjectType).getFields());
+    const enumValues = (type: string) => (schema.getType(type) as GraphQLEnumType).getValues().map((v) => v.name).sort();
+
+    assert.equal(fieldType('LogEntry', 'id'), 'ID!');
+    assert.equal(fieldType('LogEntry', 'occurredAt'), 'DateTime!');
+    assert.ok(!fieldNames('LogEntry').includes('ts'));
+    assert.equal(fieldType('IngestStatsBucket', 'startsAt'), 'DateTime!');
+    assert.equal(fieldType('IngestStatsBucket', 'received'), 'SafeInt!');
+    assert.equal(fieldType('TagCount', 'startsAt'), 'DateTime!');
+    assert.equal(fieldType('Job', 'state'), 'JobState!');
+    assert.equal(fieldType('Job', 'retryCount'), 'Int!');
+    assert.equal(fieldType('Job', 'createdAt'), 'DateTime!');
+    assert.equal(fieldType('Job', 'completedAt'), 'DateTime');
+    assert.equal(fieldType('RedactionCount', 'type'), 'PiiType!');
+    assert.deepEqual(enumValues('Scope'), ['ADMIN', 'ANNOTATE', 'FEEDBACK', 'INGEST', 'MODEL_LABEL', 'READ']);
+    assert.deepEqual(enumValues('JobState'), ['ACTIVE', 'CANCELLED', 'COMPLETED', 'CREATED', 'FAILED', 'RETRY']);
+    assert.deepEqual(enumValues('PiiType'), ['API_SECRET', 'CREDIT_CARD', 'EMAIL', 'IBAN', 'IP', 'JWT', 'MAC_ADDRESS', 'PHONE', 'SSN']);
+    assert.deepEqual(fieldNames('PageInfo').sort(), ['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);
+    // totalCount only where it is cheap; never on log entries.
+    assert.ok(!fieldNames('LogEntryConnection').includes('totalCount'));
+    for (const c of ['ApiKeyConnection', 'DriftEventConnection', 'ReviewItemConnection', 'LabelConflictConnection']) {
+      assert.equal(fieldType(c, 'totalCount'), 'Int!', c);
+    }
   });
 });
 
@@ -35,16 +105,40 @@ describe('migrations', () => {
   });
   after(() => server.stop());
 
+  const exists = async (relation: string) => (await server.sql(`SELECT to_regclass($1) AS t`, [relation]))[0].t !== null;
+  const pendingSync = async () => (await server.app.database.dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
+
   test('the schema the migrations build matches the entities (nothing for synchronize to do)', async () => {
-    const sqlInMemory = await server.app.database.dataSource.driver.createSchemaBuilder().log();
-    assert.deepEqual(sqlInMemory.upQueries.map((q) => q.query), []);
+    assert.deepEqual(await pendingSync(), []);
+  });
+
+  test('the API contract migration is the last one and built the review queue order index', async () => {
+    const ds = server.app.database.dataSource;
+    assert.equal(ds.migrations.at(-1)!.name, 'ApiContract1764640000000');
+    assert.equal(await exists('review_item_queue_order_idx'), true);
+    assert.equal(await exists('review_item_queue_idx'), false, 'the index it replaces is gone');
+  });
+
+  test('the API contract migration alone can be reverted and re-applied', async () => {
+    const ds = server.app.database.dataSource;
+    await ds.undoLastMigration({ transaction: 'each' });
+    assert.equal(await exists('review_item_queue_order_idx'), false);
+    assert.equal(await exists('review_item_queue_idx'), true, 'down() restores the previous index');
+    assert.equal(await ds.showMigrations(), true, 'one migration is pending');
+    await ds.runMigrations({ transaction: 'each' });
+    assert.equal(await exists('review_item_queue_order_idx'), true);
+    assert.equal(await exists('review_item_queue_idx'), false);
   });
 
   test('migrations can be reverted and re-applied', async () => {
     const ds = server.app.database.dataSource;
     for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
-    assert.equal((await ds.query(`SELECT to_regclass('inference_log') AS t`))[0].t, null);
+    assert.equal(await exists('inference_log'), false);
+    assert.equal(await exists('review_item'), false);
     await ds.runMigrations({ transaction: 'each' });
-    assert.equal((await ds.query(`SELECT to_regclass('inference_log') AS t`))[0].t, 'inference_log');
+    assert.equal(await exists('inference_log'), true);
+    assert.equal(await exists('review_item_queue_order_idx'), true);
+    assert.equal(await ds.showMigrations(), false, 'nothing pending');
+    assert.deepEqual(await pendingSync(), [], 'and the rebuilt schema still matches the entities');
   });
 });

@@ -28,9 +28,11 @@ export function sanitizeMessage(message: string): string {
     message
       // Literal arguments: `Expected value of type "Int!", found "fast"; Int cannot represent …`
       .replace(/^Expected value of type ("[^"]+"), found [\s\S]*$/, 'Expected value of type $1.')
-      // Scalar parse errors end with the value: `Int cannot represent non-integer value: 12.5`
-      .replace(/^(\S+ cannot represent [^:]*?)(?::| value)[\s\S]*$/, '$1.')
-      .replace(/^Enum "([^"]+)" cannot represent [\s\S]*$/, 'Value is not one of the enum $1 values.')
+      // Scalar parse errors carry the value in many wordings (`Int cannot represent non-integer value: 12.5`,
+      // `DateTime cannot represent an invalid date-time-string alice@…`): keep only the type.
+      .replace(/^Enum "([^"]+)" cannot represent [\s\S]*$/, 'The value is not one of the $1 values.')
+      .replace(/^(\S+) cannot represent [\s\S]*$/, '$1 cannot represent the value given.')
+      .replace(/^Value "[^"]*" does not exist in "([^"]+)" enum\.[\s\S]*$/, 'The value is not one of the $1 values.')
   );
 }
 

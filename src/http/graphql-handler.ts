@@ -19,21 +19,26 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
-      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${declared} bytes exceeds MAX_BODY_BYTES (${limit}); send smaller batches`));
+      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${declared} bytes exceeds MAX_BODY_BYTES (${limit}); send smaller batches`, { connection: 'close' }));
       req.resume();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds MAX_BODY_BYTES (${limit}); send smaller batches`));
-        req.destroy();
+        // Stop buffering but keep the socket: destroying it here would drop the 413 before it is sent.
+        // The rest of the body is discarded, and the connection closes after the reply.
+        req.off('data', onData);
+        chunks.length = 0;
+        req.resume();
+        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds MAX_BODY_BYTES (${limit}); send smaller batches`, { connection: 'close' }));
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on('error', reject);
   });

@@ -17,10 +17,10 @@ function parseCompactionPayload(data: unknown): CompactionPayload {
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length) throw new TypeError(`compaction payload: unknown field(s) ${unknownKeys.join(', ')}`);
   if (graceHours !== undefined && (typeof graceHours !== 'number' || !Number.isFinite(graceHours) || graceHours < 0)) {
-    throw new TypeError('compaction payload: graceHours must be a number ≥ 0');
+    throw new TypeError('compaction payload: graceHours: must be a number ≥ 0');
   }
   if (batchSize !== undefined && (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)) {
-    throw new TypeError('compaction payload: batchSize must be an integer in 1..100000');
+    throw new TypeError('compaction payload: batchSize: must be an integer in 1..100000');
   }
   return { graceHours: graceHours as number | undefined, batchSize: batchSize as number | undefined };
 }

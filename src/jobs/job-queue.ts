@@ -1,7 +1,7 @@
 import { PgBoss } from 'pg-boss';
 import type { Db as BossDb, JobWithMetadata } from 'pg-boss';
 import { EntityManager } from 'typeorm';
-import { FlywheelError } from '../errors';
+import { badInput, FlywheelError } from '../errors';
 
 /** What a handler gets besides its payload: the database, cancellation, and a way to report progress. */
 export interface JobContext {
@@ -127,12 +127,15 @@ export class JobQueue {
   /** Enqueue; pass `manager` (a transaction's) to commit the job with the write that needs it. */
   async send<T extends object>(name: string, data: T, manager?: EntityManager): Promise<string> {
     const def = this.definitions.get(name);
-    if (!def) throw new FlywheelError('BAD_USER_INPUT', `Unknown job ${name}`);
+    if (!def) throw badInput([{ field: 'name', message: `unknown job ${name}` }]);
     let payload: T;
     try {
       payload = def.parse(data) as T;
     } catch (err) {
-      throw new FlywheelError('BAD_USER_INPUT', `Invalid ${name} job: ${(err as Error).message}`);
+      // The payload checks name the input field first (`graceHours: must be …`): report it as that field.
+      const message = (err as Error).message.replace(/^[a-z-]+ payload: /, '');
+      const field = /^(\w+):/.exec(message)?.[1] ?? 'input';
+      throw badInput([{ field, message: message.replace(/^\w+:\s*/, '') }]);
     }
     const id = await this.boss.send(name, payload, manager ? { db: bossDbFor(manager) } : {});
     if (!id) throw new FlywheelError('INTERNAL_SERVER_ERROR', `Job ${name} was not enqueued`);

@@ -14,10 +14,10 @@ function parseTrafficProfilePayload(data: unknown): TrafficProfilePayload {
   const { maxSamples, windowHours, ...rest } = data as Record<string, unknown>;
   if (Object.keys(rest).length) throw new TypeError(`traffic-profile payload: unknown field(s) ${Object.keys(rest).join(', ')}`);
   if (maxSamples !== undefined && (typeof maxSamples !== 'number' || !Number.isInteger(maxSamples) || maxSamples < 10 || maxSamples > 100_000)) {
-    throw new TypeError('maxSamples: must be an integer in 10..100000');
+    throw new TypeError('traffic-profile payload: maxSamples: must be an integer in 10..100000');
   }
   if (windowHours !== undefined && (typeof windowHours !== 'number' || !(windowHours > 0 && windowHours <= 744))) {
-    throw new TypeError('windowHours: must be in (0, 744]');
+    throw new TypeError('traffic-profile payload: windowHours: must be in (0, 744]');
   }
   return { maxSamples: maxSamples as number | undefined, windowHours: windowHours as number | undefined };
 }

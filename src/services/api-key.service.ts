@@ -3,7 +3,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { ApiKey } from '../entities';
 import type { PageResult } from '../schema/connection';
 import { Keyset, PageArgs } from './paging/keyset';
-import { badInput, FlywheelError, forbidden } from '../errors';
+import { badInput, FlywheelError, forbidden, InputProblem } from '../errors';
 
 export const SCOPES = ['ingest', 'feedback', 'annotate', 'model_label', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -85,14 +85,13 @@ export class ApiKeyService {
 
   async create(db: EntityManager, name: string, scopes: readonly string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
     const trimmed = name.trim();
-    const problems: string[] = [];
-    if (trimmed.length === 0 || trimmed.length > 100) problems.push('name: must be 1–100 characters');
+    const problems: InputProblem[] = [];
+    const allowed = SCOPES.map((s) => s.toUpperCase()).join(', ');
+    if (trimmed.length === 0 || trimmed.length > 100) problems.push({ field: 'name', message: 'must be 1–100 characters' });
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-    if (scopes.length === 0) problems.push(`scopes: give at least one of ${SCOPES.join(', ')}`);
-    if (unknown.length) problems.push(`scopes: unknown ${unknown.join(', ')}; allowed: ${SCOPES.join(', ')}`);
-    if (problems.length) {
-      throw new FlywheelError('BAD_USER_INPUT', `Invalid API key: ${problems.join('; ')}`);
-    }
+    if (scopes.length === 0) problems.push({ field: 'scopes', message: `give at least one of ${allowed}` });
+    if (unknown.length) problems.push({ field: 'scopes', message: `unknown scope; allowed: ${allowed}` });
+    if (problems.length) throw badInput(problems);
     const key = await db.getRepository(ApiKey).save({
       name: trimmed,
       keyHash: hashApiKey(secret),
@@ -106,7 +105,7 @@ export class ApiKeyService {
   async revoke(db: EntityManager, id: string): Promise<ApiKey> {
     const repo = db.getRepository(ApiKey);
     const key = UUID_RE.test(id) ? await repo.findOneBy({ id }) : null;
-    if (!key) throw new FlywheelError('NOT_FOUND', `No API key with id ${id}`);
+    if (!key) throw new FlywheelError('NOT_FOUND', 'No API key with this id');
     if (!key.revokedAt) {
       key.revokedAt = new Date();
       await repo.save(key);

@@ -138,7 +138,7 @@ export class CorrectionService {
       : [];
     if (rows.length === 0) {
       const existing = UUID_RE.test(id) ? await tx.query(`SELECT status FROM correction WHERE id = $1`, [id]) : [];
-      if (existing.length === 0) throw new FlywheelError('NOT_FOUND', `No correction with id ${id}`);
+      if (existing.length === 0) throw new FlywheelError('NOT_FOUND', 'No correction with this id');
       if (existing[0].status === to) return this.byId(tx, id);
       throw new FlywheelError('CONFLICT', `Correction ${id} is ${existing[0].status}; only ${from.join(' or ')} can become ${to}`);
     }

@@ -135,7 +135,7 @@ export class DriftService {
           [id, by],
         )
       : [];
-    if (!rows[0]) throw new FlywheelError('NOT_FOUND', `No drift event with id ${id}`);
+    if (!rows[0]) throw new FlywheelError('NOT_FOUND', 'No drift event with this id');
     return rows[0];
   }
 
