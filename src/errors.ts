@@ -17,8 +17,6 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The key lacks the scope for this field, or a rule forbids the action (someone else holds the claim; nobody accepts their own correction; only ADMIN acts on behalf of another)',
   /** A mutation names an object that does not exist. */
   NOT_FOUND: 'A mutation names an object that does not exist (reads of an unknown id return null instead)',
-  /** The object is in a state that does not allow the change. */
-  CONFLICT: 'The object is in a state that does not allow this change (e.g. rejecting an already accepted correction that a later one superseded)',
   /** The request body is not JSON, or the GraphQL request is malformed (no query, bad variables object). */
   BAD_REQUEST: 'HTTP 400: the body is not valid JSON; the request has no query or a malformed `variables`/`extensions` object; or a browser-style simple request (no `content-type: application/json`, no preflight) was refused as possible CSRF',
   /** The query text does not parse. */

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createKey, LOG_BATCH_MUTATION, LOG_MUTATION, logInput, startTestServer, TestServer } from './helpers/test-server';
+import { createKey, LOG_MUTATION, logBatch, logInput, startTestServer, TestServer } from './helpers/test-server';
 
-const REPORT = `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { id taggedCount windowRows open windowHours } }`;
-const CLAIM = `mutation($n: Int!, $a: String!) { claimReviewItems(count: $n, annotator: $a) { requestId } }`;
-const CORRECT = `mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { id status conflict annotator confidence completion } }`;
-const TAG = `mutation($input: TagEntriesInput!) { tagEntries(input: $input) { tagged } }`;
+const REPORT = `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id taggedCount open windowHours } windowRows } }`;
+// The claimant, annotator and reviewer are the calling key's name: each person below has a key of their own.
+const CLAIM = `mutation($input: ClaimReviewItemsInput!) { claimReviewItems(input: $input) { items { requestId claimedBy status entry { requestId } } } }`;
+const RELEASE = `mutation($input: ReleaseReviewItemsInput!) { releaseReviewItems(input: $input) { releasedCount items { requestId claimedBy } } }`;
+const CORRECT = `mutation($input: SubmitCorrectionInput!) {
+  submitCorrection(input: $input) { correction { id status source conflict annotator confidence completion } reviewItem { status claimedBy } }
+}`;
+const ACCEPT = `mutation($input: AcceptCorrectionInput!) { acceptCorrection(input: $input) { correction { status reviewedBy conflict } reviewItem { status } } }`;
+const REJECT = `mutation($input: RejectCorrectionInput!) { rejectCorrection(input: $input) { correction { status reviewedBy conflict } reviewItem { status } } }`;
+const TAG = `mutation($input: TagLogEntriesInput!) { tagLogEntries(input: $input) { taggedCount } }`;
 
 const H = 3_600_000;
 
@@ -21,40 +27,56 @@ describe('drift events tag the window before them, and nothing else', () => {
     const rows = [];
     // 30 h of traffic for the drifting model, one row per hour, plus the same for another model.
     for (let h = -20; h <= 10; h++) {
-      rows.push(logInput({ requestId: `drift-a-${h}`, modelVersion: 'drift-a', ts: new Date(detectedAt + h * H).toISOString() }));
-      rows.push(logInput({ requestId: `drift-b-${h}`, modelVersion: 'drift-b', ts: new Date(detectedAt + h * H).toISOString() }));
+      rows.push(logInput({ requestId: `drift-a-${h}`, modelVersion: 'drift-a', occurredAt: new Date(detectedAt + h * H).toISOString() }));
+      rows.push(logInput({ requestId: `drift-b-${h}`, modelVersion: 'drift-b', occurredAt: new Date(detectedAt + h * H).toISOString() }));
     }
-    await server.gql(LOG_BATCH_MUTATION, { inputs: rows });
+    await logBatch(server, rows);
     const snapshot = () => server.sql(`SELECT * FROM inference_log ORDER BY request_id`);
     const before = await snapshot();
 
     const r = await server.gql(REPORT, { input: { modelVersion: 'drift-a', detectedAt: new Date(detectedAt).toISOString(), metric: 'gold_pass_rate', value: 0.71, threshold: 0.8 } });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-    assert.equal(r.data.reportDriftEvent.windowHours, 12);
-    assert.equal(r.data.reportDriftEvent.taggedCount, 13, 'hours −12 … 0 inclusive');
+    const event = r.data.reportDriftEvent.driftEvent;
+    assert.equal(event.windowHours, 12);
+    assert.equal(event.taggedCount, 13, 'hours −12 … 0 inclusive');
     assert.equal(r.data.reportDriftEvent.windowRows, 13);
-    assert.equal(r.data.reportDriftEvent.open, true);
+    assert.equal(event.open, true);
+    // The global id refetches the event it names.
+    const refetched = await server.gql(`query($id: ID!) { node(id: $id) { ... on DriftEvent { modelVersion taggedCount } } }`, { id: event.id });
+    assert.deepEqual(refetched.data.node, { modelVersion: 'drift-a', taggedCount: 13 });
 
     const tagged = await server.sql(`SELECT request_id, source, actor FROM log_tag WHERE tag = 'drift_window' ORDER BY request_id`);
     const expected = Array.from({ length: 13 }, (_, i) => `drift-a-${i - 12}`).sort();
     assert.deepEqual(tagged.map((t: any) => t.request_id), expected);
-    assert.ok(tagged.every((t: any) => t.source === 'DRIFT' && t.actor === r.data.reportDriftEvent.id));
+    // The tags name the event as their actor (by its stored id: Tag.actor is a plain string, not a global id).
+    const [{ id: storedEventId }] = await server.sql(`SELECT id::text AS id FROM drift_event WHERE model_version = 'drift-a'`);
+    assert.ok(tagged.every((t: any) => t.source === 'DRIFT' && t.actor === storedEventId));
     // The lesson's tagger rewrote its log keeping only the window. Here no row is removed or changed.
     assert.deepEqual(await snapshot(), before);
 
     // A second, overlapping event tags only what is new.
     const again = await server.gql(REPORT, { input: { modelVersion: 'drift-a', detectedAt: new Date(detectedAt + 2 * H).toISOString(), metric: 'gold_pass_rate', value: 0.7, threshold: 0.8, windowHours: 4 } });
-    assert.deepEqual([again.data.reportDriftEvent.windowRows, again.data.reportDriftEvent.taggedCount], [5, 2]);
+    assert.deepEqual([again.data.reportDriftEvent.windowRows, again.data.reportDriftEvent.driftEvent.taggedCount], [5, 2]);
   });
 
   test('while an event is open new rows of its model version are kept DRIFT_OPEN; resolveDriftEvent ends that', async () => {
     const ev = await server.gql(REPORT, { input: { modelVersion: 'drift-c', metric: 'accuracy', value: 0.5, threshold: 0.6, windowHours: 1 } });
     const during = await server.gql(LOG_MUTATION, { input: logInput({ modelVersion: 'drift-c' }) });
     assert.ok(during.data.logInference.keepReasons.includes('DRIFT_OPEN'));
-    const listed = await server.gql(`{ driftEvents(filter: {modelVersion: "drift-c", open: true}) { id metric open } }`);
-    assert.deepEqual(listed.data.driftEvents.map((e: any) => e.id), [ev.data.reportDriftEvent.id]);
-    const resolved = await server.gql(`mutation($id: ID!) { resolveDriftEvent(id: $id) { open resolvedAt resolvedBy } }`, { id: ev.data.reportDriftEvent.id });
-    assert.equal(resolved.data.resolveDriftEvent.open, false);
+    const eventId = ev.data.reportDriftEvent.driftEvent.id;
+    const listed = await server.gql(`{ driftEvents(filter: {modelVersion: "drift-c", open: true}) { totalCount nodes { id metric open } } }`);
+    assert.deepEqual(listed.data.driftEvents.nodes.map((e: any) => e.id), [eventId]);
+    assert.equal(listed.data.driftEvents.totalCount, 1);
+    // Whoever resolves it is recorded by their key's name.
+    const oncall = await createKey(server, ['annotate'], 'oncall-sre');
+    const resolved = await server.gql(`mutation($input: ResolveDriftEventInput!) { resolveDriftEvent(input: $input) { driftEvent { open resolvedAt resolvedBy } } }`, {
+      input: { driftEventId: eventId },
+    }, oncall);
+    assert.equal(resolved.errors, undefined, JSON.stringify(resolved.errors));
+    assert.equal(resolved.data.resolveDriftEvent.driftEvent.open, false);
+    assert.equal(resolved.data.resolveDriftEvent.driftEvent.resolvedBy, 'oncall-sre');
+    const stillOpen = await server.gql(`{ driftEvents(filter: {modelVersion: "drift-c", open: true}) { totalCount nodes { id } } }`);
+    assert.deepEqual(stillOpen.data.driftEvents, { totalCount: 0, nodes: [] });
     const afterwards = await server.gql(LOG_MUTATION, { input: logInput({ modelVersion: 'drift-c' }) });
     assert.ok(!afterwards.data.logInference.keepReasons.includes('DRIFT_OPEN'));
     const bad = await server.gql(REPORT, { input: { modelVersion: 'x', metric: 'm', value: 1, threshold: 1, windowHours: -3 } });
@@ -66,15 +88,15 @@ describe('drift events tag the window before them, and nothing else', () => {
 describe('review queue and corrections', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ REVIEW_LEASE_MINUTES: '0.03', AUTO_ACCEPT_CONFIDENCE: '0.9' });
+    server = await startTestServer({ REVIEW_LEASE_MINUTES: '0.05', AUTO_ACCEPT_CONFIDENCE: '0.9' });
   });
   after(() => server.stop());
 
   test('priority order: user_negative, drift_window, low_confidence, others; recent first', async () => {
     const t0 = Date.parse('2026-04-01T00:00:00Z');
-    const mk = (id: string, min: number) => logInput({ requestId: id, modelVersion: 'queue-v1', ts: new Date(t0 + min * 60_000).toISOString() });
+    const mk = (id: string, min: number) => logInput({ requestId: id, modelVersion: 'queue-v1', occurredAt: new Date(t0 + min * 60_000).toISOString() });
     const rows = [mk('q-other', 1), mk('q-low-old', 2), mk('q-low-new', 3), mk('q-drift', 4), mk('q-neg', 5)];
-    await server.gql(LOG_BATCH_MUTATION, { inputs: rows });
+    await logBatch(server, rows);
     await server.gql(TAG, { input: { requestIds: ['q-other'], tags: ['operator_review'] } });
     await server.gql(TAG, { input: { requestIds: ['q-low-old', 'q-low-new'], tags: ['low_confidence'] } });
     await server.gql(TAG, { input: { requestIds: ['q-drift'], tags: ['drift_window', 'low_confidence'] } });
@@ -98,69 +120,124 @@ describe('review queue and corrections', () => {
 
   test('concurrent claims never hand one item to two annotators; leases expire; release returns items', async () => {
     const inputs = Array.from({ length: 40 }, (_, i) => logInput({ requestId: `claim-${i}`, modelVersion: 'claim-v1' }));
-    await server.gql(LOG_BATCH_MUTATION, { inputs });
+    await logBatch(server, inputs);
     await server.gql(TAG, { input: { requestIds: inputs.map((i) => i.requestId as string), tags: ['operator_review'] } });
     const open = (await server.gql(`{ reviewStats { open } }`)).data.reviewStats.open;
-    const annotators = Array.from({ length: 10 }, (_, i) => `annotator-${i}`);
-    const claims = await Promise.all(annotators.map((a) => server.gql(CLAIM, { n: 6, a })));
-    const all = claims.flatMap((c) => {
+    // Ten annotators, each with a key of their own (the claimant is the key's name).
+    const annotators = await Promise.all(Array.from({ length: 10 }, async (_, i) => ({ name: `annotator-${i}`, key: await createKey(server, ['annotate'], `annotator-${i}`) })));
+    const claims = await Promise.all(annotators.map((a) => server.gql(CLAIM, { input: { count: 6 } }, a.key)));
+    const all = claims.flatMap((c, i) => {
       assert.equal(c.errors, undefined, JSON.stringify(c.errors));
-      return c.data.claimReviewItems.map((e: any) => e.requestId);
+      assert.ok(c.data.claimReviewItems.items.every((item: any) => item.claimedBy === annotators[i].name && item.status === 'OPEN'));
+      return c.data.claimReviewItems.items.map((e: any) => e.requestId);
     });
     assert.equal(new Set(all).size, all.length, 'no item was handed out twice');
     assert.equal(all.length, Math.min(60, open), 'every claim was filled while items remained');
     const held = await server.sql(`SELECT count(DISTINCT claimed_by)::int AS n FROM review_item WHERE lease_expires_at > now()`);
     assert.ok(held[0].n >= 2);
 
-    const mine = claims[0].data.claimReviewItems.map((e: any) => e.requestId);
-    const released = await server.gql(`mutation($ids: [String!]!) { releaseReviewItems(requestIds: $ids, annotator: "annotator-0") }`, { ids: mine });
-    assert.equal(released.data.releaseReviewItems, mine.length);
-    const notMine = await server.gql(`mutation($ids: [String!]!) { releaseReviewItems(requestIds: $ids, annotator: "annotator-0") }`, {
-      ids: claims[1].data.claimReviewItems.map((e: any) => e.requestId),
-    });
-    assert.equal(notMine.data.releaseReviewItems, 0, 'an annotator cannot release someone else’s claim');
+    const mine = claims[0].data.claimReviewItems.items.map((e: any) => e.requestId);
+    const released = await server.gql(RELEASE, { input: { requestIds: mine } }, annotators[0].key);
+    assert.equal(released.errors, undefined, JSON.stringify(released.errors));
+    assert.equal(released.data.releaseReviewItems.releasedCount, mine.length);
+    assert.ok(released.data.releaseReviewItems.items.every((item: any) => item.claimedBy === null));
+    const notMine = await server.gql(RELEASE, { input: { requestIds: claims[1].data.claimReviewItems.items.map((e: any) => e.requestId) } }, annotators[0].key);
+    assert.equal(notMine.data.releaseReviewItems.releasedCount, 0, 'an annotator cannot release someone else’s claim');
 
-    // The lease is ~2 s here (REVIEW_LEASE_MINUTES=0.03): afterwards everything is claimable again.
-    await new Promise((r) => setTimeout(r, 2500));
-    const reclaim = await server.gql(CLAIM, { n: 100, a: 'late-annotator' });
-    assert.equal(reclaim.data.claimReviewItems.length, Math.min(100, open));
+    // The lease is 3 s here (REVIEW_LEASE_MINUTES=0.05): afterwards everything is claimable again.
+    await new Promise((r) => setTimeout(r, 3500));
+    const late = await createKey(server, ['annotate'], 'late-annotator');
+    const reclaim = await server.gql(CLAIM, { input: { count: 100 } }, late);
+    assert.equal(reclaim.data.claimReviewItems.items.length, Math.min(100, open));
   });
 
+  // Changed rules: the source of a correction and the names on it come from the key (ANNOTATE → OPERATOR,
+  // MODEL_LABEL → MODEL), an entry waiting in the queue is corrected only under the corrector's own claim,
+  // and nobody accepts their own correction. The routing, review and conflict behaviour is as before.
   test('corrections: operator accepted; model routed by confidence; accept/reject; accepted leaves the queue; label conflicts', async () => {
     const a = logInput({ requestId: 'corr-a', prompt: 'What is the capital of France?' });
     const b = logInput({ requestId: 'corr-b', prompt: '  what is the CAPITAL of france ' });
     const c = logInput({ requestId: 'corr-c', prompt: 'Summarise the refund policy.' });
-    await server.gql(LOG_BATCH_MUTATION, { inputs: [a, b, c] });
+    await logBatch(server, [a, b, c]);
     await server.gql(TAG, { input: { requestIds: ['corr-a', 'corr-b', 'corr-c'], tags: ['user_negative'] } });
+    const ana = await createKey(server, ['annotate'], 'ana');
+    const lead = await createKey(server, ['annotate'], 'lead');
+    const judge = await createKey(server, ['model_label'], 'judge-v2');
 
-    const op = await server.gql(CORRECT, { input: { requestId: 'corr-a', completion: 'Paris. Contact: help@example.com', source: 'OPERATOR', annotator: 'ana' } });
-    assert.equal(op.data.submitCorrection.status, 'ACCEPTED');
-    assert.equal(op.data.submitCorrection.completion, 'Paris. Contact: [EMAIL]');
-    const high = await server.gql(CORRECT, { input: { requestId: 'corr-c', completion: 'Refunds within 30 days.', source: 'MODEL', annotator: 'judge-v2', confidence: 0.95 } });
-    assert.equal(high.data.submitCorrection.status, 'ACCEPTED');
-    const low = await server.gql(CORRECT, { input: { requestId: 'corr-b', completion: 'Lyon', source: 'MODEL', annotator: 'judge-v2', confidence: 0.4 } });
-    assert.equal(low.data.submitCorrection.status, 'PROPOSED');
-    const noConf = await server.gql(CORRECT, { input: { requestId: 'corr-b', completion: 'x', source: 'MODEL', annotator: 'judge-v2' } });
-    assert.match(noConf.errors![0].message, /confidence: is required for MODEL/);
-    const missing = await server.gql(CORRECT, { input: { requestId: 'nope', completion: 'x', source: 'OPERATOR', annotator: 'ana' } });
+    // The entries are in the review queue: correcting one needs a claim on it.
+    const unclaimed = await server.gql(CORRECT, { input: { requestId: 'corr-a', completion: 'Paris.' } }, ana);
+    assert.equal(unclaimed.errors?.[0].extensions?.code, 'FORBIDDEN');
+    assert.match(unclaimed.errors![0].message, /claim it first/);
+    const anaClaim = await server.gql(CLAIM, { input: { requestIds: ['corr-a'] } }, ana);
+    assert.deepEqual(anaClaim.data.claimReviewItems.items, [{ requestId: 'corr-a', claimedBy: 'ana', status: 'OPEN', entry: { requestId: 'corr-a' } }]);
+    const raced = await server.gql(CORRECT, { input: { requestId: 'corr-a', completion: 'Marseille', confidence: 0.99 } }, judge);
+    assert.equal(raced.errors?.[0].extensions?.code, 'FORBIDDEN', 'a labelling model cannot race the human holding the claim');
+    assert.match(raced.errors![0].message, /claimed by someone else/);
+
+    const op = await server.gql(CORRECT, { input: { requestId: 'corr-a', completion: 'Paris. Contact: help@example.com' } }, ana);
+    assert.equal(op.errors, undefined, JSON.stringify(op.errors));
+    assert.deepEqual(
+      { ...op.data.submitCorrection.correction, id: undefined, conflict: undefined },
+      { id: undefined, conflict: undefined, status: 'ACCEPTED', source: 'OPERATOR', annotator: 'ana', confidence: null, completion: 'Paris. Contact: [EMAIL]' },
+    );
+    assert.deepEqual(op.data.submitCorrection.reviewItem, { status: 'DONE', claimedBy: null }, 'an accepted correction ends the claim');
+
+    const judgeClaim = await server.gql(CLAIM, { input: { requestIds: ['corr-b', 'corr-c'] } }, judge);
+    assert.deepEqual(judgeClaim.data.claimReviewItems.items.map((i: any) => [i.requestId, i.claimedBy]).sort(), [['corr-b', 'judge-v2'], ['corr-c', 'judge-v2']]);
+    const high = await server.gql(CORRECT, { input: { requestId: 'corr-c', completion: 'Refunds within 30 days.', confidence: 0.95 } }, judge);
+    assert.equal(high.errors, undefined, JSON.stringify(high.errors));
+    assert.deepEqual([high.data.submitCorrection.correction.status, high.data.submitCorrection.correction.source], ['ACCEPTED', 'MODEL']);
+    const low = await server.gql(CORRECT, { input: { requestId: 'corr-b', completion: 'Lyon', confidence: 0.4 } }, judge);
+    assert.equal(low.errors, undefined, JSON.stringify(low.errors));
+    assert.deepEqual([low.data.submitCorrection.correction.status, low.data.submitCorrection.correction.source], ['PROPOSED', 'MODEL']);
+    assert.deepEqual(low.data.submitCorrection.reviewItem, { status: 'OPEN', claimedBy: null }, 'a proposal hands the item back for a human');
+    const noConf = await server.gql(CORRECT, { input: { requestId: 'corr-b', completion: 'x' } }, judge);
+    assert.equal(noConf.errors?.[0].extensions?.code, 'BAD_USER_INPUT');
+    assert.match(noConf.errors![0].message, /confidence: is required from a MODEL_LABEL key/);
+    const missing = await server.gql(CORRECT, { input: { requestId: 'nope', completion: 'x' } }, ana);
     assert.equal(missing.errors![0].extensions?.code, 'NOT_FOUND');
 
     let queue = (await server.gql(`{ reviewQueue(first: 100, filter: {includeClaimed: true}) { edges { node { requestId } } } }`)).data.reviewQueue.edges.map((e: any) => e.node.requestId);
     assert.ok(!queue.includes('corr-a') && !queue.includes('corr-c') && queue.includes('corr-b'), 'accepted corrections take entries out of the queue');
 
+    // Four eyes: a labelling model cannot accept at all, and nobody (even via an ADMIN acting for them)
+    // accepts their own correction.
+    const lowId = low.data.submitCorrection.correction.id;
+    assert.equal((await server.gql(ACCEPT, { input: { correctionId: lowId } }, judge)).errors?.[0].extensions?.code, 'FORBIDDEN');
+    const own = await server.gql(ACCEPT, { input: { correctionId: lowId, onBehalfOf: 'judge-v2' } });
+    assert.equal(own.errors?.[0].extensions?.code, 'FORBIDDEN');
+    assert.match(own.errors![0].message, /nobody accepts their own correction/);
+
     // A human accepts the model's wrong answer: now the same normalised prompt has two accepted labels.
-    const accepted = await server.gql(`mutation($id: ID!) { acceptCorrection(id: $id, reviewer: "lead") { status reviewedBy conflict } }`, { id: low.data.submitCorrection.id });
-    assert.deepEqual(accepted.data.acceptCorrection, { status: 'ACCEPTED', reviewedBy: 'lead', conflict: true });
-    const conflicts = await server.gql(`{ labelConflicts { promptKey corrections { requestId completion } } }`);
-    assert.equal(conflicts.data.labelConflicts.length, 1);
-    assert.deepEqual(conflicts.data.labelConflicts[0].corrections.map((x: any) => x.requestId).sort(), ['corr-a', 'corr-b']);
-    const rejected = await server.gql(`mutation($id: ID!) { rejectCorrection(id: $id) { status conflict } }`, { id: low.data.submitCorrection.id });
-    assert.deepEqual(rejected.data.rejectCorrection, { status: 'REJECTED', conflict: false });
-    assert.equal((await server.gql(`{ labelConflicts { promptKey } }`)).data.labelConflicts.length, 0);
+    const accepted = await server.gql(ACCEPT, { input: { correctionId: lowId } }, lead);
+    assert.equal(accepted.errors, undefined, JSON.stringify(accepted.errors));
+    assert.deepEqual(accepted.data.acceptCorrection, { correction: { status: 'ACCEPTED', reviewedBy: 'lead', conflict: true }, reviewItem: { status: 'DONE' } });
+    const conflicts = await server.gql(`{ labelConflicts { totalCount nodes { promptKey corrections { requestId completion } } } }`);
+    assert.equal(conflicts.data.labelConflicts.totalCount, 1);
+    assert.equal(conflicts.data.labelConflicts.nodes.length, 1);
+    assert.deepEqual(conflicts.data.labelConflicts.nodes[0].corrections.map((x: any) => x.requestId).sort(), ['corr-a', 'corr-b']);
+    const rejected = await server.gql(REJECT, { input: { correctionId: lowId } }, lead);
+    assert.equal(rejected.errors, undefined, JSON.stringify(rejected.errors));
+    assert.deepEqual(rejected.data.rejectCorrection, { correction: { status: 'REJECTED', reviewedBy: 'lead', conflict: false }, reviewItem: { status: 'OPEN' } });
+    assert.deepEqual((await server.gql(`{ labelConflicts { totalCount nodes { promptKey } } }`)).data.labelConflicts, { totalCount: 0, nodes: [] });
     queue = (await server.gql(`{ reviewQueue(first: 100, filter: {includeClaimed: true}) { edges { node { requestId } } } }`)).data.reviewQueue.edges.map((e: any) => e.node.requestId);
     assert.ok(queue.includes('corr-b'), 'a rejected correction puts the entry back in the queue');
     const stats = (await server.gql(`{ reviewStats { acceptedCorrections rejectedCorrections proposedCorrections labelConflicts } }`)).data.reviewStats;
     assert.deepEqual(stats, { acceptedCorrections: 2, rejectedCorrections: 1, proposedCorrections: 0, labelConflicts: 0 });
+  });
+
+  // The other side of the claim rule: only entries waiting in the queue need a claim.
+  test('an entry that was never queued, or whose review is done, is corrected without a claim', async () => {
+    const fresh = logInput({ requestId: 'corr-free', prompt: 'How long does shipping take?' });
+    await logBatch(server, [fresh]);
+    const bo = await createKey(server, ['annotate'], 'bo');
+    const never = await server.gql(CORRECT, { input: { requestId: 'corr-free', completion: 'Three to five working days.' } }, bo);
+    assert.equal(never.errors, undefined, JSON.stringify(never.errors));
+    assert.deepEqual([never.data.submitCorrection.correction.status, never.data.submitCorrection.reviewItem], ['ACCEPTED', null], 'no review item: nothing to claim');
+    // corr-c is DONE (the judge's confident correction was accepted above).
+    const done = await server.gql(CORRECT, { input: { requestId: 'corr-c', completion: 'Refunds within 30 days.' } }, bo);
+    assert.equal(done.errors, undefined, JSON.stringify(done.errors));
+    assert.deepEqual([done.data.submitCorrection.correction.status, done.data.submitCorrection.reviewItem], ['ACCEPTED', { status: 'DONE', claimedBy: null }]);
   });
 });
 
@@ -173,12 +250,19 @@ describe('nested reads, filters and aggregates', () => {
 
   test('a page of 100 entries with tags, feedback and corrections costs 4 SQL statements', async () => {
     const inputs = Array.from({ length: 120 }, (_, i) => logInput({ requestId: `nest-${String(i).padStart(3, '0')}`, modelVersion: 'nest-v1' }));
-    await server.gql(LOG_BATCH_MUTATION, { inputs });
+    await logBatch(server, inputs);
     const ids = inputs.map((i) => i.requestId as string);
     await server.gql(TAG, { input: { requestIds: ids.slice(0, 60), tags: ['operator_review'] } });
     const fb = await createKey(server, ['feedback']);
-    for (const id of ids.slice(0, 10)) await server.gql(`mutation($id: String!) { submitFeedback(input: {requestId: $id, kind: THUMBS_DOWN}) { id } }`, { id }, fb);
-    for (const id of ids.slice(0, 5)) await server.gql(CORRECT, { input: { requestId: id, completion: 'better', source: 'OPERATOR', annotator: 'ana' } });
+    for (const id of ids.slice(0, 10)) await server.gql(`mutation($id: String!) { submitFeedback(input: {requestId: $id, kind: THUMBS_DOWN}) { feedbackId } }`, { id }, fb);
+    // The entries are queued (operator_review, user_negative): ana claims the five she corrects first.
+    const ana = await createKey(server, ['annotate'], 'ana');
+    const claimed = await server.gql(CLAIM, { input: { requestIds: ids.slice(0, 5) } }, ana);
+    assert.equal(claimed.data.claimReviewItems.items.length, 5);
+    for (const id of ids.slice(0, 5)) {
+      const c = await server.gql(CORRECT, { input: { requestId: id, completion: 'better' } }, ana);
+      assert.equal(c.errors, undefined, JSON.stringify(c.errors));
+    }
 
     const statements = async () => Number(/^flywheel_db_statements_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
     const query = `{ logEntries(first: 100, filter: {modelVersion: "nest-v1"}, order: ASC) { edges { node { requestId tags { name source } feedback { kind } corrections { completion status annotator confidence } } } } }`;
@@ -210,7 +294,8 @@ describe('nested reads, filters and aggregates', () => {
 
     const from = new Date(Date.now() - 2 * H).toISOString();
     const to = new Date(Date.now() + H).toISOString();
-    const series = await server.gql(`query($from: DateTimeISO!, $to: DateTimeISO!) { tagCounts(from: $from, to: $to, bucket: DAY, modelVersion: "nest-v1") { bucket tag count } }`, { from, to });
+    const series = await server.gql(`query($from: DateTime!, $to: DateTime!) { tagCounts(from: $from, to: $to, bucket: DAY, modelVersion: "nest-v1") { startsAt tag count } }`, { from, to });
+    assert.equal(series.errors, undefined, JSON.stringify(series.errors));
     const totals: Record<string, number> = {};
     for (const b of series.data.tagCounts) totals[b.tag] = (totals[b.tag] ?? 0) + b.count;
     assert.deepEqual(totals, { operator_review: 60, user_negative: 10 });
@@ -232,8 +317,7 @@ describe('automatic flags at ingest', () => {
       logInput({ requestId: 'af-loop', response: 'I am sorry. '.repeat(40) }),
       logInput({ requestId: 'af-fine', response: 'Open Settings, choose Security, then Reset password.', responseLogprob: -0.2 }),
     ];
-    const r = await server.gql(LOG_BATCH_MUTATION, { inputs: cases });
-    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    await logBatch(server, cases);
     const tags = await server.sql(`SELECT request_id, tag, source FROM log_tag WHERE request_id LIKE 'af-%' ORDER BY request_id, tag`);
     assert.deepEqual(
       tags.map((t: any) => [t.request_id, t.tag, t.source]),

@@ -7,7 +7,7 @@ import { LogEntryFieldsResolver } from './log-entry-fields.resolver';
 import { LogResolver } from './log.resolver';
 import { NODE_RESOLVERS } from './node.resolver';
 import { CorrectionResolver, ReviewResolver } from './review.resolver';
-import { TagResolver } from './tag.resolver';
+import { TagFieldsResolver, TagResolver } from './tag.resolver';
 
 // Resolver modules import every schema type first, so the connection resolvers are registered by now.
 export const RESOLVERS = [
@@ -20,6 +20,7 @@ export const RESOLVERS = [
   LogResolver,
   ReviewResolver,
   TagResolver,
+  TagFieldsResolver,
   ...NODE_RESOLVERS,
   ...CONNECTION_RESOLVERS,
 ] as [Function, ...Function[]];

@@ -1,7 +1,8 @@
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../context';
 import { LogEntry } from '../schema/log-entry.types';
-import { TagCount, TagCountsArgs, TagLogEntriesInput, TagLogEntriesPayload, UntagLogEntriesInput, UntagLogEntriesPayload } from '../schema/tag.types';
+import { toGlobalId } from '../schema/node';
+import { Tag, TagCount, TagCountsArgs, TagLogEntriesInput, TagLogEntriesPayload, UntagLogEntriesInput, UntagLogEntriesPayload } from '../schema/tag.types';
 import { actingIdentity } from '../services/api-key.service';
 import { tagCounts } from '../services/tag.service';
 
@@ -9,6 +10,19 @@ import { tagCounts } from '../services/tag.service';
 async function entriesAfter(ctx: AppContext, requestIds: string[]): Promise<LogEntry[]> {
   const rows = await ctx.loaders.logEntry.loadMany([...new Set(requestIds)]);
   return rows.filter((e): e is NonNullable<typeof e> & object => e !== null && !(e instanceof Error)) as unknown as LogEntry[];
+}
+
+@Resolver(() => Tag)
+export class TagFieldsResolver {
+  // Stored as the feedback's or drift event's row id; clients know those objects only by global id.
+  @FieldResolver(() => String, {
+    description: 'Who assigned it: the key name or operator (OPERATOR, API, AUTO_FLAG check), or the global id of the Feedback (USER_FEEDBACK) or DriftEvent (DRIFT).',
+  })
+  actor(@Root() tag: { source: string; actor: string }): string {
+    if (tag.source === 'USER_FEEDBACK') return toGlobalId('Feedback', tag.actor);
+    if (tag.source === 'DRIFT') return toGlobalId('DriftEvent', tag.actor);
+    return tag.actor;
+  }
 }
 
 @Resolver()

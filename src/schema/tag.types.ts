@@ -11,7 +11,7 @@ export class Tag extends Node {
   @Field(() => TagSourceEnum, { description: 'What kind of actor assigned it.' })
   source: TagSourceEnum;
 
-  @Field({ description: 'Key name, operator, drift event id or feedback id.' })
+  // Resolved by TagFieldsResolver (feedback and drift actors become global ids).
   actor: string;
 
   @Field({ description: 'When it was assigned.' })
