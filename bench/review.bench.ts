@@ -157,15 +157,20 @@ async function main(): Promise<void> {
     const statements = () => service.metric('flywheel_db_statements_total');
     for (let i = 0; i < 20; i++) await gql(pageQuery, variables); // warm-up
     const latencies: number[] = [];
-    const before = await statements();
+    // The counter is the whole service's: background work (the drift-review jobs queued in (a), key-cache
+    // refreshes) lands in it too. Reading it around each page and taking the median counts the page alone.
+    const perPageCounts: number[] = [];
     let nested = 0;
     for (let i = 0; i < PAGES; i++) {
+      const before = await statements();
       const t = process.hrtime.bigint();
       const page = await gql(pageQuery, variables);
       latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      perPageCounts.push((await statements()) - before);
       if (i === 0) nested = page.logEntries.edges.filter((e: any) => e.node.tags.length && e.node.feedback.length && e.node.corrections.length).length;
     }
-    const perPage = ((await statements()) - before) / PAGES;
+    const perPage = median(perPageCounts);
+    const perPageMean = perPageCounts.reduce((a, b) => a + b, 0) / PAGES;
     latencies.sort((a, b) => a - b);
 
     const ratio = median(ours) / median(bare);
@@ -176,7 +181,7 @@ async function main(): Promise<void> {
     console.log(`    same, after adding ${ROWS.toLocaleString()} rows outside the windows:  ${median(oursBigger).toFixed(1)} ms  (runs: ${oursBigger.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(`    window scan plan: ${plan}`);
     console.log(`(b) logEntries page of 100 with tags/feedback/corrections (${nested} entries on the page have all three), ${PAGES} pages:`);
-    console.log(`    p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   SQL statements per page ${perPage.toFixed(2)}`);
+    console.log(`    p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   SQL statements per page ${perPage.toFixed(2)} (median; mean ${perPageMean.toFixed(2)} with background work)`);
     console.log('');
     console.log(`(a) drift tagging / bare statement: ${ratio.toFixed(2)}× (target ≤ 2.00); with twice the rows outside the window: ${(median(oursBigger) / median(ours)).toFixed(2)}× the time`);
     console.log(`(b) statements per page: ${perPage.toFixed(2)} (target ≤ 4); p50 ${percentile(latencies, 50).toFixed(1)} ms (target ≤ 50)`);
