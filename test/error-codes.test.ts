@@ -171,7 +171,7 @@ describe('error codes', () => {
     const found = scanSource();
     const codes = new Set(found.map((f) => f.code));
     // The scan is not vacuous: it sees the codes each layer raises.
-    for (const expected of ['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'CONFLICT', 'BATCH_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'METHOD_NOT_ALLOWED', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE', 'BAD_REQUEST', 'ROUTE_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'DATA_DIR_LOCKED']) {
+    for (const expected of ['BAD_USER_INPUT', 'FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND', 'BATCH_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'METHOD_NOT_ALLOWED', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_ACCEPTABLE', 'BAD_REQUEST', 'ROUTE_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'DATA_DIR_LOCKED']) {
       assert.ok(codes.has(expected), `the scan should find ${expected} in src/; found ${[...codes].sort().join(', ')}`);
     }
     assert.deepEqual(describeFound(unregistered(found)), '', 'codes used in src/ but missing from ERROR_CODES');
