@@ -14,7 +14,7 @@ import type { AppContext, AppServices } from './context';
 import { graphqlHandler, HttpError } from './http/graphql-handler';
 import { Cors } from './http/cors';
 import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
-import { formatError, inputErrorsPlugin, requestIdPlugin } from './http/graphql-errors';
+import { errorContractPlugin, formatError } from './http/graphql-errors';
 import { httpErrorBody } from './errors';
 import { DateTime } from './schema/scalars';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
@@ -174,8 +174,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
         ApolloServerPluginCacheControlDisabled(),
         // Apollo's landing page loads from a CDN; GET /graphql serves our bundled GraphiQL instead.
         ApolloServerPluginLandingPageDisabled(),
-        inputErrorsPlugin<AppContext>(),
-        requestIdPlugin<AppContext>(logger),
+        errorContractPlugin<AppContext>(logger),
       ],
       includeStacktraceInErrorResponses: false,
       // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop only Apollo and re-raise the signal.

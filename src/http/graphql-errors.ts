@@ -86,34 +86,6 @@ export function variableProblems(schema: GraphQLSchema, operation: OperationDefi
 const SUMMARY_LIMIT = 5;
 
 /**
- * Rewrites what graphql-js says about bad variables into one BAD_USER_INPUT error with a `problems`
- * list like the services' own validation errors. It runs only when a request already failed, so the
- * hot path (logInference) pays nothing for it.
- */
-export function inputErrorsPlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse(rc) {
-          const body = rc.response.body;
-          if (body.kind !== 'single' || !body.singleResult.errors?.length || !rc.operation) return;
-          const errors = body.singleResult.errors;
-          if (!errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT' && /^Variable "\$/.test(e.message))) return;
-          const problems = variableProblems(rc.schema, rc.operation, rc.request.variables ?? {});
-          if (problems.length === 0) return;
-          const shown = problems.slice(0, SUMMARY_LIMIT).map((p) => `${(p as InputProblem & { path: string }).path}: ${p.message}`);
-          const more = problems.length > SUMMARY_LIMIT ? ` (and ${problems.length - SUMMARY_LIMIT} more)` : '';
-          body.singleResult.errors = [
-            { message: `Invalid input: ${shown.join('; ')}${more}`, extensions: { code: 'BAD_USER_INPUT', problems } },
-            ...errors.filter((e) => !(e.extensions?.code === 'BAD_USER_INPUT' && /^Variable "\$/.test(e.message))),
-          ];
-        },
-      };
-    },
-  };
-}
-
-/**
  * Apollo's formatError: coded errors pass (with sanitized messages); anything uncoded is a fault on
  * our side and goes out as INTERNAL_SERVER_ERROR with nothing internal in it. The request id that
  * finds it in the log is added by the request-id plugin.
@@ -138,8 +110,15 @@ export function formatError(logger: ErrorLogger) {
   };
 }
 
-/** Tags every response with a request id (header) and puts it on INTERNAL_SERVER_ERROR errors. */
-export function requestIdPlugin<T extends BaseContext & { requestId: string }>(logger: ErrorLogger): ApolloServerPlugin<T> {
+/**
+ * One plugin for the error contract, with one hook per response (every hook is a promise per request
+ * on the ingest path):
+ * - every response carries `x-request-id`, and INTERNAL_SERVER_ERROR errors carry it as
+ *   `extensions.requestId`, which the server log line shows too;
+ * - graphql-js's variable-coercion errors become one BAD_USER_INPUT error with a `problems` list like
+ *   the services' own. That rewrite runs only when a request has already failed.
+ */
+export function errorContractPlugin<T extends BaseContext & { requestId: string }>(logger: ErrorLogger): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
@@ -154,10 +133,20 @@ export function requestIdPlugin<T extends BaseContext & { requestId: string }>(l
         async willSendResponse(rc) {
           rc.response.http.headers.set('x-request-id', rc.contextValue.requestId);
           const body = rc.response.body;
-          if (body.kind !== 'single' || !body.singleResult.errors) return;
-          body.singleResult.errors = body.singleResult.errors.map((e) =>
+          if (body.kind !== 'single' || !body.singleResult.errors?.length) return;
+          let errors = body.singleResult.errors.map((e) =>
             e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: rc.contextValue.requestId } } : e,
           );
+          const isCoercion = (e: GraphQLFormattedError) => e.extensions?.code === 'BAD_USER_INPUT' && /^Variable "\$/.test(e.message);
+          if (rc.operation && errors.some(isCoercion)) {
+            const problems = variableProblems(rc.schema, rc.operation, rc.request.variables ?? {});
+            if (problems.length > 0) {
+              const shown = problems.slice(0, SUMMARY_LIMIT).map((p) => `${(p as InputProblem & { path: string }).path}: ${p.message}`);
+              const more = problems.length > SUMMARY_LIMIT ? ` (and ${problems.length - SUMMARY_LIMIT} more)` : '';
+              errors = [{ message: `Invalid input: ${shown.join('; ')}${more}`, extensions: { code: 'BAD_USER_INPUT', problems } }, ...errors.filter((e) => !isCoercion(e))];
+            }
+          }
+          body.singleResult.errors = errors;
         },
       };
     },
