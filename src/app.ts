@@ -13,6 +13,7 @@ import type { Config } from './config';
 import type { AppContext, AppServices } from './context';
 import { graphqlHandler, HttpError } from './http/graphql-handler';
 import { Cors } from './http/cors';
+import { datasetDownloads, EXPORTS_PREFIX } from './http/dataset-downloads';
 import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
 import { errorContractPlugin, formatError } from './http/graphql-errors';
 import { httpErrorBody } from './errors';
@@ -32,6 +33,7 @@ import { LogQueryService } from './services/log-query.service';
 import { createLoaders } from './loaders';
 import { CorrectionService } from './services/correction.service';
 import { DriftService } from './services/drift.service';
+import { DatasetService } from './services/curate/dataset.service';
 import { FeedbackService } from './services/feedback.service';
 import { ReviewService } from './services/review.service';
 import { TagService } from './services/tag.service';
@@ -135,6 +137,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       drift: new DriftService(config, jobs),
       review: new ReviewService(config),
       corrections: new CorrectionService(config),
+      datasets: new DatasetService(config, jobs),
     };
 
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
@@ -201,6 +204,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       },
     });
 
+    const downloads = datasetDownloads({ config, db, apiKeys: services.apiKeys, datasets: services.datasets });
     const json = (res: http.ServerResponse, status: number, body: unknown) => {
       res.statusCode = status;
       res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -220,6 +224,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported on ${pathname}; use GET`, { allow: 'GET, HEAD' });
       }
+      if (pathname.startsWith(EXPORTS_PREFIX)) return downloads(req, res, pathname);
       if (pathname.startsWith(GRAPHIQL_ASSET_PREFIX) && config.graphqlIntrospection && serveIdeAsset(res, pathname.slice(GRAPHIQL_ASSET_PREFIX.length))) return;
       switch (pathname) {
         case '/healthz':

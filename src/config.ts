@@ -47,6 +47,10 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Tags that put an entry in the review queue. */
   reviewTags: string[];
+  /** Where dataset builds write their files (`<name>/v<version>/…`). */
+  exportDir: string;
+  /** Default largest population stability index a dataset build accepts against its reference. */
+  datasetMaxPsi: number;
   reviewLeaseMinutes: number;
   /** Drift windows up to this many rows enter the review queue in the reporting transaction; larger ones through a job. */
   reviewInlineMax: number;
@@ -167,6 +171,9 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     reviewLeaseMinutes: r.number('REVIEW_LEASE_MINUTES', 30, { min: 0.01, max: 24 * 60 }),
     reviewInlineMax: r.number('REVIEW_INLINE_MAX', 2000, { min: 0, integer: true }),
+    exportDir: path.resolve(r.string('EXPORT_DIR') ?? path.join(r.string('DATA_DIR') ?? './data', 'exports')),
+    // 0.25 is the conventional "significant shift" line for PSI (0.1–0.25 moderate).
+    datasetMaxPsi: r.number('DATASET_MAX_PSI', 0.25, { min: 0 }),
     autoAcceptConfidence: r.number('AUTO_ACCEPT_CONFIDENCE', 0.9, { min: 0, max: 1 }),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),

@@ -5,6 +5,7 @@ import type { Metrics } from './metrics';
 import type { Loaders } from './loaders';
 import type { ApiKeyService, Principal } from './services/api-key.service';
 import type { CorrectionService } from './services/correction.service';
+import type { DatasetService } from './services/curate/dataset.service';
 import type { DriftService } from './services/drift.service';
 import type { FeedbackService } from './services/feedback.service';
 import type { ReviewService } from './services/review.service';
@@ -27,6 +28,7 @@ export interface AppServices {
   drift: DriftService;
   review: ReviewService;
   corrections: CorrectionService;
+  datasets: DatasetService;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

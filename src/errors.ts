@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: 'HTTP 405: use POST (or GET for queries) on /graphql',
   /** The body is larger than MAX_BODY_BYTES. */
   PAYLOAD_TOO_LARGE: 'HTTP 413: the body is larger than MAX_BODY_BYTES',
+  /** A byte range beyond the end of an export file. */
+  RANGE_NOT_SATISFIABLE: 'HTTP 416 on /exports: the `Range` starts beyond the end of the file (`Content-Range: bytes */<size>` says the size)',
   /** POST with a content type other than application/json. */
   UNSUPPORTED_MEDIA_TYPE: 'HTTP 415: POST bodies must be `application/json`',
   /** The `accept` header names no media type the server can send. */

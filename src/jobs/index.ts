@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import type { DriftService } from '../services/drift.service';
 import { COMPACTION_JOB, compactionJob } from './compaction.job';
+import { datasetBuildJob } from './dataset-build.job';
 import { driftReviewJob } from './drift-review.job';
 import type { JobQueue } from './job-queue';
 import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './traffic-profile.job';
@@ -16,6 +17,7 @@ export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics:
   jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, deps.metrics));
   jobs.define(trafficProfileJob());
   jobs.define(driftReviewJob(deps.drift));
+  jobs.define(datasetBuildJob(config));
   await jobs.start();
   await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
   await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');

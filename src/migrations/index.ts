@@ -2,6 +2,7 @@ import { Foundation1763766000000 } from './1763766000000-foundation';
 import { TagReviewCorrect1763800000000 } from './1763800000000-tag-review-correct';
 import { TrafficProfile1763810000000 } from './1763810000000-traffic-profile';
 import { ApiContract1764640000000 } from './1764640000000-api-contract';
+import { Datasets1764650000000 } from './1764650000000-datasets';
 
 /** Every migration, oldest first. Runs at start (never `synchronize`). */
-export const MIGRATIONS = [Foundation1763766000000, TagReviewCorrect1763800000000, TrafficProfile1763810000000, ApiContract1764640000000];
+export const MIGRATIONS = [Foundation1763766000000, TagReviewCorrect1763800000000, TrafficProfile1763810000000, ApiContract1764640000000, Datasets1764650000000];

@@ -70,7 +70,7 @@ export class AdminResolver {
     return enqueued(ctx, await ctx.services.jobs.send(TRAFFIC_PROFILE_JOB, { maxSamples: input.maxSamples ?? undefined, windowHours: input.windowHours ?? undefined }));
   }
 
-  @Authorized('admin')
+  @Authorized('admin', 'curate')
   @Query(() => JobView, { nullable: true, description: 'One background job by its global id; null if unknown.' })
   async job(@Arg('id', () => ID, { description: 'The job’s global id.' }) id: string, @Ctx() ctx: AppContext): Promise<JobStatus | null> {
     return ctx.services.jobs.status(keyOf(id, 'Job', 'id'));

@@ -1,5 +1,6 @@
 import { CONNECTION_RESOLVERS } from '../schema/connection';
 import { AdminResolver } from './admin.resolver';
+import { DatasetResolver } from './dataset.resolver';
 import { DriftResolver } from './drift.resolver';
 import { FeedbackResolver } from './feedback.resolver';
 import { IngestResolver } from './ingest.resolver';
@@ -13,6 +14,7 @@ import { TagFieldsResolver, TagResolver } from './tag.resolver';
 export const RESOLVERS = [
   AdminResolver,
   CorrectionResolver,
+  DatasetResolver,
   DriftResolver,
   FeedbackResolver,
   IngestResolver,

@@ -1,6 +1,7 @@
 import { Arg, Authorized, ClassType, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../context';
 import { ApiKeyView } from '../schema/api-key.types';
+import { DatasetVersion } from '../schema/dataset.types';
 import { DriftEvent } from '../schema/drift.types';
 import { FeedbackView } from '../schema/feedback.types';
 import { JobView } from '../schema/job.types';
@@ -55,4 +56,5 @@ export const NODE_RESOLVERS = [
   idResolver(DriftEvent, 'DriftEvent', (r) => (r as unknown as Keyed).id),
   idResolver(ApiKeyView, 'ApiKey', (r) => (r as unknown as Keyed).id),
   idResolver(JobView, 'Job', (r) => (r as unknown as Keyed).id),
+  idResolver(DatasetVersion, 'DatasetVersion', (r) => (r as unknown as Keyed).id),
 ];

@@ -27,6 +27,7 @@ export enum ScopeEnum {
   ANNOTATE = 'annotate',
   MODEL_LABEL = 'model_label',
   READ = 'read',
+  CURATE = 'curate',
   ADMIN = 'admin',
 }
 registerEnumType(ScopeEnum, {
@@ -37,7 +38,8 @@ registerEnumType(ScopeEnum, {
     FEEDBACK: { description: 'submitFeedback only; safe to ship to browsers.' },
     ANNOTATE: { description: 'A human operator: tag, report drift, claim review items, write OPERATOR corrections, accept or reject corrections.' },
     MODEL_LABEL: { description: 'A labelling model (e.g. an LLM judge): claims review items and writes MODEL corrections, routed by confidence. Cannot accept corrections.' },
-    READ: { description: 'Dashboards: read log entries, tags, feedback, corrections, stats and drift events.' },
+    READ: { description: 'Dashboards: read log entries, tags, feedback, corrections, stats and drift events; read and download dataset versions.' },
+    CURATE: { description: 'Training pipelines: build dataset versions, read and download them, follow and cancel their build jobs.' },
     ADMIN: { description: 'Everything, plus API keys, jobs, and acting on behalf of a named operator.' },
   },
 });

@@ -19,6 +19,7 @@ export const LOG_REFERENCES: LogReference[] = [
   { table: 'log_tag', column: 'request_id', where: 'ref.removed_at IS NULL' },
   { table: 'feedback', column: 'request_id' },
   { table: 'correction', column: 'request_id' },
+  { table: 'dataset_example', column: 'request_id' },
 ];
 
 export function notReferencedSql(alias: string, references: readonly LogReference[] = LOG_REFERENCES): string {

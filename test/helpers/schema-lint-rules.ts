@@ -14,6 +14,7 @@ export const ID_EXEMPT_SUFFIXES = [
   'Edge', // Relay wrapper around one node
   'Payload', // mutation results
   'PageInfo',
+  'File', // a file of a dataset version: a value inside its version, cached with it
   'Stats', // aggregates computed per request (IngestStats, ReviewStats)
   'Count', // aggregates (TagCount, ReasonCount, RedactionCount)
   'Bucket', // IngestStatsBucket: one aggregate row

@@ -42,8 +42,10 @@ const SOURCES: Record<NodeTypeName, NodeSource> = {
   LabelConflict: { scopes: ['read', 'annotate'], fetch: (ctx, keys) => ctx.services.corrections.conflicts(ctx.db, keys) },
   DriftEvent: { scopes: ['read'], fetch: async (ctx, keys) => byKey(await ctx.services.drift.byIds(ctx.db, keys), (r) => r.id) },
   ApiKey: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.apiKeys.byIds(ctx.db, keys), (r) => r.id) },
+  DatasetVersion: { scopes: ['read', 'curate'], fetch: async (ctx, keys) => byKey(await ctx.services.datasets.byIds(ctx.db, keys), (r) => r.id) },
   Job: {
-    scopes: ['admin'],
+    // Training pipelines follow their dataset builds.
+    scopes: ['admin', 'curate'],
     fetch: async (ctx, keys) => {
       const jobs = await Promise.all(keys.map((k) => ctx.services.jobs.status(k)));
       return byKey(jobs.filter((j) => j !== null), (j) => j.id);

@@ -1,0 +1,301 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EntityManager } from 'typeorm';
+import { normalisedKey } from '../correction.service';
+import { DATASET_COLUMNS, DatasetFormat, DatasetVersionRow } from './dataset.service';
+import { populationStabilityIndex, Distribution } from './psi';
+
+/** Rows per export batch: bounded memory whatever the version's size (a keyset walk, not one SELECT). */
+const EXPORT_BATCH = 2000;
+// dist/src/services/curate → the repository's package.json.
+const SERVICE_VERSION = require('../../../../package.json').version as string;
+
+export interface BuildContext {
+  db: EntityManager;
+  exportDir: string;
+  maxTextChars: number;
+  signal: AbortSignal;
+  progress(p: Record<string, unknown>): Promise<void>;
+}
+
+export class BuildCancelled extends Error {}
+class GateFailed extends Error {
+  constructor(readonly report: Record<string, unknown>) {
+    super('the quality gate failed: the distribution moved past maxPsi against the reference version');
+  }
+}
+
+/** Deterministic validation split: the same entry falls on the same side in every rebuild. */
+const SPLIT_SQL = (fraction: string, id: string) =>
+  `CASE WHEN ${fraction} > 0 AND ('x' || substr(md5(${id}), 1, 8))::bit(32)::bigint < ${fraction} * 4294967296 THEN 'VALIDATION' ELSE 'TRAIN' END`;
+
+/**
+ * The quality gate and membership, in one REPEATABLE READ statement so every check sees the same data.
+ * Each candidate (an entry matching the filter with an ACCEPTED correction, its earliest) gets the first
+ * reason that excludes it, or none:
+ *   incomplete / too_long → schema and completeness; in_base → already a member through the base;
+ *   label_conflict → its normalised prompt has accepted corrections that disagree;
+ *   eval_contamination → its normalised prompt is in a READY EVAL (gold) version (TRAIN versions only);
+ *   duplicate_of_base / duplicate → same normalised prompt and completion as a base member or an
+ *   earlier candidate.
+ */
+const MEMBERSHIP_SQL = `
+WITH v AS (SELECT * FROM dataset_version WHERE id = $1),
+cand AS (
+  SELECT DISTINCT ON (l.request_id) l.request_id, l.ts, l.prompt, c.id AS correction_id, c.completion, c.prompt_key, c.completion_key
+  FROM v, inference_log l JOIN correction c ON c.request_id = l.request_id AND c.status = 'ACCEPTED'
+  WHERE (v.filter->>'from' IS NULL OR l.ts >= (v.filter->>'from')::timestamptz)
+    AND (v.filter->>'to' IS NULL OR l.ts < (v.filter->>'to')::timestamptz)
+    AND (jsonb_typeof(v.filter->'modelVersions') IS DISTINCT FROM 'array'
+         OR l.model_version IN (SELECT jsonb_array_elements_text(v.filter->'modelVersions')))
+    AND (jsonb_typeof(v.filter->'tags') IS DISTINCT FROM 'array'
+         OR EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.removed_at IS NULL
+                    AND t.tag IN (SELECT jsonb_array_elements_text(v.filter->'tags'))))
+  ORDER BY l.request_id, c.created_at, c.id
+),
+conflicts AS (
+  SELECT prompt_key FROM correction WHERE status = 'ACCEPTED' AND prompt_key IN (SELECT prompt_key FROM cand)
+  GROUP BY prompt_key HAVING count(DISTINCT completion_key) > 1
+),
+gold AS (
+  SELECT DISTINCT e.prompt_key FROM dataset_example e JOIN dataset_version g ON g.id = e.dataset_version_id, v
+  WHERE g.kind = 'EVAL' AND g.status = 'READY' AND g.id <> v.id AND v.kind = 'TRAIN'
+),
+base AS (
+  SELECT e.request_id, e.correction_id, e.prompt_key, c.completion_key, e.prompt_key IN (SELECT prompt_key FROM gold) AS contaminated
+  FROM v, dataset_example e JOIN correction c ON c.id = e.correction_id WHERE e.dataset_version_id = v.base_version_id
+),
+classified AS (
+  SELECT cand.*, CASE
+      WHEN btrim(cand.prompt) = '' OR btrim(cand.completion) = '' THEN 'incomplete'
+      WHEN length(cand.prompt) > $2 OR length(cand.completion) > $2 THEN 'too_long'
+      WHEN cand.request_id IN (SELECT request_id FROM base) THEN 'in_base'
+      WHEN cand.prompt_key IN (SELECT prompt_key FROM conflicts) THEN 'label_conflict'
+      WHEN cand.prompt_key IN (SELECT prompt_key FROM gold) THEN 'eval_contamination'
+      WHEN (cand.prompt_key, cand.completion_key) IN (SELECT prompt_key, completion_key FROM base) THEN 'duplicate_of_base'
+    END AS reason
+  FROM cand
+),
+ranked AS (
+  SELECT classified.*,
+    CASE WHEN reason IS NULL AND row_number() OVER (PARTITION BY reason IS NULL, prompt_key, completion_key ORDER BY ts, request_id) > 1
+         THEN 'duplicate' ELSE reason END AS final_reason
+  FROM classified
+),
+ins AS (
+  INSERT INTO dataset_example (dataset_version_id, request_id, correction_id, split, prompt_key)
+  SELECT v.id, m.request_id, m.correction_id, ${SPLIT_SQL('v.validation_fraction', 'm.request_id')}, m.prompt_key
+  FROM v, (SELECT request_id, correction_id, prompt_key FROM ranked WHERE final_reason IS NULL
+           UNION ALL SELECT request_id, correction_id, prompt_key FROM base WHERE NOT contaminated) m
+  RETURNING split
+)
+SELECT (SELECT coalesce(json_object_agg(r, n), '{}') FROM (SELECT coalesce(final_reason, 'accepted') AS r, count(*)::int AS n FROM ranked GROUP BY 1) x) AS reasons,
+       (SELECT count(*)::int FROM base) AS base_count,
+       (SELECT count(*)::int FROM base WHERE contaminated) AS base_contaminated,
+       (SELECT count(*)::int FROM ins) AS members,
+       (SELECT count(*)::int FROM ins WHERE split = 'VALIDATION') AS validation,
+       (SELECT coalesce(json_agg(prompt_key ORDER BY prompt_key), '[]') FROM (SELECT DISTINCT prompt_key FROM ranked WHERE final_reason = 'label_conflict' LIMIT 50) k) AS conflict_keys`;
+
+/** Per version: prompt-length buckets (ln chars), non-Latin share buckets and tag shares, for the drift check. */
+const DISTRIBUTION_SQL = `
+SELECT width_bucket(ln(greatest(length(l.prompt), 1)), 0, 10, 10) AS len_bucket,
+       width_bucket(length(regexp_replace(l.prompt, '[\\u0000-\\u024F]', '', 'g'))::float / greatest(length(l.prompt), 1), 0, 1, 4) AS script_bucket,
+       count(*)::int AS n,
+       (SELECT array_agg(DISTINCT t.tag) FROM log_tag t WHERE t.request_id = e.request_id AND t.removed_at IS NULL) AS tags
+FROM dataset_example e JOIN inference_request r ON r.request_id = e.request_id JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
+WHERE e.dataset_version_id = $1 AND ($2::uuid IS NULL OR NOT EXISTS (SELECT 1 FROM dataset_example b WHERE b.dataset_version_id = $2 AND b.request_id = e.request_id))
+GROUP BY 1, 2, e.request_id`;
+
+async function distribution(db: EntityManager, versionId: string, excludeMembersOf: string | null): Promise<{ length: Distribution; script: Distribution; tags: Distribution; n: number }> {
+  const rows: { len_bucket: number; script_bucket: number; n: number; tags: string[] | null }[] = await db.query(DISTRIBUTION_SQL, [versionId, excludeMembersOf]);
+  const length: Distribution = {};
+  const script: Distribution = {};
+  const tags: Distribution = {};
+  for (const r of rows) {
+    length[r.len_bucket] = (length[r.len_bucket] ?? 0) + r.n;
+    script[r.script_bucket] = (script[r.script_bucket] ?? 0) + r.n;
+    for (const t of r.tags ?? []) tags[t] = (tags[t] ?? 0) + r.n;
+  }
+  return { length, script, tags, n: rows.length };
+}
+
+const share = (d: Distribution, n: number) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, n ? Number((v / n).toFixed(4)) : 0]));
+
+/**
+ * Builds one dataset version: gate and membership (one transaction), then the files, streamed in
+ * batches into a private folder that is renamed into place only when complete, then READY. A rerun of
+ * an interrupted or failed build starts over from an empty membership, and, the data and the order
+ * being the same, writes the same bytes: the same hash.
+ */
+export async function buildDatasetVersion(id: string, ctx: BuildContext): Promise<DatasetVersionRow> {
+  const { db } = ctx;
+  const [found]: DatasetVersionRow[] = await db.query(`SELECT ${DATASET_COLUMNS} FROM dataset_version d WHERE d.id = $1`, [id]);
+  if (!found) throw new Error(`dataset version ${id} does not exist`);
+  if (found.status === 'READY') return found;
+  await db.transaction(async (tx) => {
+    await tx.query(`DELETE FROM dataset_example WHERE dataset_version_id = $1`, [id]);
+    await tx.query(`UPDATE dataset_version SET status = 'BUILDING', error = NULL WHERE id = $1`, [id]);
+  });
+  const finalDir = path.join(ctx.exportDir, found.name, `v${found.version}`);
+  const workDir = `${finalDir}.partial`;
+  try {
+    await ctx.progress({ phase: 'gate', rowsDone: 0, rowsTotal: null, percent: 0 });
+    const report = await db.transaction('REPEATABLE READ', async (tx) => {
+      const [m] = await tx.query(MEMBERSHIP_SQL, [id, ctx.maxTextChars]);
+      const reference = found.referenceVersionId ?? found.baseVersionId;
+      const gate: Record<string, unknown> = {
+        candidates: Object.values(m.reasons as Record<string, number>).reduce((a, b) => a + b, 0),
+        accepted: m.reasons.accepted ?? 0,
+        excluded: Object.fromEntries(Object.entries(m.reasons as Record<string, number>).filter(([k]) => k !== 'accepted' && k !== 'in_base')),
+        labelConflictPromptKeys: m.conflict_keys,
+        base: found.baseVersionId ? { examples: m.base_count, excludedAsEvalContamination: m.base_contaminated } : null,
+        members: m.members,
+        validation: m.validation,
+      };
+      if (reference) {
+        const ours = await distribution(tx, id, found.baseVersionId);
+        const theirs = await distribution(tx, reference, null);
+        const psi = { promptLength: populationStabilityIndex(ours.length, theirs.length), scriptMix: populationStabilityIndex(ours.script, theirs.script) };
+        gate.distribution = {
+          referenceVersionId: reference,
+          comparedExamples: ours.n,
+          referenceExamples: theirs.n,
+          psi,
+          maxPsi: found.maxPsi,
+          tagShare: { version: share(ours.tags, ours.n), reference: share(theirs.tags, theirs.n) },
+          passed: Math.max(psi.promptLength, psi.scriptMix) <= found.maxPsi,
+        };
+        if (ours.n > 0 && Math.max(psi.promptLength, psi.scriptMix) > found.maxPsi) throw new GateFailed(gate);
+      } else gate.distribution = { referenceVersionId: null, note: 'no base or reference version to compare with' };
+      await tx.query(`UPDATE dataset_version SET quality_report = $2, example_count = $3, validation_count = $4 WHERE id = $1`, [
+        id,
+        JSON.stringify(gate),
+        m.members,
+        m.validation,
+      ]);
+      return gate;
+    });
+    const files = await writeFiles(found, workDir, report, ctx);
+    fs.rmSync(finalDir, { recursive: true, force: true });
+    fs.renameSync(workDir, finalDir);
+    const primary = files['train.jsonl'] ?? files['preference.jsonl'];
+    const [ready]: DatasetVersionRow[] = await db.query(
+      `UPDATE dataset_version d SET status = 'READY', files = $2, content_hash = $3, quality_report = $4, built_at = now()
+       WHERE id = $1 RETURNING ${DATASET_COLUMNS}`,
+      [id, JSON.stringify(files), primary.sha256, JSON.stringify(report)],
+    );
+    await ctx.progress({ phase: 'done', rowsDone: report.members, rowsTotal: report.members, percent: 100 });
+    return ready;
+  } catch (err) {
+    // Nothing half-built stays: no membership, no files, and the version says why.
+    fs.rmSync(workDir, { recursive: true, force: true });
+    await db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM dataset_example WHERE dataset_version_id = $1`, [id]);
+      await tx.query(`UPDATE dataset_version SET status = 'FAILED', error = $2, quality_report = coalesce($3, quality_report) WHERE id = $1`, [
+        id,
+        err instanceof BuildCancelled ? 'cancelled' : (err as Error).message,
+        err instanceof GateFailed ? JSON.stringify(err.report) : null,
+      ]);
+    });
+    throw err;
+  }
+}
+
+interface FileInfo {
+  file: string;
+  sha256: string;
+  bytes: number;
+  lines: number;
+}
+
+/** One output file: written with backpressure and hashed as it is written. */
+class JsonlWriter {
+  private readonly stream: fs.WriteStream;
+  private readonly hash = crypto.createHash('sha256');
+  lines = 0;
+  bytes = 0;
+
+  constructor(readonly file: string) {
+    this.stream = fs.createWriteStream(file);
+  }
+
+  async write(record: unknown): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    this.hash.update(line);
+    this.lines++;
+    this.bytes += Buffer.byteLength(line);
+    if (!this.stream.write(line)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+
+  async close(): Promise<FileInfo> {
+    await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    return { file: path.basename(this.file), sha256: this.hash.digest('hex'), bytes: this.bytes, lines: this.lines };
+  }
+}
+
+async function writeFiles(v: DatasetVersionRow, dir: string, report: Record<string, unknown>, ctx: BuildContext): Promise<Record<string, FileInfo>> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const has = (f: DatasetFormat) => v.formats.includes(f);
+  const writers: Record<string, JsonlWriter> = {};
+  const writer = (name: string) => (writers[name] ??= new JsonlWriter(path.join(dir, name)));
+  const system = v.systemPrompt ? [{ role: 'system', content: v.systemPrompt }] : [];
+  let noPreference = 0;
+  let done = 0;
+  const total = (report.members as number) || 0;
+  let after = '';
+  for (;;) {
+    if (ctx.signal.aborted) throw new BuildCancelled('cancelled');
+    const rows: { request_id: string; split: string; prompt: string; response: string; completion: string }[] = await ctx.db.query(
+      `SELECT e.request_id, e.split, l.prompt, l.response, c.completion FROM dataset_example e
+       JOIN inference_request r ON r.request_id = e.request_id JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
+       JOIN correction c ON c.id = e.correction_id
+       WHERE e.dataset_version_id = $1 AND e.request_id > $2 ORDER BY e.request_id LIMIT ${EXPORT_BATCH}`,
+      [v.id, after],
+    );
+    for (const r of rows) {
+      const validation = r.split === 'VALIDATION';
+      const user = { role: 'user', content: r.prompt };
+      if (has('SFT')) await writer(validation ? 'validation.jsonl' : 'train.jsonl').write({ messages: [...system, user, { role: 'assistant', content: r.completion }] });
+      if (has('PREFERENCE')) {
+        // A correction that says what the model said is no preference.
+        if (normalisedKey(r.completion) === normalisedKey(r.response)) noPreference++;
+        else
+          await writer(validation ? 'preference_validation.jsonl' : 'preference.jsonl').write({
+            input: { messages: [...system, user] },
+            preferred_output: [{ role: 'assistant', content: r.completion }],
+            non_preferred_output: [{ role: 'assistant', content: r.response }],
+          });
+      }
+    }
+    done += rows.length;
+    await ctx.progress({ phase: 'export', rowsDone: done, rowsTotal: total, percent: total ? Math.floor((done / total) * 100) : 100 });
+    if (rows.length < EXPORT_BATCH) break;
+    after = rows[rows.length - 1].request_id;
+  }
+  // An empty version still has its primary file, so downloads and hashes work the same.
+  if (has('SFT')) writer('train.jsonl');
+  else writer('preference.jsonl');
+  const files: Record<string, FileInfo> = {};
+  for (const [name, w] of Object.entries(writers)) files[name] = await w.close();
+  if (has('PREFERENCE')) report.preference = { excludedNoPreference: noPreference };
+  const manifest = {
+    name: v.name,
+    version: v.version,
+    kind: v.kind,
+    formats: v.formats,
+    count: (report.members as number) - ((report.validation as number) || 0),
+    validationCount: report.validation,
+    files,
+    sha256: (files['train.jsonl'] ?? files['preference.jsonl']).sha256,
+    filter: v.filter,
+    systemPrompt: v.systemPrompt,
+    baseVersion: v.baseVersionId,
+    qualityReport: report,
+    createdAt: v.createdAt,
+    serviceVersion: SERVICE_VERSION,
+  };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return files;
+}
