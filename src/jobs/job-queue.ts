@@ -2,6 +2,8 @@ import { PgBoss } from 'pg-boss';
 import type { Db as BossDb, JobWithMetadata } from 'pg-boss';
 import { EntityManager } from 'typeorm';
 import { badInput, FlywheelError } from '../errors';
+import type { PageResult } from '../schema/connection';
+import { Keyset, PageArgs } from '../services/paging/keyset';
 
 /** What a handler gets besides its payload: the database, cancellation, and a way to report progress. */
 export interface JobContext {
@@ -36,8 +38,16 @@ export interface JobStatus {
   progress: Record<string, unknown> | null;
   output: Record<string, unknown> | null;
   createdAt: Date;
+  startedAt: Date | null;
   completedAt: Date | null;
 }
+
+const JOB_COLUMNS = `j.id, j.name, j.state::text AS state, j.retry_count AS "retryCount", j.data, r.progress, j.output,
+  j.created_on AS "createdAt", j.started_on AS "startedAt", j.completed_on AS "completedAt"`;
+const JOBS_KEYSET = new Keyset('jobs', [
+  { expr: 'j.created_on', dir: 'DESC', type: 'timestamptz' },
+  { expr: 'j.id', dir: 'DESC', type: 'uuid' },
+]);
 
 /** pg-boss runs its statements on this to enqueue inside the caller's TypeORM transaction. */
 export function bossDbFor(manager: EntityManager): BossDb {
@@ -157,10 +167,35 @@ export class JobQueue {
         progress: rows[0]?.progress ?? null,
         output: (job.output as Record<string, unknown> | undefined) ?? null,
         createdAt: job.createdOn,
+        startedAt: job.startedOn ?? null,
         completedAt: job.completedOn,
       };
     }
     return null;
+  }
+
+  /**
+   * Jobs, newest first, straight from pg-boss's table (its API has no listing across queues), with the
+   * progress handlers report. Only Flywheel's own queues are listed.
+   */
+  async list(filter: { name?: string | null; states?: string[] | null }, page: PageArgs, maxPageSize: number): Promise<PageResult<JobStatus>> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => (params.push(v), `$${params.length}`);
+    const where = [`j.name = ANY (${p([...this.definitions.keys()])}::text[])`];
+    if (filter.name != null) where.push(`j.name = ${p(filter.name)}`);
+    if (filter.states?.length) where.push(`j.state::text = ANY (${p(filter.states)}::text[])`);
+    const filterParams = [...params];
+    const filterSql = where.join(' AND ');
+    const plan = JOBS_KEYSET.plan(page, maxPageSize, p);
+    const rows: (JobStatus & Record<string, unknown>)[] = await this.db.query(
+      `SELECT ${JOB_COLUMNS}, ${JOBS_KEYSET.cursorColumns} FROM pgboss.job j LEFT JOIN job_run r ON r.job_id = j.id
+       WHERE ${[...where, ...plan.where].join(' AND ')} ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
+      params,
+    );
+    return {
+      ...plan.finish(rows, ({ _k0, _k1, ...row }) => row as unknown as JobStatus),
+      totalCount: async () => (await this.db.query(`SELECT count(*)::int AS n FROM pgboss.job j WHERE ${filterSql}`, filterParams))[0].n,
+    };
   }
 
   async cancel(name: string, id: string): Promise<void> {

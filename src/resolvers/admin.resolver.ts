@@ -5,7 +5,7 @@ import { TRAFFIC_PROFILE_JOB } from '../jobs/traffic-profile.job';
 import { ApiKeyConnection, ApiKeyView, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from '../schema/api-key.types';
 import { ConnectionArgs, PageResult } from '../schema/connection';
 import { ScopeEnum } from '../schema/enums';
-import { CompactLogsInput, JobPayload, JobView, RefreshTrafficProfilesInput } from '../schema/job.types';
+import { CompactLogsInput, JobConnection, JobPayload, JobsArgs, JobView, RefreshTrafficProfilesInput } from '../schema/job.types';
 import { keyOf } from '../schema/node';
 import type { JobStatus } from '../jobs/job-queue';
 import { FlywheelError } from '../errors';
@@ -68,6 +68,12 @@ export class AdminResolver {
     @Ctx() ctx: AppContext,
   ): Promise<JobPayload> {
     return enqueued(ctx, await ctx.services.jobs.send(TRAFFIC_PROFILE_JOB, { maxSamples: input.maxSamples ?? undefined, windowHours: input.windowHours ?? undefined }));
+  }
+
+  @Authorized('admin', 'curate')
+  @Query(() => JobConnection, { nullable: true, description: 'Background jobs, newest first, with state, progress, attempts and result.' })
+  jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() ctx: AppContext): Promise<PageResult<JobStatus>> {
+    return ctx.services.jobs.list(args.filter ?? {}, args, ctx.services.config.maxPageSize);
   }
 
   @Authorized('admin', 'curate')

@@ -1,4 +1,5 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Connection, ConnectionArgs } from './connection';
 import { JobStateEnum } from './enums';
 import { Node } from './node';
 import { JSONObject } from './scalars';
@@ -26,8 +27,28 @@ export class JobView extends Node {
   @Field({ description: 'When it was enqueued.' })
   createdAt: Date;
 
+  @Field(() => Date, { nullable: true, description: 'When its current (or last) attempt started.' })
+  startedAt: Date | null;
+
   @Field(() => Date, { nullable: true, description: 'When it completed, failed or was cancelled.' })
   completedAt: Date | null;
+}
+
+export const JobConnection = Connection(JobView, 'Job', { totalCount: 'Jobs matching the filter.' });
+
+@InputType({ description: 'Narrows `jobs`.' })
+export class JobsFilter {
+  @Field({ nullable: true, description: 'Only jobs of this kind: compaction, traffic-profile, drift-review, dataset-build.' })
+  name?: string;
+
+  @Field(() => [JobStateEnum], { nullable: true, description: 'Only jobs in these states.' })
+  states?: JobStateEnum[];
+}
+
+@ArgsType()
+export class JobsArgs extends ConnectionArgs {
+  @Field(() => JobsFilter, { nullable: true, description: 'Conditions every returned job meets.' })
+  filter?: JobsFilter;
 }
 
 @InputType({ description: 'Run compaction now.' })
