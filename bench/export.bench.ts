@@ -1,0 +1,523 @@
+/**
+ * `npm run bench:export` — dataset export (issue 9 point 6), in one run on one scratch database:
+ *   ours:  `createDatasetVersion(input: {name: "bench-<size>", from, to})` over HTTP with the admin key,
+ *          then `datasetVersion(id) { status job { progress } }` polled until READY. Wall time from the
+ *          create request to READY seen → examples/s. The service runs in its own process, started fresh
+ *          for each size, so its peak RSS (VmRSS sampled every 100 ms from /proc/<pid>/status during the
+ *          build, and VmHWM at the end) belongs to that size alone.
+ *   COPY:  the raw ceiling, `psql -c "\copy (SELECT row_to_json(x) FROM (<the same prompt/completion
+ *          join, as chat messages>) x) TO STDOUT"` of the same rows, its stdout sha256-hashed and its
+ *          lines counted here (the build hashes its file too). Run before and after each build; the
+ *          faster run is the ceiling. psql's peak RSS (VmHWM) is printed for reference.
+ * Sizes: 100 000 and 1 000 000 examples. Ratios are printed last. Targets: ours ≥ 0.5× COPY's rows/s
+ * at each size; our peak RSS at 1M ≤ 1.2× our peak RSS at 100k.
+ *
+ * Data: N (default 1 000 000) log rows seeded with raw SQL (generate_series), ~300-char prompts, ~200-char
+ * responses, and one ACCEPTED OPERATOR correction (~200 chars) per row. prompt_key / completion_key are
+ * md5s of the (per-row distinct) texts, so the gate finds no duplicates, conflicts or contamination and
+ * every candidate becomes an example. Rows are one second apart from BASE_TS, so the 100k version is
+ * the same table filtered with from/to over its first 100 000 seconds: one seed of 1M rows serves both
+ * sizes (the 100k build also runs against a 1M-row table, which is the realistic case: a version is a
+ * slice of the log). Both builds use a from/to filter so both plan the same statements.
+ *
+ * keep_reasons are '{}' (compactable), but compaction never touches them here: received_at is now() (the
+ * grace window needs both clocks past it), every row is referenced by a correction, and
+ * SAMPLING_GRACE_HOURS is set to ten years so the scheduled compaction's candidate walk (every 15 min)
+ * finds an empty index range instead of scanning 1M rows in the middle of a measurement.
+ *
+ * Env: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a scratch database is created
+ * beside it and dropped), BENCH_ROWS (default 1000000; the sizes are 100 000 and BENCH_ROWS),
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the service, e.g. "--cpu-prof"). Export files go to a
+ * temporary EXPORT_DIR that is removed at the end.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { Pool as HttpPool } from 'undici';
+
+const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const SIZES = [Math.min(100_000, ROWS), ROWS];
+const PORT = 43_000 + (process.pid % 1000);
+const BASE_TS = Date.parse('2026-11-01T00:00:00Z');
+const POLL_MS = 200;
+const RSS_SAMPLE_MS = 100;
+/** Everything is bounded: one build, one COPY, the whole run. */
+const BUILD_TIMEOUT_MS = 300_000;
+const COPY_TIMEOUT_MS = 120_000;
+const RUN_TIMEOUT_MS = 15 * 60_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+// ---------------------------------------------------------------------------------------------------
+// Seed data: realistic support-chat text, distinct per row (the order number is in every text).
+
+const PRODUCTS = [
+  'pair of trail running shoes',
+  'stainless steel espresso machine',
+  'noise-cancelling headset',
+  'set of ceramic cookware',
+  'convertible child car seat',
+  'wireless mechanical keyboard',
+  'electric standing desk frame',
+];
+const WHEN = ['last week', 'about ten days ago', 'on the first of the month'];
+/** PROBLEMS[i] and FIXES[i] go together: the correction answers the prompt's problem. */
+const PROBLEMS = [
+  'it arrived with a cracked housing and the power cable is missing from the box',
+  'the tracking page has not updated for six days and still says the parcel is in transit',
+  'my card statement shows that I was charged twice for the very same item',
+  'the colour is clearly different from the one shown in the photos on the product page',
+  'one of the parts does not fit together the way the assembly manual describes it',
+];
+const DETAILS = [
+  'I already contacted the courier, but they told me to reach out to the seller instead.',
+  'The outer box was visibly damaged on delivery and I took photos before opening it.',
+  'I need it for a trip at the end of next week, so timing matters quite a lot to me.',
+  'This is the second time this has happened with an order from your store this year.',
+  'I still have all the original packaging, the receipt and the little warranty card.',
+  'I checked the FAQ page on your website but could not find anything about this case.',
+];
+const ASKS = [
+  'whether I can get a replacement or a refund, and how long either option would take',
+  'what the return process looks like and whether I have to pay for the return shipping',
+  'if there is anything I can do right now, or whether I should simply wait a bit longer',
+  'who I should talk to about this, because the chat bot keeps sending me in circles',
+];
+const NAMES = ['Maria', 'Tom', 'Aiko', 'Daniel', 'Priya', 'Lukas', 'Fatima', 'Chen', 'Olivia'];
+const RESPONSES = [
+  'We are sorry for the inconvenience. Please check our help centre for the return policy and contact us again if the issue persists.',
+  'Thanks for your patience. Orders usually arrive within 5-7 business days; if it has not arrived by then, please get back to us.',
+  'We understand your frustration. Our team will look into this and get back to you as soon as possible, usually within 48 hours.',
+  'Please note that we cannot process refunds through this chat. Kindly fill in the form on our website and attach your receipt.',
+];
+const FIXES = [
+  'I have started a free replacement, including the cable; a prepaid label for the damaged one is in your email.',
+  'The parcel is stuck at the regional depot. I have asked the courier to re-route it and refunded the shipping fee.',
+  'You are right, the second charge is a duplicate. I have reversed it; it shows on your card within 3-5 days.',
+  'The listing photo was wrong, sorry. You can keep it with a 20% refund, or return it free with the label I sent.',
+  'That part was changed in a later batch. A corrected part ships today, and the updated manual is in your email.',
+];
+
+/** g = first..last, one second apart from BASE_TS; one ACCEPTED correction each. One statement per 100k rows. */
+async function seed(pool: Pool, first: number, last: number): Promise<void> {
+  for (let from = first; from <= last; from += 100_000) {
+    const to = Math.min(last, from + 99_999);
+    await pool.query(
+      `WITH g AS (
+         SELECT g, timestamptz '${new Date(BASE_TS).toISOString()}' + (g - 1) * interval '1 second' AS ts,
+           'Hi, I ordered a ' || ($3::text[])[1 + g % 7] || ' (order #' || (100000 + g) || ') ' || ($4::text[])[1 + g % 3] || ' and '
+             || ($5::text[])[1 + (g / 7) % 5] || '. ' || ($6::text[])[1 + (g / 3) % 6] || ' Could you tell me ' || ($7::text[])[1 + (g / 5) % 4]
+             || '? Thanks, ' || ($8::text[])[1 + g % 9] || '.' AS prompt,
+           'Thank you for contacting us about order #' || (100000 + g) || '. ' || ($9::text[])[1 + (g / 11) % 4] AS response,
+           'Sorry about the trouble with order #' || (100000 + g) || ', ' || ($8::text[])[1 + g % 9] || '. ' || ($10::text[])[1 + (g / 7) % 5]
+             || ' Anything else, just reply here.' AS completion
+         FROM generate_series($1::int, $2::int) g
+       ),
+       r AS (INSERT INTO inference_request (request_id, ts) SELECT 'req-' || g, ts FROM g),
+       l AS (
+         INSERT INTO inference_log (ts, request_id, model_version, prompt, response, latency_ms, response_logprob, keep_reasons)
+         SELECT ts, 'req-' || g, CASE WHEN g % 2 = 0 THEN 'bench-a' ELSE 'bench-b' END, prompt, response, 200 + g % 900, -((g % 30) / 10.0), '{}'::text[]
+         FROM g
+       )
+       INSERT INTO correction (request_id, completion, source, annotator, status, prompt_key, completion_key, reviewed_by, reviewed_at)
+       SELECT 'req-' || g, completion, 'OPERATOR', 'bench-annotator', 'ACCEPTED', md5(prompt), md5(completion), 'bench-annotator', now() FROM g`,
+      [from, to, PRODUCTS, WHEN, PROBLEMS, DETAILS, ASKS, NAMES, RESPONSES, FIXES],
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// /proc readings.
+
+/** kB from /proc/<pid>/status, or null once the process is gone. */
+function procMem(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = Number(/^VmRSS:\s+(\d+)/m.exec(s)?.[1]);
+    const hwm = Number(/^VmHWM:\s+(\d+)/m.exec(s)?.[1]);
+    return Number.isFinite(rss) && Number.isFinite(hwm) ? { rss, hwm } : null;
+  } catch {
+    return null;
+  }
+}
+
+const TICKS = 100; // USER_HZ on Linux
+/** CPU seconds (user + system) of one process. */
+function procCpu(pid: number): number {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every postgres process on this machine (the server is local and otherwise idle). */
+function postgresCpu(): number {
+  let total = 0;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')) !== 'postgres') continue;
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) / TICKS;
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+/** Samples a process's VmRSS every RSS_SAMPLE_MS; `peak` is the largest sample, `hwm` the last VmHWM read. */
+class RssSampler {
+  peak = 0;
+  hwm = 0;
+  samples = 0;
+  private timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+  }
+  sample(): void {
+    const m = procMem(this.pid);
+    if (!m) return;
+    this.samples++;
+    this.peak = Math.max(this.peak, m.rss);
+    this.hwm = Math.max(this.hwm, m.hwm);
+  }
+  stop(): void {
+    this.sample();
+    clearInterval(this.timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The service, in its own process, on the scratch database (which outlives it: one seed, two services).
+
+interface Service {
+  pid: number;
+  gql(query: string, variables?: unknown): Promise<any>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+
+async function startService(dbUrl: string, adminKey: string, hmacKey: string, exportDir: string): Promise<Service> {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../src/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      ADMIN_API_KEY: adminKey,
+      USER_ID_HMAC_KEY: hmacKey,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      EXPORT_DIR: exportDir,
+      SAMPLING_GRACE_HOURS: String(24 * 3650),
+      API_KEY_CACHE_SECONDS: '3600',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const http = new HttpPool(`http://127.0.0.1:${PORT}`, { connections: 2, pipelining: 1 });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(t);
+    }
+    await http.close().catch(() => undefined);
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} while starting`);
+      try {
+        const res = await http.request({ path: '/readyz', method: 'GET' });
+        await res.body.dump();
+        if (res.statusCode === 200) break;
+      } catch {
+        /* not up yet */
+      }
+      if (i > 300) throw new Error('service did not become ready in 30 s');
+      await sleep(100);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    pid: child.pid!,
+    async gql(query, variables = {}) {
+      const res = await http.request({
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ query, variables }),
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      });
+      const body: any = await res.body.json();
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    },
+    stop,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The two measurements.
+
+interface OurResult {
+  examples: number;
+  wallS: number;
+  serverS: number;
+  gateS: number;
+  exportS: number;
+  idleRssKb: number;
+  peakRssKb: number;
+  hwmKb: number;
+  rssSamples: number;
+  nodeCpuS: number;
+  pgCpuS: number;
+  fileBytes: number;
+  accepted: number;
+}
+
+const tsWindow = (size: number) => ({ from: new Date(BASE_TS).toISOString(), to: new Date(BASE_TS + size * 1000).toISOString() });
+
+async function buildOurs(svc: Service, pool: Pool, size: number, exportDir: string): Promise<OurResult> {
+  await sleep(1000); // let the boot-time work (schedules, first polls) settle before the idle reading
+  const idle = procMem(svc.pid)!;
+  const sampler = new RssSampler(svc.pid);
+  const cpu0 = procCpu(svc.pid);
+  const pg0 = postgresCpu();
+  const t0 = process.hrtime.bigint();
+  const created = await svc.gql(
+    `mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id version status job { id } } } }`,
+    { input: { name: `bench-${size}`, ...tsWindow(size) } },
+  );
+  const id: string = created.createDatasetVersion.datasetVersion.id;
+  let exportStartedAt: bigint | null = null;
+  let last: any;
+  for (;;) {
+    const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (elapsed > BUILD_TIMEOUT_MS) throw new Error(`bench-${size}: not READY after ${BUILD_TIMEOUT_MS / 1000} s (last: ${JSON.stringify(last)})`);
+    last = (await svc.gql(`query($id: ID!) { datasetVersion(id: $id) { status error exampleCount job { state progress } } }`, { id })).datasetVersion;
+    if (last.status === 'READY') break;
+    if (last.status === 'FAILED') throw new Error(`bench-${size} FAILED: ${last.error}`);
+    if (exportStartedAt === null && last.job?.progress?.phase === 'export') exportStartedAt = process.hrtime.bigint();
+    await sleep(POLL_MS);
+  }
+  const t1 = process.hrtime.bigint();
+  sampler.stop();
+  const nodeCpuS = procCpu(svc.pid) - cpu0;
+  const pgCpuS = postgresCpu() - pg0;
+  const final = procMem(svc.pid)!;
+  const wallS = Number(t1 - t0) / 1e9;
+  const [row] = (
+    await pool.query(
+      `SELECT example_count AS n, extract(epoch FROM built_at - created_at)::float8 AS server_s, files, quality_report AS q, name, version
+       FROM dataset_version WHERE name = $1`,
+      [`bench-${size}`],
+    )
+  ).rows;
+  if (row.n !== size) throw new Error(`bench-${size}: ${row.n} examples, expected ${size} (quality report: ${JSON.stringify(row.q)})`);
+  const file = path.join(exportDir, row.name, `v${row.version}`, 'train.jsonl');
+  const fileBytes = fs.statSync(file).size;
+  if (row.files['train.jsonl'].lines !== size || row.files['train.jsonl'].bytes !== fileBytes) throw new Error(`bench-${size}: train.jsonl does not hold ${size} lines`);
+  const gateS = exportStartedAt === null ? NaN : Number(exportStartedAt - t0) / 1e9;
+  return {
+    examples: size,
+    wallS,
+    serverS: row.server_s,
+    gateS,
+    exportS: wallS - gateS,
+    idleRssKb: idle.rss,
+    peakRssKb: sampler.peak,
+    hwmKb: Math.max(final.hwm, sampler.hwm),
+    rssSamples: sampler.samples,
+    nodeCpuS,
+    pgCpuS,
+    fileBytes,
+    accepted: row.q.accepted,
+  };
+}
+
+interface CopyResult {
+  rows: number;
+  bytes: number;
+  wallS: number;
+  psqlHwmKb: number;
+  sha256: string;
+}
+
+/** The raw ceiling: psql streams the same join as chat-message JSON; we hash its stdout and count its lines. */
+async function copyCeiling(dbUrl: string, size: number): Promise<CopyResult> {
+  const w = tsWindow(size);
+  const sql =
+    `\\copy (SELECT row_to_json(x) FROM (SELECT json_build_array(json_build_object('role', 'user', 'content', l.prompt), ` +
+    `json_build_object('role', 'assistant', 'content', c.completion)) AS messages ` +
+    `FROM inference_log l JOIN correction c ON c.request_id = l.request_id AND c.status = 'ACCEPTED' ` +
+    `WHERE l.ts >= '${w.from}' AND l.ts < '${w.to}') x) TO STDOUT`;
+  const hash = crypto.createHash('sha256');
+  let rows = 0;
+  let bytes = 0;
+  const t0 = process.hrtime.bigint();
+  const child = spawn('/usr/bin/psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', dbUrl, '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const sampler = new RssSampler(child.pid!);
+  const timer = setTimeout(() => child.kill('SIGKILL'), COPY_TIMEOUT_MS);
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+  });
+  // VmHWM is read on every sample: the last one before exit holds psql's peak.
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  clearTimeout(timer);
+  sampler.stop();
+  running.delete(child);
+  if (code !== 0) throw new Error(`psql exited with ${code}: ${stderr}`);
+  if (rows !== size) throw new Error(`COPY returned ${rows} rows, expected ${size}`);
+  return { rows, bytes, wallS, psqlHwmKb: sampler.hwm, sha256: hash.digest('hex') };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const dbName = `fw_bench_export_${process.pid}`;
+  const admin = new Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(BASE_URL);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  const exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-bench-export-'));
+  const adminKey = 'fw_bench_admin_key_' + crypto.randomBytes(16).toString('hex');
+  const hmacKey = crypto.randomBytes(32).toString('hex');
+  const pool = new Pool({ connectionString: dbUrl, max: 2 });
+  pool.on('error', () => undefined);
+  let services: Service[] = [];
+  const cleanup = async () => {
+    for (const s of services) await s.stop().catch(() => undefined);
+    services = [];
+    for (const c of running) c.kill('SIGKILL'); // only children this process started (psql on a timeout path)
+    await pool.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e) => console.error(`[bench] could not drop ${dbName}: ${e.message}`));
+    await admin.end().catch(() => undefined);
+    fs.rmSync(exportDir, { recursive: true, force: true });
+  };
+  const watchdog = setTimeout(() => {
+    console.error(`[bench] the run took longer than ${RUN_TIMEOUT_MS / 60_000} min: stopping`);
+    cleanup().finally(() => process.exit(1));
+  }, RUN_TIMEOUT_MS);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => cleanup().finally(() => process.exit(130)));
+
+  try {
+    // Migrations: a first service start creates the schema; it stops before the data exists.
+    let svc = await startService(dbUrl, adminKey, hmacKey, exportDir);
+    services.push(svc);
+    await svc.stop();
+    services = [];
+
+    console.log(`[bench] seeding ${fmt(ROWS)} log rows + requests + ACCEPTED corrections…`);
+    let t = Date.now();
+    await seed(pool, 1, ROWS);
+    const seedS = (Date.now() - t) / 1000;
+    t = Date.now();
+    await pool.query('VACUUM ANALYZE');
+    await pool.query('CHECKPOINT');
+    const lens = (
+      await pool.query(
+        `SELECT avg(length(l.prompt))::int AS p, avg(length(l.response))::int AS r, avg(length(c.completion))::int AS c
+         FROM inference_log l JOIN correction c USING (request_id) WHERE l.ts < $1`,
+        [tsWindow(10_000).to],
+      )
+    ).rows[0];
+    console.log(`[bench] seeded in ${seedS.toFixed(0)} s, VACUUM ANALYZE + CHECKPOINT ${((Date.now() - t) / 1000).toFixed(0)} s; mean lengths: prompt ${lens.p}, response ${lens.r}, correction ${lens.c} chars`);
+
+    const results: { size: number; ours: OurResult; copy: CopyResult[] }[] = [];
+    for (const size of SIZES) {
+      const copy: CopyResult[] = [await copyCeiling(dbUrl, size)];
+      console.log(`[bench] ${fmt(size)}: COPY ${copy[0].wallS.toFixed(2)} s`);
+      svc = await startService(dbUrl, adminKey, hmacKey, exportDir);
+      services.push(svc);
+      const ours = await buildOurs(svc, pool, size, exportDir);
+      await svc.stop();
+      services = [];
+      console.log(`[bench] ${fmt(size)}: build ${ours.wallS.toFixed(2)} s, peak RSS ${mb(ours.peakRssKb)}`);
+      copy.push(await copyCeiling(dbUrl, size));
+      console.log(`[bench] ${fmt(size)}: COPY ${copy[1].wallS.toFixed(2)} s`);
+      results.push({ size, ours, copy });
+    }
+
+    // One keyset batch of the export, as the build runs it, in the middle of the 1M version.
+    const [{ id: vid }] = (await pool.query(`SELECT id FROM dataset_version WHERE name = $1`, [`bench-${ROWS}`])).rows;
+    const [{ after }] = (await pool.query(`SELECT request_id AS after FROM dataset_example WHERE dataset_version_id = $1 ORDER BY request_id OFFSET $2 LIMIT 1`, [vid, Math.floor(ROWS / 2)])).rows;
+    const plan = (
+      await pool.query(
+        `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT e.request_id, e.split, l.prompt, l.response, c.completion FROM dataset_example e
+         JOIN inference_request r ON r.request_id = e.request_id JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
+         JOIN correction c ON c.id = e.correction_id
+         WHERE e.dataset_version_id = $1 AND e.request_id > $2 ORDER BY e.request_id LIMIT 2000`,
+        [vid, after],
+      )
+    ).rows.map((r) => r['QUERY PLAN'] as string);
+    const batchMs = /Execution Time: ([\d.]+)/.exec(plan.join('\n'))?.[1];
+
+    const best = (c: CopyResult[]) => c.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+    console.log(`\nFlywheel export benchmark: PostgreSQL, ${fmt(ROWS)} log rows each with one ACCEPTED correction; SFT train.jsonl, no validation split\n`);
+    for (const { size, ours, copy } of results) {
+      const c = best(copy);
+      console.log(`${fmt(size)} examples:`);
+      console.log(
+        `    ours  createDatasetVersion → READY: ${ours.wallS.toFixed(2)} s wall = ${fmt(size / ours.wallS)} examples/s ` +
+          `(server built_at − created_at ${ours.serverS.toFixed(2)} s; gate+membership ≈ ${ours.gateS.toFixed(2)} s incl. job pickup, export ≈ ${ours.exportS.toFixed(2)} s = ${fmt(size / ours.exportS)} rows/s)`,
+      );
+      console.log(
+        `          service RSS idle ${mb(ours.idleRssKb)}, peak ${mb(ours.peakRssKb)} (${ours.rssSamples} samples), VmHWM ${mb(ours.hwmKb)}; ` +
+          `CPU during the build: service ${ours.nodeCpuS.toFixed(1)} s, postgres ${ours.pgCpuS.toFixed(1)} s; train.jsonl ${(ours.fileBytes / 1e6).toFixed(0)} MB; gate accepted ${fmt(ours.accepted)}`,
+      );
+      console.log(
+        `    COPY  psql \\copy row_to_json TO STDOUT, sha256: ${c.wallS.toFixed(2)} s = ${fmt(size / c.wallS)} rows/s ` +
+          `(runs: ${copy.map((x) => x.wallS.toFixed(2)).join(', ')} s; ${(c.bytes / 1e6).toFixed(0)} MB); psql peak RSS (VmHWM) ${mb(Math.max(...copy.map((x) => x.psqlHwmKb)))}`,
+      );
+    }
+    console.log(`one export batch (2000 rows, keyset from the middle of the ${fmt(ROWS)} version): ${batchMs} ms`);
+    console.log(plan.map((l) => `    ${l}`).join('\n'));
+    console.log('');
+    for (const { size, ours, copy } of results) {
+      const ratio = size / ours.wallS / (size / best(copy).wallS);
+      console.log(`ours / COPY rows/s at ${fmt(size)}: ${ratio.toFixed(2)}× (target ≥ 0.50)${ratio >= 0.5 ? '' : '  MISSED'}`);
+    }
+    const small = results[0].ours;
+    const large = results[results.length - 1].ours;
+    const rssRatio = large.peakRssKb / small.peakRssKb;
+    console.log(
+      `our peak RSS at ${fmt(large.examples)} / at ${fmt(small.examples)}: ${rssRatio.toFixed(2)}× (${mb(large.peakRssKb)} / ${mb(small.peakRssKb)}; VmHWM ${(large.hwmKb / small.hwmKb).toFixed(2)}×) (target ≤ 1.20)${rssRatio <= 1.2 ? '' : '  MISSED'}`,
+    );
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
