@@ -51,10 +51,30 @@ export class Datasets1764650000000 implements MigrationInterface {
     // Compaction probes membership by request_id; contamination checks look prompts up by key.
     await q.query(`CREATE INDEX dataset_example_request_idx ON dataset_example (request_id)`);
     await q.query(`CREATE INDEX dataset_example_prompt_idx ON dataset_example (prompt_key)`);
+    // READY is final: the database itself refuses to change a READY version's content or membership, so
+    // no later code path (or hand-written SQL) can make a trained-on version say something else.
+    await q.query(`
+      CREATE FUNCTION dataset_ready_is_final() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_TABLE_NAME = 'dataset_version' THEN
+          IF OLD.status = 'READY' AND (NEW.status, NEW.content_hash, NEW.files, NEW.example_count, NEW.filter)
+             IS DISTINCT FROM (OLD.status, OLD.content_hash, OLD.files, OLD.example_count, OLD.filter) THEN
+            RAISE EXCEPTION 'dataset version % is READY and immutable', OLD.id USING ERRCODE = 'check_violation';
+          END IF;
+          RETURN NEW;
+        END IF;
+        IF EXISTS (SELECT 1 FROM dataset_version v WHERE v.id = OLD.dataset_version_id AND v.status = 'READY') THEN
+          RAISE EXCEPTION 'dataset version % is READY: its membership is immutable', OLD.dataset_version_id USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+      END $$`);
+    await q.query(`CREATE TRIGGER dataset_version_ready_final BEFORE UPDATE ON dataset_version FOR EACH ROW EXECUTE FUNCTION dataset_ready_is_final()`);
+    await q.query(`CREATE TRIGGER dataset_example_ready_final BEFORE UPDATE OR DELETE ON dataset_example FOR EACH ROW EXECUTE FUNCTION dataset_ready_is_final()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE dataset_example`);
     await q.query(`DROP TABLE dataset_version`);
+    await q.query(`DROP FUNCTION dataset_ready_is_final()`);
   }
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../context';
 import { COMPACTION_JOB } from '../jobs/compaction.job';
 import { TRAFFIC_PROFILE_JOB } from '../jobs/traffic-profile.job';
@@ -23,6 +23,16 @@ async function enqueued(ctx: AppContext, id: string): Promise<JobPayload> {
   const job = await ctx.services.jobs.status(id);
   if (!job) throw new FlywheelError('INTERNAL_SERVER_ERROR', `Job ${id} vanished right after it was enqueued`);
   return { job: job as unknown as JobView };
+}
+
+@Resolver(() => JobView)
+export class JobFieldsResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'Why the last attempt failed (FAILED, or RETRY between attempts); null otherwise.' })
+  error(@Root() job: JobStatus): string | null {
+    if (job.state !== 'failed' && job.state !== 'retry') return null;
+    const out = job.output as { message?: unknown } | null;
+    return typeof out?.message === 'string' ? out.message : out ? JSON.stringify(out) : 'failed';
+  }
 }
 
 @Resolver()

@@ -1,5 +1,5 @@
 import { CONNECTION_RESOLVERS } from '../schema/connection';
-import { AdminResolver } from './admin.resolver';
+import { AdminResolver, JobFieldsResolver } from './admin.resolver';
 import { DatasetResolver } from './dataset.resolver';
 import { DriftResolver } from './drift.resolver';
 import { FeedbackResolver } from './feedback.resolver';
@@ -13,6 +13,7 @@ import { TagFieldsResolver, TagResolver } from './tag.resolver';
 // Resolver modules import every schema type first, so the connection resolvers are registered by now.
 export const RESOLVERS = [
   AdminResolver,
+  JobFieldsResolver,
   CorrectionResolver,
   DatasetResolver,
   DriftResolver,
