@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { buildDatasetVersion } from '../services/curate/dataset-build';
+import { buildDatasetVersion, GateFailed } from '../services/curate/dataset-build';
 import { DATASET_BUILD_JOB } from '../services/curate/dataset.service';
 import type { JobDefinition } from './job-queue';
 
@@ -19,14 +19,21 @@ export function datasetBuildJob(config: Config): JobDefinition<{ datasetVersionI
     // A 1M-example export takes about a minute here; an hour leaves room for slow disks.
     expireInSeconds: 3600,
     async handle(payload, ctx) {
-      const v = await buildDatasetVersion(payload.datasetVersionId, {
-        db: ctx.db,
-        exportDir: config.exportDir,
-        maxTextChars: config.maxTextChars,
-        signal: ctx.signal,
-        progress: ctx.progress,
-      });
-      return { datasetVersionId: v.id, status: v.status, exampleCount: v.exampleCount, contentHash: v.contentHash };
+      try {
+        const v = await buildDatasetVersion(payload.datasetVersionId, {
+          db: ctx.db,
+          exportDir: config.exportDir,
+          maxTextChars: config.maxTextChars,
+          signal: ctx.signal,
+          progress: ctx.progress,
+        });
+        return { datasetVersionId: v.id, status: v.status, exampleCount: v.exampleCount, contentHash: v.contentHash };
+      } catch (err) {
+        // The gate's refusal is the build's answer (the version is FAILED with its report): retrying it
+        // would only say the same thing again.
+        if (err instanceof GateFailed) return { datasetVersionId: payload.datasetVersionId, status: 'FAILED', error: err.message };
+        throw err;
+      }
     },
   };
 }

@@ -70,6 +70,7 @@ export class DatasetResolver {
     const job = await ctx.services.jobs.status(id);
     if (!job) throw new FlywheelError('NOT_FOUND', 'No job with this id');
     await ctx.services.jobs.cancel(job.name, id);
+    await ctx.services.datasets.cancelled(ctx.db, id);
     return { job: ((await ctx.services.jobs.status(id)) ?? job) as unknown as JobView };
   }
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EntityManager } from 'typeorm';
+import { queryRows } from '../../db/sql';
 import { normalisedKey } from '../correction.service';
 import { DATASET_COLUMNS, DatasetFormat, DatasetVersionRow } from './dataset.service';
 import { populationStabilityIndex, Distribution } from './psi';
@@ -20,7 +21,8 @@ export interface BuildContext {
 }
 
 export class BuildCancelled extends Error {}
-class GateFailed extends Error {
+/** The gate refused the version: a final answer, not a fault, so the job is not retried. */
+export class GateFailed extends Error {
   constructor(readonly report: Record<string, unknown>) {
     super('the quality gate failed: the distribution moved past maxPsi against the reference version');
   }
@@ -177,26 +179,37 @@ export async function buildDatasetVersion(id: string, ctx: BuildContext): Promis
       return gate;
     });
     const files = await writeFiles(found, workDir, report, ctx);
+    if (ctx.signal.aborted) throw new BuildCancelled('cancelled');
     fs.rmSync(finalDir, { recursive: true, force: true });
     fs.renameSync(workDir, finalDir);
     const primary = files['train.jsonl'] ?? files['preference.jsonl'];
-    const [ready]: DatasetVersionRow[] = await db.query(
+    // A cancel from another process reaches this one's signal only at its next heartbeat: the job's own
+    // state decides, in the statement that publishes the version.
+    const [ready] = await queryRows<DatasetVersionRow>(
+      db,
       `UPDATE dataset_version d SET status = 'READY', files = $2, content_hash = $3, quality_report = $4, built_at = now()
-       WHERE id = $1 RETURNING ${DATASET_COLUMNS}`,
+       WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.id = d.job_id AND j.state = 'cancelled')
+       RETURNING ${DATASET_COLUMNS}`,
       [id, JSON.stringify(files), primary.sha256, JSON.stringify(report)],
     );
+    if (!ready) throw new BuildCancelled('cancelled');
     await ctx.progress({ phase: 'done', rowsDone: report.members, rowsTotal: report.members, percent: 100 });
     return ready;
   } catch (err) {
-    // Nothing half-built stays: no membership, no files, and the version says why.
+    // Nothing half-built stays: no membership, no files, no counts, and the version says why (a gate
+    // refusal keeps its report: that is the answer).
     fs.rmSync(workDir, { recursive: true, force: true });
+    fs.rmSync(finalDir, { recursive: true, force: true });
     await db.transaction(async (tx) => {
       await tx.query(`DELETE FROM dataset_example WHERE dataset_version_id = $1`, [id]);
-      await tx.query(`UPDATE dataset_version SET status = 'FAILED', error = $2, quality_report = coalesce($3, quality_report) WHERE id = $1`, [
+      await tx.query(
+        `UPDATE dataset_version SET status = 'FAILED', error = $2, quality_report = $3, example_count = NULL, validation_count = NULL WHERE id = $1`,
+        [
         id,
         err instanceof BuildCancelled ? 'cancelled' : (err as Error).message,
-        err instanceof GateFailed ? JSON.stringify(err.report) : null,
-      ]);
+          err instanceof GateFailed ? JSON.stringify(err.report) : null,
+        ],
+      );
     });
     throw err;
   }

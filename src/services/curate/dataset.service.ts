@@ -126,6 +126,14 @@ export class DatasetService {
     return { ...row, jobId };
   }
 
+  /**
+   * After its build job was cancelled: a version whose build never started is FAILED at once (pg-boss
+   * will not run a cancelled job); a running build notices its cancelled job and cleans up itself.
+   */
+  async cancelled(db: EntityManager, jobId: string): Promise<void> {
+    await db.query(`UPDATE dataset_version SET status = 'FAILED', error = 'cancelled' WHERE job_id = $1 AND status = 'PENDING'`, [jobId]);
+  }
+
   byIds(db: EntityManager, ids: string[]): Promise<DatasetVersionRow[]> {
     return db.query(`SELECT ${DATASET_COLUMNS} FROM dataset_version d WHERE d.id = ANY ($1::uuid[])`, [ids.filter((id) => UUID_RE.test(id))]);
   }
