@@ -22,6 +22,7 @@ export function datasetBuildJob(config: Config): JobDefinition<{ datasetVersionI
       try {
         const v = await buildDatasetVersion(payload.datasetVersionId, {
           db: ctx.db,
+          streaming: config.databaseUrl !== undefined,
           exportDir: config.exportDir,
           maxTextChars: config.maxTextChars,
           signal: ctx.signal,
