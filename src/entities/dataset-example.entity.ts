@@ -3,7 +3,6 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** Membership: one log entry (with the correction used) in one dataset version. */
 @Entity({ name: 'dataset_example' })
 @Index('dataset_example_request_idx', ['requestId'])
-@Index('dataset_example_prompt_idx', ['promptKey'])
 @Check('dataset_example_split_ck', "split IN ('TRAIN', 'VALIDATION')")
 export class DatasetExample {
   @PrimaryColumn({ name: 'dataset_version_id', type: 'uuid' })
