@@ -189,18 +189,8 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     const handleGraphql = graphqlHandler(apollo, {
       maxBodyBytes: config.maxBodyBytes,
       context: async (req): Promise<AppContext> => {
-        const header = req.headers.authorization;
-        let principal = null;
-        let authFailure: string | null = null;
-        if (header !== undefined) {
-          const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-          if (!m) authFailure = 'Malformed Authorization header: expected `Bearer <key>`';
-          else {
-            principal = await services.apiKeys.authenticate(db, m[1]);
-            if (!principal) authFailure = 'Invalid or revoked API key';
-          }
-        }
-        return { db, principal, authFailure, services, loaders: createLoaders(db), requestId: crypto.randomUUID() };
+        const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
+        return { db, principal, authFailure: failure, services, loaders: createLoaders(db), requestId: crypto.randomUUID() };
       },
     });
 

@@ -18,10 +18,10 @@ export const EXPORTS_PREFIX = '/exports/';
  */
 export function datasetDownloads(deps: { config: Config; db: EntityManager; apiKeys: ApiKeyService; datasets: DatasetService }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> => {
-    const header = req.headers.authorization;
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const principal = m ? await deps.apiKeys.authenticate(deps.db, m[1]) : null;
-    if (!principal) throw new HttpError(401, 'UNAUTHENTICATED', 'Send a READ or CURATE key as `Authorization: Bearer <key>`', { 'www-authenticate': 'Bearer' });
+    const { principal, failure } = await deps.apiKeys.fromAuthorization(deps.db, req.headers.authorization);
+    if (!principal) {
+      throw new HttpError(401, 'UNAUTHENTICATED', failure ?? 'Send a READ or CURATE key as `Authorization: Bearer <key>`', { 'www-authenticate': 'Bearer' });
+    }
     if (!hasScope(principal, ['read', 'curate'])) throw new HttpError(403, 'FORBIDDEN', 'This API key needs READ or CURATE to download datasets');
     const [idPart, file, ...rest] = pathname.slice(EXPORTS_PREFIX.length).split('/');
     let key: string | null = null;

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { isUuid } from '../db/sql';
 import { buildDatasetVersion, GateFailed } from '../services/curate/dataset-build';
 import { DATASET_BUILD_JOB } from '../services/curate/dataset.service';
 import type { JobDefinition } from './job-queue';
@@ -9,7 +10,7 @@ export function datasetBuildJob(config: Config): JobDefinition<{ datasetVersionI
     name: DATASET_BUILD_JOB,
     parse(data) {
       const id = (data as { datasetVersionId?: unknown } | null)?.datasetVersionId;
-      if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      if (typeof id !== 'string' || !isUuid(id)) {
         throw new TypeError('dataset-build payload: datasetVersionId: must be a uuid');
       }
       return { datasetVersionId: id };

@@ -1,3 +1,4 @@
+import { isUuid } from '../db/sql';
 import { PgBoss } from 'pg-boss';
 import type { Db as BossDb, JobWithMetadata } from 'pg-boss';
 import { EntityManager } from 'typeorm';
@@ -153,7 +154,7 @@ export class JobQueue {
   }
 
   async status(id: string): Promise<JobStatus | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     for (const name of this.definitions.keys()) {
       const job = (await this.boss.getJobById<Record<string, unknown>>(name, id)) as (JobWithMetadata<Record<string, unknown>> & { output?: unknown }) | null;
       if (!job) continue;
@@ -184,18 +185,12 @@ export class JobQueue {
     const where = [`j.name = ANY (${p([...this.definitions.keys()])}::text[])`];
     if (filter.name != null) where.push(`j.name = ${p(filter.name)}`);
     if (filter.states?.length) where.push(`j.state::text = ANY (${p(filter.states)}::text[])`);
-    const filterParams = [...params];
-    const filterSql = where.join(' AND ');
-    const plan = JOBS_KEYSET.plan(page, maxPageSize, p);
-    const rows: (JobStatus & Record<string, unknown>)[] = await this.db.query(
-      `SELECT ${JOB_COLUMNS}, ${JOBS_KEYSET.cursorColumns} FROM pgboss.job j LEFT JOIN job_run r ON r.job_id = j.id
-       WHERE ${[...where, ...plan.where].join(' AND ')} ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
+    return JOBS_KEYSET.fetch<JobStatus>(this.db, page, maxPageSize, {
+      columns: JOB_COLUMNS,
+      from: 'pgboss.job j LEFT JOIN job_run r ON r.job_id = j.id',
+      filter: where,
       params,
-    );
-    return {
-      ...plan.finish(rows, ({ _k0, _k1, ...row }) => row as unknown as JobStatus),
-      totalCount: async () => (await this.db.query(`SELECT count(*)::int AS n FROM pgboss.job j WHERE ${filterSql}`, filterParams))[0].n,
-    };
+    });
   }
 
   async cancel(name: string, id: string): Promise<void> {

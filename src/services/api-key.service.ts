@@ -1,3 +1,4 @@
+import { isUuid } from '../db/sql';
 import crypto from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import { ApiKey } from '../entities';
@@ -21,7 +22,6 @@ export interface CreatedApiKey {
 }
 
 const KEY_PREFIX = 'fw_';
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API_KEY_COLUMNS = `k.id, k.name, k.key_prefix AS "keyPrefix", k.scopes, k.created_at AS "createdAt", k.revoked_at AS "revokedAt"`;
 const KEYS_KEYSET = new Keyset('apiKeys', [
   { expr: 'k.created_at', dir: 'ASC', type: 'timestamptz' },
@@ -83,6 +83,15 @@ export class ApiKeyService {
     return principal;
   }
 
+  /** The caller behind an `Authorization` header; `failure` says why there is none (null: no header sent). */
+  async fromAuthorization(db: EntityManager, header: string | undefined): Promise<{ principal: Principal | null; failure: string | null }> {
+    if (header === undefined) return { principal: null, failure: null };
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) return { principal: null, failure: 'Malformed Authorization header: expected `Bearer <key>`' };
+    const principal = await this.authenticate(db, m[1]);
+    return { principal, failure: principal ? null : 'Invalid or revoked API key' };
+  }
+
   async create(db: EntityManager, name: string, scopes: readonly string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
     const trimmed = name.trim();
     const problems: InputProblem[] = [];
@@ -104,7 +113,7 @@ export class ApiKeyService {
 
   async revoke(db: EntityManager, id: string): Promise<ApiKey> {
     const repo = db.getRepository(ApiKey);
-    const key = UUID_RE.test(id) ? await repo.findOneBy({ id }) : null;
+    const key = isUuid(id) ? await repo.findOneBy({ id }) : null;
     if (!key) throw new FlywheelError('NOT_FOUND', 'No API key with this id');
     if (!key.revokedAt) {
       key.revokedAt = new Date();
@@ -116,18 +125,11 @@ export class ApiKeyService {
 
   /** Oldest first. */
   async list(db: EntityManager, args: PageArgs, maxPageSize: number): Promise<PageResult<ApiKey>> {
-    const params: unknown[] = [];
-    const plan = KEYS_KEYSET.plan(args, maxPageSize, (v) => (params.push(v), `$${params.length}`));
-    const rows: (ApiKey & Record<string, unknown>)[] = await db.query(
-      `SELECT ${API_KEY_COLUMNS}, ${KEYS_KEYSET.cursorColumns} FROM api_key k ${plan.where.length ? `WHERE ${plan.where.join(' AND ')}` : ''}
-       ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
-      params,
-    );
-    return { ...plan.finish(rows, (r) => r), totalCount: async () => (await db.query('SELECT count(*)::int AS n FROM api_key'))[0].n };
+    return KEYS_KEYSET.fetch<ApiKey>(db, args, maxPageSize, { columns: API_KEY_COLUMNS, from: 'api_key k' });
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<ApiKey[]> {
-    return db.query(`SELECT ${API_KEY_COLUMNS} FROM api_key k WHERE k.id = ANY ($1::uuid[])`, [ids.filter((id) => UUID_RE.test(id))]);
+    return db.query(`SELECT ${API_KEY_COLUMNS} FROM api_key k WHERE k.id = ANY ($1::uuid[])`, [ids.filter((id) => isUuid(id))]);
   }
 
   /**

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
-import { queryRows } from '../db/sql';
+import { isUuid, queryRows } from '../db/sql';
 import { badInput, FlywheelError, forbidden, InputProblem } from '../errors';
 import type { PageResult } from '../schema/connection';
 import { Keyset, PageArgs } from './paging/keyset';
@@ -39,7 +39,6 @@ export interface LabelConflictRow {
   corrections: CorrectionRow[];
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONFLICT_KEYSET = new Keyset('labelConflicts', [
   { expr: 'g.last_at', dir: 'DESC', type: 'timestamptz' },
   { expr: 'g.k', dir: 'DESC', type: 'text' },
@@ -123,12 +122,12 @@ export class CorrectionService {
 
   async review(tx: EntityManager, id: string, to: 'ACCEPTED' | 'REJECTED', reviewer: string): Promise<CorrectionRow> {
     const from = to === 'ACCEPTED' ? ['PROPOSED', 'REJECTED'] : ['PROPOSED', 'ACCEPTED'];
-    if (to === 'ACCEPTED' && UUID_RE.test(id)) {
+    if (to === 'ACCEPTED' && isUuid(id)) {
       const [own]: { annotator: string }[] = await tx.query(`SELECT annotator FROM correction WHERE id = $1`, [id]);
       // Four eyes: a label becomes training data only when someone other than its author accepts it.
       if (own?.annotator === reviewer) throw forbidden(`Correction ${id} was written by ${reviewer}; nobody accepts their own correction`);
     }
-    const rows = UUID_RE.test(id)
+    const rows = isUuid(id)
       ? await queryRows<{ request_id: string; status: string }>(
           tx,
           `UPDATE correction SET status = $2, reviewed_by = $3, reviewed_at = now() WHERE id = $1 AND status = ANY ($4::text[])
@@ -137,7 +136,7 @@ export class CorrectionService {
         )
       : [];
     if (rows.length === 0) {
-      const existing = UUID_RE.test(id) ? await tx.query(`SELECT status FROM correction WHERE id = $1`, [id]) : [];
+      const existing = isUuid(id) ? await tx.query(`SELECT status FROM correction WHERE id = $1`, [id]) : [];
       if (existing.length === 0) throw new FlywheelError('NOT_FOUND', 'No correction with this id');
       // Every other status can become `to`, so a miss here means it already is: accepting or rejecting twice is a no-op.
       return this.byId(tx, id);
@@ -188,7 +187,7 @@ export class CorrectionService {
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<CorrectionRow[]> {
-    return db.query(`SELECT ${CORRECTION_COLUMNS} FROM correction c WHERE c.id = ANY ($1::uuid[])`, [ids.filter((id) => UUID_RE.test(id))]);
+    return db.query(`SELECT ${CORRECTION_COLUMNS} FROM correction c WHERE c.id = ANY ($1::uuid[])`, [ids.filter((id) => isUuid(id))]);
   }
 
   private async byId(db: EntityManager, id: string): Promise<CorrectionRow> {

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import crypto from 'node:crypto';
-import { queryRows } from '../db/sql';
+import { isUuid, queryRows } from '../db/sql';
 import { badInput, FlywheelError, InputProblem } from '../errors';
 import { COMPACTION_LOCK_ID } from './compaction-references';
 import type { JobQueue } from '../jobs/job-queue';
@@ -43,7 +43,6 @@ const MAX_WINDOW_HOURS = 24 * 31;
 const COLUMNS = `id, model_version AS "modelVersion", detected_at AS "detectedAt", metric, value, threshold,
   window_hours AS "windowHours", tagged_count AS "taggedCount", resolved_at AS "resolvedAt", resolved_by AS "resolvedBy",
   created_at AS "createdAt", resolved_at IS NULL AS open`;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENTS_KEYSET = new Keyset('driftEvents', [
   { expr: 'detected_at', dir: 'DESC', type: 'timestamptz' },
   { expr: 'id', dir: 'DESC', type: 'uuid' },
@@ -127,7 +126,7 @@ export class DriftService {
   }
 
   async resolve(tx: EntityManager, id: string, by: string): Promise<DriftEventRow> {
-    const rows: DriftEventRow[] = UUID_RE.test(id)
+    const rows: DriftEventRow[] = isUuid(id)
       ? await queryRows<DriftEventRow>(
           tx,
           `UPDATE drift_event SET resolved_at = coalesce(resolved_at, now()), resolved_by = coalesce(resolved_by, $2)
@@ -153,23 +152,11 @@ export class DriftService {
     if (filter.open === false) where.push('resolved_at IS NOT NULL');
     if (filter.from) where.push(`detected_at >= ${p(filter.from.toISOString())}`);
     if (filter.to) where.push(`detected_at < ${p(filter.to.toISOString())}`);
-    const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const filterParams = [...params];
-    const plan = EVENTS_KEYSET.plan(page, this.config.maxPageSize, p);
-    const all = [...where, ...plan.where];
-    const rows: (DriftEventRow & Record<string, unknown>)[] = await db.query(
-      `SELECT ${COLUMNS}, ${EVENTS_KEYSET.cursorColumns} FROM drift_event ${all.length ? `WHERE ${all.join(' AND ')}` : ''}
-       ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
-      params,
-    );
-    return {
-      ...plan.finish(rows, ({ _k0, _k1, ...row }) => row as unknown as DriftEventRow),
-      totalCount: async () => (await db.query(`SELECT count(*)::int AS n FROM drift_event ${filterSql}`, filterParams))[0].n,
-    };
+    return EVENTS_KEYSET.fetch<DriftEventRow>(db, page, this.config.maxPageSize, { columns: COLUMNS, from: 'drift_event', filter: where, params });
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<DriftEventRow[]> {
-    return db.query(`SELECT ${COLUMNS} FROM drift_event WHERE id = ANY ($1::uuid[])`, [ids.filter((id) => UUID_RE.test(id))]);
+    return db.query(`SELECT ${COLUMNS} FROM drift_event WHERE id = ANY ($1::uuid[])`, [ids.filter((id) => isUuid(id))]);
   }
 
   private validate(input: DriftEventInput, windowHours: number, detectedAt: Date): void {

@@ -1,3 +1,4 @@
+import { isUuid } from '../db/sql';
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { badInput, FlywheelError, InputProblem } from '../errors';
@@ -107,8 +108,7 @@ export class FeedbackService {
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<FeedbackRow[]> {
-    const uuids = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
-    return db.query(`SELECT ${FEEDBACK_COLUMNS} FROM feedback f WHERE f.id = ANY ($1::uuid[])`, [uuids]);
+    return db.query(`SELECT ${FEEDBACK_COLUMNS} FROM feedback f WHERE f.id = ANY ($1::uuid[])`, [ids.filter(isUuid)]);
   }
 
   private replay(existing: FeedbackRow, input: FeedbackInput): SubmittedFeedback {

@@ -50,17 +50,6 @@ const KEYSETS = {
 export class LogQueryService {
   constructor(private readonly config: Config) {}
 
-  async logEntry(db: EntityManager, requestId: string): Promise<LogRow | null> {
-    // Through the register: its ts lets the log lookup use the (ts, request_id) key (and, once the
-    // table is partitioned, touch one partition).
-    const rows: (LogRow & { ts_text: string })[] = await db.query(
-      `SELECT ${LOG_ENTRY_COLUMNS} FROM inference_request r JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
-       WHERE r.request_id = $1`,
-      [requestId],
-    );
-    return rows[0] ? strip(rows[0]) : null;
-  }
-
   /**
    * Keyset pagination in (ts, request_id) order, served by the primary key or by
    * (model_version, ts, request_id) when a model version is given: a page costs the same on row 10
@@ -93,12 +82,7 @@ export class LogQueryService {
     where.push(...plan.where);
     const sql = `SELECT ${LOG_ENTRY_COLUMNS}, ${keyset.cursorColumns} FROM inference_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`;
-    const rows: (LogRow & { ts_text: string })[] = await db.query(sql, params);
-    return plan.finish(rows, (r) => strip(r));
+    const rows: LogRow[] = await db.query(sql, params);
+    return plan.finish(rows, (r) => r);
   }
-}
-
-function strip(row: LogRow & { ts_text?: string; _k0?: unknown; _k1?: unknown }): LogRow {
-  const { ts_text: _t, _k0, _k1, ...rest } = row;
-  return rest;
 }

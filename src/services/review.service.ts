@@ -58,18 +58,7 @@ export class ReviewService {
     const where = [`ri.status = 'OPEN'`];
     if (args.reasons?.length) where.push(`ri.reason = ANY (${p(args.reasons)}::text[])`);
     if (!args.includeClaimed) where.push(`(ri.lease_expires_at IS NULL OR ri.lease_expires_at < now())`);
-    const filterParams = [...params];
-    const filter = [...where];
-    const plan = QUEUE_KEYSET.plan(args, this.config.maxPageSize, p);
-    const rows: (ReviewItemRow & Record<string, unknown>)[] = await db.query(
-      `SELECT ${REVIEW_ITEM_COLUMNS}, ${QUEUE_KEYSET.cursorColumns} FROM review_item ri WHERE ${[...where, ...plan.where].join(' AND ')}
-       ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
-      params,
-    );
-    return {
-      ...plan.finish(rows, ({ _k0, _k1, _k2, ...node }) => node as unknown as ReviewItemRow),
-      totalCount: async () => (await db.query(`SELECT count(*)::int AS n FROM review_item ri WHERE ${filter.join(' AND ')}`, filterParams))[0].n,
-    };
+    return QUEUE_KEYSET.fetch<ReviewItemRow>(db, args, this.config.maxPageSize, { columns: REVIEW_ITEM_COLUMNS, from: 'review_item ri', filter: where, params });
   }
 
   async byRequestIds(db: EntityManager, requestIds: readonly string[]): Promise<ReviewItemRow[]> {

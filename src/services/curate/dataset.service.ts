@@ -1,3 +1,4 @@
+import { isUuid } from '../../db/sql';
 import { EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
@@ -67,7 +68,6 @@ export const DATASET_COLUMNS = `d.id, d.name, d.version, d.kind, d.status, d.for
   d.built_at AS "builtAt"`;
 
 const NAME_RE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SYSTEM_PROMPT = 8000;
 const VERSIONS_KEYSET = new Keyset('datasetVersions', [
   { expr: 'd.created_at', dir: 'DESC', type: 'timestamptz' },
@@ -92,7 +92,7 @@ export class DatasetService {
     this.validate(input);
     for (const [field, id] of [['baseVersionId', input.baseVersionId], ['referenceVersionId', input.referenceVersionId]] as const) {
       if (id == null) continue;
-      const [row]: { status: string }[] = UUID_RE.test(id) ? await tx.query(`SELECT status FROM dataset_version WHERE id = $1`, [id]) : [];
+      const [row]: { status: string }[] = isUuid(id) ? await tx.query(`SELECT status FROM dataset_version WHERE id = $1`, [id]) : [];
       if (!row) throw new FlywheelError('NOT_FOUND', `${field}: no dataset version with this id`);
       if (row.status !== 'READY') throw badInput([{ field, message: `must be a READY version (it is ${row.status})` }]);
     }
@@ -135,28 +135,18 @@ export class DatasetService {
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<DatasetVersionRow[]> {
-    return db.query(`SELECT ${DATASET_COLUMNS} FROM dataset_version d WHERE d.id = ANY ($1::uuid[])`, [ids.filter((id) => UUID_RE.test(id))]);
+    return db.query(`SELECT ${DATASET_COLUMNS} FROM dataset_version d WHERE d.id = ANY ($1::uuid[])`, [ids.filter((id) => isUuid(id))]);
   }
 
   /** Newest first; optionally one name. */
   async list(db: EntityManager, name: string | null | undefined, page: PageArgs): Promise<PageResult<DatasetVersionRow>> {
-    const params: unknown[] = [];
-    const p = (v: unknown) => (params.push(v), `$${params.length}`);
-    const where: string[] = [];
-    if (name != null) where.push(`d.name = ${p(name)}`);
-    const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const filterParams = [...params];
-    const plan = VERSIONS_KEYSET.plan(page, this.config.maxPageSize, p);
-    const all = [...where, ...plan.where];
-    const rows: (DatasetVersionRow & Record<string, unknown>)[] = await db.query(
-      `SELECT ${DATASET_COLUMNS}, ${VERSIONS_KEYSET.cursorColumns} FROM dataset_version d ${all.length ? `WHERE ${all.join(' AND ')}` : ''}
-       ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
-      params,
-    );
-    return {
-      ...plan.finish(rows, ({ _k0, _k1, ...row }) => row as unknown as DatasetVersionRow),
-      totalCount: async () => (await db.query(`SELECT count(*)::int AS n FROM dataset_version d ${filterSql}`, filterParams))[0].n,
-    };
+    const byName = name != null;
+    return VERSIONS_KEYSET.fetch<DatasetVersionRow>(db, page, this.config.maxPageSize, {
+      columns: DATASET_COLUMNS,
+      from: 'dataset_version d',
+      filter: byName ? ['d.name = $1'] : [],
+      params: byName ? [name] : [],
+    });
   }
 
   private validate(input: CreateDatasetInput): void {

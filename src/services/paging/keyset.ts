@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { badInput, FlywheelError } from '../../errors';
 import type { PageResult } from '../../schema/connection';
 
@@ -79,7 +80,16 @@ export class Keyset {
         const more = rows.length > size;
         const page = rows.slice(0, size);
         if (backward) page.reverse();
-        const edges = page.map((r) => ({ cursor: this.encode(this.keys.map((_, i) => String((r as Record<string, unknown>)[`_k${i}`]))), node: toNode(r) }));
+        const edges = page.map((r) => {
+          // The cursor columns (`_k…`) build the cursor and are not part of the node.
+          const row = { ...r } as Record<string, unknown>;
+          const values = this.keys.map((_, i) => {
+            const v = String(row[`_k${i}`]);
+            delete row[`_k${i}`];
+            return v;
+          });
+          return { cursor: this.encode(values), node: toNode(row as never) };
+        });
         return {
           edges,
           nodes: edges.map((e) => e.node),
@@ -91,6 +101,31 @@ export class Keyset {
           },
         };
       },
+    };
+  }
+
+  /**
+   * One page of `SELECT columns FROM from WHERE filter` in this keyset's order, with a `totalCount`
+   * over the same filter (run only if a client selects it). `params` are the filter's, numbered from $1.
+   */
+  async fetch<R extends object>(
+    db: EntityManager,
+    args: PageArgs,
+    maxPageSize: number,
+    q: { columns: string; from: string; filter?: string[]; params?: unknown[] },
+  ): Promise<PageResult<R>> {
+    const filter = q.filter ?? [];
+    const filterParams = q.params ?? [];
+    const params = [...filterParams];
+    const plan = this.plan(args, maxPageSize, (v) => (params.push(v), `$${params.length}`));
+    const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+    const rows: R[] = await db.query(
+      `SELECT ${q.columns}, ${this.cursorColumns} FROM ${q.from} ${where([...filter, ...plan.where])} ORDER BY ${plan.orderBy} LIMIT ${plan.limit}`,
+      params,
+    );
+    return {
+      ...plan.finish(rows, (r) => r),
+      totalCount: async () => (await db.query(`SELECT count(*)::int AS n FROM ${q.from} ${where(filter)}`, filterParams))[0].n,
     };
   }
 
