@@ -78,4 +78,8 @@ export class DatasetVersion {
 
   @Column({ name: 'built_at', type: 'timestamptz', nullable: true })
   builtAt: Date | null;
+
+  /** Set by cancelJob; the build checks it (under the row lock) before it starts and before it publishes. */
+  @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
+  cancelRequestedAt: Date | null;
 }

@@ -33,6 +33,7 @@ export class Datasets1764650000000 implements MigrationInterface {
         created_by text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         built_at timestamptz,
+        cancel_requested_at timestamptz,
         CONSTRAINT dataset_version_pk PRIMARY KEY (id),
         CONSTRAINT dataset_version_name_version_uq UNIQUE (name, version),
         CONSTRAINT dataset_version_kind_ck CHECK (kind IN ('TRAIN', 'EVAL')),

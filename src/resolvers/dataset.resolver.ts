@@ -14,7 +14,7 @@ import { JobPayload, JobView } from '../schema/job.types';
 import { keyOf } from '../schema/node';
 import { FlywheelError } from '../errors';
 import { actingIdentity } from '../services/api-key.service';
-import type { DatasetVersionRow } from '../services/curate/dataset.service';
+import { DATASET_BUILD_JOB, DatasetVersionRow } from '../services/curate/dataset.service';
 
 const optionalKey = (id: string | undefined | null, field: string) => (id == null ? null : keyOf(id, 'DatasetVersion', field));
 
@@ -69,8 +69,9 @@ export class DatasetResolver {
     const id = keyOf(input.jobId, 'Job', 'jobId');
     const job = await ctx.services.jobs.status(id);
     if (!job) throw new FlywheelError('NOT_FOUND', 'No job with this id');
-    await ctx.services.jobs.cancel(job.name, id);
-    await ctx.services.datasets.cancelled(ctx.db, id);
+    // A dataset build that already published its version has nothing left to stop.
+    const built = job.name === DATASET_BUILD_JOB && (await ctx.services.datasets.requestCancel(ctx.db, id)) === 'built';
+    if (!built) await ctx.services.jobs.cancel(job.name, id);
     return { job: ((await ctx.services.jobs.status(id)) ?? job) as unknown as JobView };
   }
 }

@@ -143,10 +143,11 @@ export async function buildDatasetVersion(id: string, ctx: BuildContext): Promis
   const [found]: DatasetVersionRow[] = await db.query(`SELECT ${DATASET_COLUMNS} FROM dataset_version d WHERE d.id = $1`, [id]);
   if (!found) throw new Error(`dataset version ${id} does not exist`);
   if (found.status === 'READY') return found;
-  await db.transaction(async (tx) => {
+  const started = await db.transaction(async (tx) => {
     await tx.query(`DELETE FROM dataset_example WHERE dataset_version_id = $1`, [id]);
-    await tx.query(`UPDATE dataset_version SET status = 'BUILDING', error = NULL WHERE id = $1`, [id]);
+    return queryRows(tx, `UPDATE dataset_version SET status = 'BUILDING', error = NULL WHERE id = $1 AND cancel_requested_at IS NULL RETURNING id`, [id]);
   });
+  if (started.length === 0) throw new BuildCancelled('cancelled');
   const finalDir = path.join(ctx.exportDir, found.name, `v${found.version}`);
   const workDir = `${finalDir}.partial`;
   try {
@@ -193,12 +194,14 @@ export async function buildDatasetVersion(id: string, ctx: BuildContext): Promis
     fs.rmSync(finalDir, { recursive: true, force: true });
     fs.renameSync(workDir, finalDir);
     const primary = files['train.jsonl'] ?? files['preference.jsonl'];
-    // A cancel from another process reaches this one's signal only at its next heartbeat: the job's own
-    // state decides, in the statement that publishes the version.
+    // A cancel from another process reaches this one's signal only at its next heartbeat. The request is
+    // on the version's row (DatasetService.requestCancel): the row lock orders the two statements, so
+    // either the cancel lands first and this publishes nothing, or this lands first and the cancel
+    // leaves the READY version (and its job) alone.
     const [ready] = await queryRows<DatasetVersionRow>(
       db,
       `UPDATE dataset_version d SET status = 'READY', files = $2, content_hash = $3, quality_report = $4, built_at = now()
-       WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.id = d.job_id AND j.state = 'cancelled')
+       WHERE id = $1 AND cancel_requested_at IS NULL
        RETURNING ${DATASET_COLUMNS}`,
       [id, JSON.stringify(files), primary.sha256, JSON.stringify(report)],
     );

@@ -1,4 +1,4 @@
-import { isUuid } from '../../db/sql';
+import { isUuid, queryRows } from '../../db/sql';
 import { EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
@@ -127,11 +127,23 @@ export class DatasetService {
   }
 
   /**
-   * After its build job was cancelled: a version whose build never started is FAILED at once (pg-boss
-   * will not run a cancelled job); a running build notices its cancelled job and cleans up itself.
+   * Before a build job is cancelled. One row-locked statement decides against the build's own
+   * publishing statement: a version already READY stays READY and its job is left to complete
+   * ('built'); otherwise the request is recorded and a version whose build never started is FAILED at
+   * once (pg-boss never runs a cancelled job), while a running build sees it and cleans up.
    */
-  async cancelled(db: EntityManager, jobId: string): Promise<void> {
-    await db.query(`UPDATE dataset_version SET status = 'FAILED', error = 'cancelled' WHERE job_id = $1 AND status = 'PENDING'`, [jobId]);
+  async requestCancel(db: EntityManager, jobId: string): Promise<'cancel' | 'built'> {
+    const rows = await queryRows<{ status: string }>(
+      db,
+      `UPDATE dataset_version SET cancel_requested_at = now(),
+         error = CASE WHEN status = 'PENDING' THEN 'cancelled' ELSE error END,
+         status = CASE WHEN status = 'PENDING' THEN 'FAILED' ELSE status END
+       WHERE job_id = $1 AND status <> 'READY' RETURNING status`,
+      [jobId],
+    );
+    if (rows.length > 0) return 'cancel';
+    const [ready]: unknown[] = await db.query(`SELECT 1 FROM dataset_version WHERE job_id = $1 AND status = 'READY'`, [jobId]);
+    return ready ? 'built' : 'cancel';
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<DatasetVersionRow[]> {
