@@ -181,14 +181,16 @@ export async function buildDatasetVersion(id: string, ctx: BuildContext): Promis
         };
         if (ours.n > 0 && Math.max(psi.promptLength, psi.scriptMix) > found.maxPsi) throw new GateFailed(gate);
       } else gate.distribution = { referenceVersionId: null, note: 'no base or reference version to compare with' };
-      await tx.query(`UPDATE dataset_version SET quality_report = $2, example_count = $3, validation_count = $4 WHERE id = $1`, [
-        id,
-        JSON.stringify(gate),
-        m.members,
-        m.validation,
-      ]);
       return gate;
     });
+    // Outside the REPEATABLE READ gate: a cancel that updated this row meanwhile would make an update
+    // there fail with a serialization error instead of the answer, "cancelled".
+    const counted = await queryRows(
+      db,
+      `UPDATE dataset_version SET quality_report = $2, example_count = $3, validation_count = $4 WHERE id = $1 AND cancel_requested_at IS NULL RETURNING id`,
+      [id, JSON.stringify(report), report.members, report.validation],
+    );
+    if (counted.length === 0) throw new BuildCancelled('cancelled');
     const files = await writeFiles(found, workDir, report, ctx);
     if (ctx.signal.aborted) throw new BuildCancelled('cancelled');
     fs.rmSync(finalDir, { recursive: true, force: true });
