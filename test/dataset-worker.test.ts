@@ -8,8 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import { HMAC_KEY, ok, startTestServer, TestServer, usingRealPostgres, waitFor } from './helpers/test-server';
 
 const WORKER = path.resolve(__dirname, '../src/worker.js');
-/** Enough examples that the export takes a few seconds here, so the kill lands mid-file. */
-const EXAMPLES = 60_000;
+/**
+ * Enough examples that the export (COPY, ~100k rows/s here) takes a couple of seconds, so the kill and
+ * the cancel land mid-file; progress is polled every 50 ms.
+ */
+const EXAMPLES = 200_000;
+const CANCEL = `mutation($input: CancelJobInput!) { cancelJob(input: $input) { job { id state } } }`;
 
 const CREATE = `mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id job { id } } } }`;
 const VERSION = `query($id: ID!) { datasetVersion(id: $id) { status contentHash exampleCount error job { state retryCount progress } } }`;
@@ -70,6 +74,7 @@ describe('dataset builds in a separate worker process survive kill -9', { skip: 
       },
       'the export to be under way',
       60_000,
+      50,
     );
     first.kill('SIGKILL');
     assert.equal(during.status, 'BUILDING');
@@ -105,5 +110,49 @@ describe('dataset builds in a separate worker process survive kill -9', { skip: 
       120_000,
     );
     assert.equal(clean.contentHash, done.contentHash);
+  });
+
+  test('cancelJob during the export interrupts the COPY: FAILED "cancelled", job CANCELLED, no files, no membership', async () => {
+    startWorker();
+    const created = ok(await server.gql(CREATE, { input: { name: 'cancel-test', modelVersions: ['kill-v1'] } })).createDatasetVersion.datasetVersion;
+    await waitFor(
+      async () => {
+        const p = ok(await server.gql(VERSION, { id: created.id })).datasetVersion.job?.progress;
+        return p?.phase === 'export' && p.rowsDone > 0 && p.rowsDone < p.rowsTotal;
+      },
+      'the export to be under way',
+      60_000,
+      50,
+    );
+    const cancelled = ok(await server.gql(CANCEL, { input: { jobId: created.job.id } })).cancelJob.job;
+    assert.equal(cancelled.state, 'CANCELLED');
+    const v = await waitFor(
+      async () => {
+        const d = ok(await server.gql(VERSION, { id: created.id })).datasetVersion;
+        return d.status === 'FAILED' ? d : null;
+      },
+      'the build to stop',
+      30_000,
+    );
+    assert.equal(v.error, 'cancelled');
+    // Stopped mid-file, not after it: the last progress it reported is short of the total.
+    assert.ok(v.job.progress.rowsDone < v.job.progress.rowsTotal, JSON.stringify(v.job.progress));
+    assert.equal(v.contentHash, null);
+    assert.equal(v.exampleCount, null);
+    assert.equal(fs.existsSync(path.join(exportDir, 'cancel-test')) ? fs.readdirSync(path.join(exportDir, 'cancel-test')).length : 0, 0, 'no file, no .partial folder');
+    const [members] = await server.sql(`SELECT count(*)::int AS n FROM dataset_example e JOIN dataset_version d ON d.id = e.dataset_version_id WHERE d.name = 'cancel-test'`);
+    assert.equal(members.n, 0);
+    // The interrupted statement left the worker's connection usable: it builds the next version.
+    const next = ok(await server.gql(CREATE, { input: { name: 'cancel-test', modelVersions: ['kill-v1'] } })).createDatasetVersion.datasetVersion;
+    const built = await waitFor(
+      async () => {
+        const d = ok(await server.gql(VERSION, { id: next.id })).datasetVersion;
+        return d.status === 'READY' || d.status === 'FAILED' ? d : null;
+      },
+      'the next build',
+      120_000,
+    );
+    assert.equal(built.status, 'READY', built.error);
+    assert.equal(built.exampleCount, EXAMPLES);
   });
 });

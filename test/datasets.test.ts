@@ -349,6 +349,9 @@ describe('dataset versions (issue 9)', () => {
       { requestId: id('b'), prompt: `Что такое Flywheel ${RUN}?`, completion: 'Сервис обратной связи для моделей.' },
       { requestId: id('d'), prompt: `Not corrected ${RUN}` },
       { requestId: id('e'), prompt: `Only a proposed correction ${RUN}` },
+      // Every character JSON escapes, and some it does not: the lines are built by PostgreSQL's to_json,
+      // and must be JSON.stringify's bytes.
+      { requestId: id('f'), prompt: `Controls \u0001\u0008\u000c\r\u001f\u007f, a separator \u2028, an emoji 😀 and a slash / ${RUN}`, completion: 'A \\"quoted\\" backslash pair: \\\\ and a bell\u0007.' },
     ]);
     // A MODEL correction below AUTO_ACCEPT_CONFIDENCE stays PROPOSED: not an example.
     const proposed = ok(await server.gql(`mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { correction { status } } }`, {
@@ -358,19 +361,19 @@ describe('dataset versions (issue 9)', () => {
 
     const name = `exact-${RUN}`;
     const v = await build({ name, modelVersions: [model], systemPrompt: system });
-    const expected = [entries[1], entries[2], entries[0]].map((e) => `${sftLine(e, system)}\n`).join('');
+    const expected = [entries[1], entries[2], entries[0], entries[5]].map((e) => `${sftLine(e, system)}\n`).join('');
 
     const d = await download(v.id, 'train.jsonl', reader);
     assert.equal(d.status, 200);
     assert.equal(d.body.toString(), expected, 'the exact lines, ordered by requestId');
     assert.match(d.headers.get('content-type') ?? '', /ndjson/);
     const lines = jsonlLines(d.body);
-    assert.equal(lines.length, 3);
+    assert.equal(lines.length, 4);
     for (const [i, line] of lines.entries()) assert.deepEqual(chatLineProblems(line), [], `line ${i + 1}: ${line}`);
     assert.equal(sha256(d.body), v.contentHash);
     assert.equal(d.headers.get('etag'), `"${v.contentHash}"`);
-    assert.equal(v.exampleCount, 3);
-    assert.deepEqual(v.files, [{ name: 'train.jsonl', sha256: v.contentHash, bytes: d.body.length, lines: 3 }]);
+    assert.equal(v.exampleCount, 4);
+    assert.deepEqual(v.files, [{ name: 'train.jsonl', sha256: v.contentHash, bytes: d.body.length, lines: 4 }]);
     // On disk where the issue says, byte for byte the download.
     assert.equal(fs.readFileSync(path.join(exportDir, name, 'v1', 'train.jsonl')).toString(), expected);
     assert.deepEqual(fs.readdirSync(path.join(exportDir, name)), ['v1'], 'no .partial folder left');
@@ -381,7 +384,7 @@ describe('dataset versions (issue 9)', () => {
     const manifest = JSON.parse(m.body.toString());
     assert.equal(manifest.name, name);
     assert.equal(manifest.version, 1);
-    assert.equal(manifest.count, 3);
+    assert.equal(manifest.count, 4);
     assert.equal(manifest.sha256, v.contentHash);
     assert.deepEqual(manifest.filter, v.filter);
     assert.deepEqual(manifest.filter.modelVersions, [model]);
@@ -391,7 +394,7 @@ describe('dataset versions (issue 9)', () => {
     assert.ok(manifest.createdAt);
     assert.deepEqual(
       { candidates: v.qualityReport.candidates, accepted: v.qualityReport.accepted, excluded: v.qualityReport.excluded },
-      { candidates: 3, accepted: 3, excluded: {} },
+      { candidates: 4, accepted: 4, excluded: {} },
     );
 
     // The same filter on the same data: a new version with the same bytes.
