@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AuditResult, serverAudits } from 'graphql-http';
+import { MainProcess, startMain } from './helpers/main-process';
 
 /**
  * The GraphQL-over-HTTP contract checked against the process `npm start` runs (NODE_ENV=production,
@@ -14,78 +10,16 @@ import { AuditResult, serverAudits } from 'graphql-http';
  * page, CSRF) are decided at startup, and an in-process server would not exercise them.
  */
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-const READY_TIMEOUT_MS = 90_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-}
-
 describe('GraphQL over HTTP: the production start (`npm start`, embedded database)', () => {
-  let child: ChildProcess | undefined;
-  let output = '';
-  let dataDir: string;
-  let base: string;
+  let main: MainProcess;
   let endpoint: string;
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-audit-'));
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ADMIN_API_KEY: crypto.randomBytes(30).toString('base64url'),
-    };
-    // The zero-setup start is the one under test; a DATABASE_URL from the test run would switch it off.
-    delete env.DATABASE_URL;
-    child = spawn(process.execPath, ['dist/src/main.js'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
-    base = `http://127.0.0.1:${port}`;
-    endpoint = `${base}/graphql`;
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`node dist/src/main.js exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
-      }
-      const status = await fetch(`${base}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      if (Date.now() > deadline) throw new Error(`/readyz not 200 after ${READY_TIMEOUT_MS / 1000} s (last: ${status}):\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    main = await startMain({ ADMIN_API_KEY: crypto.randomBytes(30).toString('base64url') }, 'flywheel-audit-');
+    endpoint = `${main.base}/graphql`;
   });
 
-  after(async () => {
-    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const done = exited(child);
-      process.kill(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => child?.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 30_000);
-      await done;
-      clearTimeout(timer);
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => main?.stop());
 
   test('graphql-http audit: every MUST passes', async () => {
     const results: AuditResult[] = [];
