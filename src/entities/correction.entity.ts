@@ -4,6 +4,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Entity({ name: 'correction' })
 @Index('correction_request_idx', ['requestId'])
 @Index('correction_accepted_prompt_idx', ['promptKey'], { where: "status = 'ACCEPTED'" })
+@Index('correction_accepted_model_idx', ['modelVersion', 'acceptedAt'], { where: "status = 'ACCEPTED'" })
 @Check('correction_source_ck', "source IN ('OPERATOR', 'MODEL')")
 @Check('correction_status_ck', "status IN ('ACCEPTED', 'PROPOSED', 'REJECTED')")
 export class Correction {
@@ -47,6 +48,14 @@ export class Correction {
 
   @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true })
   reviewedAt: Date | null;
+
+  /** The entry's model version, copied when the correction is written (retrain counts read it). */
+  @Column({ name: 'model_version', type: 'text', nullable: true })
+  modelVersion: string | null;
+
+  /** When it became ACCEPTED (on submit, or by acceptCorrection). */
+  @Column({ name: 'accepted_at', type: 'timestamptz', nullable: true })
+  acceptedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

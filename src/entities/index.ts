@@ -11,6 +11,11 @@ import { JobRun } from './job-run.entity';
 import { LogTag } from './log-tag.entity';
 import { ReviewItem } from './review-item.entity';
 import { TrafficProfile } from './traffic-profile.entity';
+import { ModelLine, ModelVersion } from './model-line.entity';
+import { RetrainDecision, RetrainPolicy } from './retrain.entity';
+import { TrainingRun } from './training-run.entity';
+import { EvalGate, Evaluation } from './eval.entity';
+import { Deployment } from './deployment.entity';
 
-export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile];
-export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile };
+export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment];
+export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment };

@@ -75,8 +75,8 @@ export class CorrectionService {
   async submit(tx: EntityManager, input: CorrectionInput): Promise<CorrectionRow> {
     this.validate(input);
     await holdOffCompaction(tx);
-    const [entry]: { prompt: string; status: string | null; claimed_by: string | null; held: boolean | null }[] = await tx.query(
-      `SELECT l.prompt, ri.status, ri.claimed_by, ri.lease_expires_at > now() AS held
+    const [entry]: { prompt: string; model_version: string; status: string | null; claimed_by: string | null; held: boolean | null }[] = await tx.query(
+      `SELECT l.prompt, l.model_version, ri.status, ri.claimed_by, ri.lease_expires_at > now() AS held
        FROM inference_request r JOIN inference_log l ON l.ts = r.ts AND l.request_id = r.request_id
        LEFT JOIN review_item ri ON ri.request_id = r.request_id
        WHERE r.request_id = $1`,
@@ -95,8 +95,8 @@ export class CorrectionService {
       input.source === 'OPERATOR' || (input.confidence != null && input.confidence >= this.config.autoAcceptConfidence) ? 'ACCEPTED' : 'PROPOSED';
     const completion = redactText(input.completion);
     const [row]: { id: string }[] = await tx.query(
-      `INSERT INTO correction (request_id, completion, redactions, source, annotator, confidence, status, prompt_key, completion_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      `INSERT INTO correction (request_id, completion, redactions, source, annotator, confidence, status, prompt_key, completion_key, model_version, accepted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $7 = 'ACCEPTED' THEN now() END) RETURNING id`,
       [
         input.requestId,
         completion.text,
@@ -107,6 +107,7 @@ export class CorrectionService {
         status,
         normalisedKey(entry.prompt),
         normalisedKey(completion.text),
+        entry.model_version,
       ],
     );
     await this.syncReviewItem(tx, input.requestId);
@@ -130,7 +131,7 @@ export class CorrectionService {
     const rows = isUuid(id)
       ? await queryRows<{ request_id: string; status: string }>(
           tx,
-          `UPDATE correction SET status = $2, reviewed_by = $3, reviewed_at = now() WHERE id = $1 AND status = ANY ($4::text[])
+          `UPDATE correction SET status = $2, reviewed_by = $3, reviewed_at = now(), accepted_at = CASE WHEN $2 = 'ACCEPTED' THEN now() END WHERE id = $1 AND status = ANY ($4::text[])
            RETURNING request_id, status`,
           [id, to, reviewer, from],
         )

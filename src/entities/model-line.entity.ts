@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A model line (e.g. `qwen-pii`): its versions are what endpoints log as `modelVersion`; one is deployed at a time. */
+@Entity({ name: 'model_line' })
+export class ModelLine {
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'model_line_pk' })
+  name: string;
+
+  /** How long a promoted version may be rolled back automatically; null → PROBATION_HOURS. */
+  @Column({ name: 'probation_hours', type: 'double precision', nullable: true })
+  probationHours: number | null;
+
+  @Column({ name: 'created_by', type: 'text' })
+  createdBy: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A model version and the line it belongs to. */
+@Entity({ name: 'model_version' })
+@Index('model_version_line_idx', ['modelLine'])
+export class ModelVersion {
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'model_version_pk' })
+  name: string;
+
+  @Column({ name: 'model_line', type: 'text' })
+  modelLine: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
