@@ -33,7 +33,7 @@ import { LogQueryService } from './services/log-query.service';
 import { createLoaders } from './loaders';
 import { CorrectionService } from './services/correction.service';
 import { DriftService } from './services/drift.service';
-import { DatasetService } from './services/curate/dataset.service';
+import { createCurateDecideServices } from './services/decide';
 import { FeedbackService } from './services/feedback.service';
 import { ReviewService } from './services/review.service';
 import { TagService } from './services/tag.service';
@@ -137,12 +137,12 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       drift: new DriftService(config, jobs),
       review: new ReviewService(config),
       corrections: new CorrectionService(config),
-      datasets: new DatasetService(config, jobs),
+      ...createCurateDecideServices(config, jobs),
     };
 
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
 
-    await startJobs(jobs, { config, metrics, drift: services.drift });
+    await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain });
     if (config.runWorker) await jobs.work();
 
     const schema = await buildFlywheelSchema();

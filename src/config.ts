@@ -31,6 +31,7 @@ export interface Config {
   /** API processes sharing the port (node:cluster). More than 1 needs DATABASE_URL. */
   httpWorkers: number;
   compactionIntervalMinutes: number;
+  retrainEvaluationMinutes: number;
   compactionBatchSize: number;
   apiKeyCacheSeconds: number;
   shutdownTimeoutMs: number;
@@ -153,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     runWorker: r.boolean('RUN_WORKER', true),
     httpWorkers: r.number('HTTP_WORKERS', 1, { min: 1, max: 64, integer: true }),
     compactionIntervalMinutes: r.number('COMPACTION_INTERVAL_MINUTES', 15, { min: 1, max: 1440, integer: true }),
+    retrainEvaluationMinutes: r.number('RETRAIN_EVALUATION_MINUTES', 15, { min: 1, max: 59, integer: true }),
     compactionBatchSize: r.number('COMPACTION_BATCH_SIZE', 5000, { min: 1, max: 100_000, integer: true }),
     apiKeyCacheSeconds: r.number('API_KEY_CACHE_SECONDS', 10, { min: 0, max: 3600 }),
     shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),

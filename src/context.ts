@@ -7,6 +7,8 @@ import type { ApiKeyService, Principal } from './services/api-key.service';
 import type { CorrectionService } from './services/correction.service';
 import type { DatasetService } from './services/curate/dataset.service';
 import type { DriftService } from './services/drift.service';
+import type { RetrainPolicyService } from './services/decide/retrain-policy.service';
+import type { RetrainService } from './services/decide/retrain.service';
 import type { FeedbackService } from './services/feedback.service';
 import type { ReviewService } from './services/review.service';
 import type { TagService } from './services/tag.service';
@@ -29,6 +31,8 @@ export interface AppServices {
   review: ReviewService;
   corrections: CorrectionService;
   datasets: DatasetService;
+  retrainPolicies: RetrainPolicyService;
+  retrain: RetrainService;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

@@ -5,6 +5,7 @@ import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
 import { createMetrics } from './metrics';
 import { DriftService } from './services/drift.service';
+import { createCurateDecideServices } from './services/decide';
 
 /**
  * `npm run worker`: job handlers only, in their own process (run the API with RUN_WORKER=false). Needs
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   const jobs = new JobQueue(database.url, database.dataSource.manager, { poolSize: JOB_POOL_SIZE });
-  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs) });
+  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain: createCurateDecideServices(config, jobs).retrain });
   await jobs.work();
   console.log('[flywheel-worker] handling jobs');
   const stop = async (signal: string) => {

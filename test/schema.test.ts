@@ -69,7 +69,7 @@ describe('contracts', () => {
     assert.ok(node);
     assert.deepEqual(
       schema.getPossibleTypes(node as never).map(String).sort(),
-      ['ApiKey', 'Correction', 'DatasetVersion', 'DriftEvent', 'Feedback', 'Job', 'LabelConflict', 'LogEntry', 'ReviewItem', 'Tag'],
+      ['ApiKey', 'Correction', 'DatasetVersion', 'DriftEvent', 'Feedback', 'Job', 'LabelConflict', 'LogEntry', 'RetrainDecision', 'RetrainPolicy', 'ReviewItem', 'Tag'],
     );
     const fieldType = (type: string, field: string) => String((schema.getType(type) as GraphQLObjectType).getFields()[field]?.type);
     const fieldNames = (type: string) => Object.keys((schema.getType(type) as GraphQLObjectType).getFields());
@@ -86,7 +86,7 @@ describe('contracts', () => {
     assert.equal(fieldType('Job', 'createdAt'), 'DateTime!');
     assert.equal(fieldType('Job', 'completedAt'), 'DateTime');
     assert.equal(fieldType('RedactionCount', 'type'), 'PiiType!');
-    assert.deepEqual(enumValues('Scope'), ['ADMIN', 'ANNOTATE', 'CURATE', 'FEEDBACK', 'INGEST', 'MODEL_LABEL', 'READ']);
+    assert.deepEqual(enumValues('Scope'), ['ADMIN', 'ANNOTATE', 'CI', 'CURATE', 'DEPLOY', 'FEEDBACK', 'INGEST', 'MODEL_LABEL', 'READ']);
     assert.deepEqual(enumValues('JobState'), ['ACTIVE', 'CANCELLED', 'COMPLETED', 'CREATED', 'FAILED', 'RETRY']);
     assert.deepEqual(enumValues('PiiType'), ['API_SECRET', 'CREDIT_CARD', 'EMAIL', 'IBAN', 'IP', 'JWT', 'MAC_ADDRESS', 'PHONE', 'SSN']);
     assert.deepEqual(fieldNames('PageInfo').sort(), ['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);

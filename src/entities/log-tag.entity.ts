@@ -3,6 +3,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 /** One assignment of a tag to a log entry, with who/what assigned it. Removal is recorded, not erased. */
 @Entity({ name: 'log_tag' })
 @Index('log_tag_active_uq', ['requestId', 'tag'], { unique: true, where: 'removed_at IS NULL' })
+@Index('log_tag_tag_created_idx', ['tag', 'createdAt'], { where: 'removed_at IS NULL' })
 @Check('log_tag_source_ck', "source IN ('USER_FEEDBACK', 'DRIFT', 'AUTO_FLAG', 'OPERATOR', 'API')")
 export class LogTag {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

@@ -4,6 +4,8 @@ import { createFeedbackLoader } from './feedback.loader';
 import { createLogEntryLoader } from './log-entry.loader';
 import { createReviewItemLoader } from './review-item.loader';
 import { createTagLoader } from './tag.loader';
+import { createDatasetVersionLoader } from './dataset-version.loader';
+import { createRetrainPolicyLoader } from './retrain-policy.loader';
 
 export interface Loaders {
   tags: ReturnType<typeof createTagLoader>;
@@ -11,6 +13,8 @@ export interface Loaders {
   corrections: ReturnType<typeof createCorrectionLoader>;
   logEntry: ReturnType<typeof createLogEntryLoader>;
   reviewItem: ReturnType<typeof createReviewItemLoader>;
+  datasetVersion: ReturnType<typeof createDatasetVersionLoader>;
+  retrainPolicy: ReturnType<typeof createRetrainPolicyLoader>;
 }
 
 /**
@@ -26,6 +30,8 @@ export function createLoaders(db: EntityManager): Loaders {
     corrections: lazy('corrections', createCorrectionLoader),
     logEntry: lazy('logEntry', createLogEntryLoader),
     reviewItem: lazy('reviewItem', createReviewItemLoader),
+    datasetVersion: lazy('datasetVersion', createDatasetVersionLoader),
+    retrainPolicy: lazy('retrainPolicy', createRetrainPolicyLoader),
   };
   return {
     get tags() {
@@ -42,6 +48,12 @@ export function createLoaders(db: EntityManager): Loaders {
     },
     get reviewItem() {
       return getters.reviewItem();
+    },
+    get datasetVersion() {
+      return getters.datasetVersion();
+    },
+    get retrainPolicy() {
+      return getters.retrainPolicy();
     },
   };
 }

@@ -23,6 +23,8 @@ export class Decide1764700000000 implements MigrationInterface {
       WHERE r.request_id = c.request_id`);
     await q.query(`UPDATE correction SET accepted_at = coalesce(reviewed_at, created_at) WHERE status = 'ACCEPTED'`);
     await q.query(`CREATE INDEX correction_accepted_model_idx ON correction (model_version, accepted_at) WHERE status = 'ACCEPTED'`);
+    // CLUSTER policies count a tag's recent active assignments.
+    await q.query(`CREATE INDEX log_tag_tag_created_idx ON log_tag (tag, created_at) WHERE removed_at IS NULL`);
 
     await q.query(`
       CREATE TABLE model_line (
@@ -157,6 +159,7 @@ export class Decide1764700000000 implements MigrationInterface {
     await q.query(`DROP TABLE retrain_policy`);
     await q.query(`DROP TABLE model_version`);
     await q.query(`DROP TABLE model_line`);
+    await q.query(`DROP INDEX log_tag_tag_created_idx`);
     await q.query(`DROP INDEX correction_accepted_model_idx`);
     await q.query(`ALTER TABLE correction DROP COLUMN model_version, DROP COLUMN accepted_at`);
   }

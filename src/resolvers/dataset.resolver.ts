@@ -50,7 +50,7 @@ export class DatasetResolver {
 
   @FieldResolver(() => DatasetVersion, { nullable: true, description: 'The version it extends.' })
   async parent(@Root() v: DatasetVersionRow, @Ctx() ctx: AppContext): Promise<DatasetVersionRow | null> {
-    return v.baseVersionId ? ((await ctx.services.datasets.byIds(ctx.db, [v.baseVersionId]))[0] ?? null) : null;
+    return v.baseVersionId ? ctx.loaders.datasetVersion.load(v.baseVersionId) : null;
   }
 
   @FieldResolver(() => JobView, { nullable: true, description: 'The build job (progress: phase, rowsDone, rowsTotal, percent).' })

@@ -7,6 +7,7 @@ import { IngestResolver } from './ingest.resolver';
 import { LogEntryFieldsResolver } from './log-entry-fields.resolver';
 import { LogResolver } from './log.resolver';
 import { NODE_RESOLVERS } from './node.resolver';
+import { RETRAIN_RESOLVERS } from './retrain.resolver';
 import { CorrectionResolver, ReviewResolver } from './review.resolver';
 import { TagFieldsResolver, TagResolver } from './tag.resolver';
 
@@ -24,6 +25,7 @@ export const RESOLVERS = [
   ReviewResolver,
   TagResolver,
   TagFieldsResolver,
+  ...RETRAIN_RESOLVERS,
   ...NODE_RESOLVERS,
   ...CONNECTION_RESOLVERS,
 ] as [Function, ...Function[]];

@@ -2,6 +2,7 @@ import { Arg, Authorized, ClassType, Ctx, FieldResolver, ID, Query, Resolver, Ro
 import type { AppContext } from '../context';
 import { ApiKeyView } from '../schema/api-key.types';
 import { DatasetVersion } from '../schema/dataset.types';
+import { RetrainDecision, RetrainPolicy } from '../schema/retrain.types';
 import { DriftEvent } from '../schema/drift.types';
 import { FeedbackView } from '../schema/feedback.types';
 import { JobView } from '../schema/job.types';
@@ -57,4 +58,6 @@ export const NODE_RESOLVERS = [
   idResolver(ApiKeyView, 'ApiKey', (r) => (r as unknown as Keyed).id),
   idResolver(JobView, 'Job', (r) => (r as unknown as Keyed).id),
   idResolver(DatasetVersion, 'DatasetVersion', (r) => (r as unknown as Keyed).id),
+  idResolver(RetrainPolicy, 'RetrainPolicy', (r) => (r as unknown as Keyed).id),
+  idResolver(RetrainDecision, 'RetrainDecision', (r) => (r as unknown as Keyed).id),
 ];

@@ -28,6 +28,8 @@ export enum ScopeEnum {
   MODEL_LABEL = 'model_label',
   READ = 'read',
   CURATE = 'curate',
+  CI = 'ci',
+  DEPLOY = 'deploy',
   ADMIN = 'admin',
 }
 registerEnumType(ScopeEnum, {
@@ -40,7 +42,9 @@ registerEnumType(ScopeEnum, {
     MODEL_LABEL: { description: 'A labelling model (e.g. an LLM judge): claims review items and writes MODEL corrections, routed by confidence. Cannot accept corrections.' },
     READ: { description: 'Dashboards: read log entries, tags, feedback, corrections, stats and drift events; read and download dataset versions.' },
     CURATE: { description: 'Training pipelines: build dataset versions, read and download them, follow and cancel their build jobs.' },
-    ADMIN: { description: 'Everything, plus API keys, jobs, and acting on behalf of a named operator.' },
+    CI: { description: 'A CI secret: reads retrainReadiness and promotionDecision, nothing else.' },
+    DEPLOY: { description: 'A release pipeline: promote a training run’s candidate, roll a model line back, record the version deployed before Flywheel.' },
+    ADMIN: { description: 'Everything, plus API keys, jobs, retrain policies, eval gates, and acting on behalf of a named operator.' },
   },
 });
 

@@ -21,6 +21,9 @@ export const ID_EXEMPT_SUFFIXES = [
   'Viewer', // the caller, not a stored object
   'Result', // mutation results (LogInferenceResult, TagEntriesResult, ...)
   'Conflict', // LabelConflict: a computed grouping of corrections
+  'Template', // RetrainDatasetTemplate: a value inside its policy
+  'Check', // RetrainPolicyCheck: one policy's verdict inside a decision or a readiness answer
+  'Readiness', // RetrainReadiness: computed per request, never stored
 ];
 
 export const schemaLintRules: Linter.RulesRecord = {

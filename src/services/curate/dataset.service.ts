@@ -68,6 +68,12 @@ export const DATASET_COLUMNS = `d.id, d.name, d.version, d.kind, d.status, d.for
   d.built_at AS "builtAt"`;
 
 const NAME_RE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+
+/** The dataset name a retrain of `modelVersion` builds unless its policy names one: `<model version>-retrain`, made a valid name. */
+export function retrainDatasetName(modelVersion: string): string {
+  const base = modelVersion.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  return `${base.slice(0, 56) || 'model'}-retrain`;
+}
 const MAX_SYSTEM_PROMPT = 8000;
 const VERSIONS_KEYSET = new Keyset('datasetVersions', [
   { expr: 'd.created_at', dir: 'DESC', type: 'timestamptz' },
@@ -161,7 +167,23 @@ export class DatasetService {
     });
   }
 
+  /**
+   * Problems of the dataset a retrain policy will build (checked when the policy is written, so a
+   * policy never fires into a refusal). Fields are named `dataset.<field>`.
+   */
+  templateProblems(t: { name?: string | null; tags?: string[] | null; systemPrompt?: string | null; validationFraction?: number | null }, modelVersion: string): InputProblem[] {
+    return this.problems({ name: t.name ?? retrainDatasetName(modelVersion), tags: t.tags, systemPrompt: t.systemPrompt, validationFraction: t.validationFraction }).map((p) => ({
+      ...p,
+      field: `dataset.${p.field}`,
+    }));
+  }
+
   private validate(input: CreateDatasetInput): void {
+    const problems = this.problems(input);
+    if (problems.length) throw badInput(problems);
+  }
+
+  private problems(input: CreateDatasetInput): InputProblem[] {
     const problems: InputProblem[] = [];
     if (!NAME_RE.test(input.name)) problems.push({ field: 'name', message: 'use 1–64 of a-z 0-9 _ . - starting with a letter or digit (it becomes a folder name)' });
     for (const t of input.tags ?? []) if (!TAG_RE.test(t)) problems.push({ field: 'tags', message: 'each tag is 1–64 of a-z 0-9 _ . : -' });
@@ -174,6 +196,6 @@ export class DatasetService {
     if (f != null && !(f >= 0 && f < 1)) problems.push({ field: 'validationFraction', message: 'must be in [0, 1)' });
     if (input.maxPsi != null && !(input.maxPsi >= 0)) problems.push({ field: 'maxPsi', message: 'must be ≥ 0' });
     if (input.kind === 'EVAL' && f) problems.push({ field: 'validationFraction', message: 'an EVAL (gold) version has no validation split' });
-    if (problems.length) throw badInput(problems);
+    return problems;
   }
 }

@@ -43,6 +43,8 @@ const SOURCES: Record<NodeTypeName, NodeSource> = {
   DriftEvent: { scopes: ['read'], fetch: async (ctx, keys) => byKey(await ctx.services.drift.byIds(ctx.db, keys), (r) => r.id) },
   ApiKey: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.apiKeys.byIds(ctx.db, keys), (r) => r.id) },
   DatasetVersion: { scopes: ['read', 'curate'], fetch: async (ctx, keys) => byKey(await ctx.services.datasets.byIds(ctx.db, keys), (r) => r.id) },
+  RetrainPolicy: { scopes: ['read', 'curate'], fetch: async (ctx, keys) => byKey(await ctx.services.retrainPolicies.byIds(ctx.db, keys), (r) => r.id) },
+  RetrainDecision: { scopes: ['read', 'curate'], fetch: async (ctx, keys) => byKey(await ctx.services.retrain.byIds(ctx.db, keys), (r) => r.id) },
   Job: {
     // Training pipelines follow their dataset builds.
     scopes: ['admin', 'curate'],

@@ -1,0 +1,12 @@
+import type { Config } from '../../config';
+import type { JobQueue } from '../../jobs/job-queue';
+import { DatasetService } from '../curate/dataset.service';
+import { RetrainPolicyService } from './retrain-policy.service';
+import { RetrainService } from './retrain.service';
+
+/** Curate and decide, built once for the API process and for `npm run worker` alike. */
+export function createCurateDecideServices(config: Config, jobs: JobQueue) {
+  const datasets = new DatasetService(config, jobs);
+  const retrainPolicies = new RetrainPolicyService(config, datasets);
+  return { datasets, retrainPolicies, retrain: new RetrainService(config, retrainPolicies, datasets) };
+}
