@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createKey, errorCode, logBatch, logInput, ok, startTestServer, TestServer, waitFor } from './helpers/test-server';
 
@@ -12,6 +14,16 @@ import { createKey, errorCode, logBatch, logInput, ok, startTestServer, TestServ
  */
 
 const RUN = crypto.randomBytes(3).toString('hex');
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** Runs a command in the repository, as a CI step would; resolves with its exit code and output. */
+function runCli(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: REPO_ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 const H = 3_600_000;
 
 const POLICY_FIELDS = `id modelVersion kind enabled minCorrected intervalHours minExamples tag threshold periodHours minNewCorrections minCorrectedShare
@@ -306,6 +318,39 @@ describe('retrain policies and decisions (issue 10)', () => {
       const r = await server.gql(READINESS, { v }, ci);
       assert.equal(errorCode(r), 'BAD_USER_INPUT');
       assert.equal((r.errors![0].extensions!.problems as { field: string }[])[0].field, 'modelVersion');
+    }
+  });
+
+  test('the CLI (`npm run readiness`, `flywheel readiness`): exit 0 when ready, 1 when not, 2 on error, with the reasons printed', async () => {
+    const mv = `cli-${RUN}`;
+    await createPolicy({ modelVersion: mv, kind: 'VOLUME', minNewCorrections: 1 });
+    const env = { FLYWHEEL_URL: server.url.replace(/\/graphql$/, ''), FLYWHEEL_API_KEY: ci };
+    const wait = await runCli('npm', ['run', '--silent', 'readiness', '--', '--model', mv], env);
+    assert.equal(wait.code, 1, wait.stderr);
+    assert.match(wait.stdout, new RegExp(`^${mv}: WAIT — not ready to retrain\\n  - VOLUME: 0 of 1 new accepted corrections so far`));
+
+    await correct(await logEntries(mv, 1));
+    const ready = await runCli(process.execPath, ['bin/flywheel.js', 'readiness', '--model', mv], env);
+    assert.equal(ready.code, 0, ready.stderr);
+    assert.match(ready.stdout, /RETRAIN — ready to retrain\n  - VOLUME: 1 of 1 new accepted corrections/);
+    const json = await runCli(process.execPath, ['bin/flywheel.js', 'readiness', '--model', mv, '--json'], env);
+    assert.equal(json.code, 0);
+    assert.equal(JSON.parse(json.stdout).outcome, 'RETRAIN');
+
+    // Errors: a wrong key, no key, a server that is not there, bad arguments, an invalid model version.
+    const cases: [string, string[], Record<string, string>, RegExp][] = [
+      ['wrong key', ['readiness', '--model', mv], { ...env, FLYWHEEL_API_KEY: 'fw_not_a_key_0123456789' }, /UNAUTHENTICATED/],
+      ['no key', ['readiness', '--model', mv], { FLYWHEEL_URL: env.FLYWHEEL_URL }, /FLYWHEEL_API_KEY is not set/],
+      ['no server', ['readiness', '--model', mv], { ...env, FLYWHEEL_URL: 'http://127.0.0.1:9' }, /cannot reach/],
+      ['no model', ['readiness'], env, /needs --model/],
+      ['unknown flag', ['readiness', '--model', mv, '--force'], env, /unknown argument: --force/],
+      ['bad model version', ['readiness', '--model', 'x'.repeat(201)], env, /BAD_USER_INPUT/],
+      ['a key without the scope', ['readiness', '--model', mv], { ...env, FLYWHEEL_API_KEY: operator }, /FORBIDDEN/],
+    ];
+    for (const [what, args, e, message] of cases) {
+      const r = await runCli(process.execPath, ['bin/flywheel.js', ...args], e);
+      assert.equal(r.code, 2, `${what}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message, what);
     }
   });
 });
