@@ -52,6 +52,7 @@ export interface Config {
   exportDir: string;
   /** Default largest population stability index a dataset build accepts against its reference. */
   datasetMaxPsi: number;
+  probationHours: number;
   reviewLeaseMinutes: number;
   /** Drift windows up to this many rows enter the review queue in the reporting transaction; larger ones through a job. */
   reviewInlineMax: number;
@@ -176,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     exportDir: path.resolve(r.string('EXPORT_DIR') ?? path.join(r.string('DATA_DIR') ?? './data', 'exports')),
     // 0.25 is the conventional "significant shift" line for PSI (0.1–0.25 moderate).
     datasetMaxPsi: r.number('DATASET_MAX_PSI', 0.25, { min: 0 }),
+    probationHours: r.number('PROBATION_HOURS', 24, { min: 0, max: 24 * 90 }),
     autoAcceptConfidence: r.number('AUTO_ACCEPT_CONFIDENCE', 0.9, { min: 0, max: 1 }),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),

@@ -9,6 +9,8 @@ import type { DatasetService } from './services/curate/dataset.service';
 import type { DriftService } from './services/drift.service';
 import type { RetrainPolicyService } from './services/decide/retrain-policy.service';
 import type { RetrainService } from './services/decide/retrain.service';
+import type { LineageService } from './services/decide/lineage.service';
+import type { PromotionService } from './services/decide/promotion.service';
 import type { FeedbackService } from './services/feedback.service';
 import type { ReviewService } from './services/review.service';
 import type { TagService } from './services/tag.service';
@@ -33,6 +35,8 @@ export interface AppServices {
   datasets: DatasetService;
   retrainPolicies: RetrainPolicyService;
   retrain: RetrainService;
+  lineage: LineageService;
+  promotion: PromotionService;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

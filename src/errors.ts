@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The key lacks the scope for this field, or a rule forbids the action (someone else holds the claim; nobody accepts their own correction; only ADMIN acts on behalf of another)',
   /** A mutation names an object that does not exist. */
   NOT_FOUND: 'A mutation names an object that does not exist (reads of an unknown id return null instead)',
+  /** The object is not in a state that allows this (a second adoption, a finished run, nothing to roll back to). */
+  CONFLICT: 'The object is not in a state that allows this: a model line that already has a deployment cannot adopt another, a finished training run cannot change status, a candidate model version that exists cannot be registered again, a line with no earlier deployment cannot roll back',
+  /** promote() on a run whose promotion decision is REJECT. */
+  PROMOTION_REFUSED: 'promote: the promotion decision is REJECT; `extensions.reasons` says why, gate by gate',
   /** The request body is not JSON, or the GraphQL request is malformed (no query, bad variables object). */
   BAD_REQUEST: 'HTTP 400: the body is not valid JSON; the request has no query or a malformed `variables`/`extensions` object; or a browser-style simple request (no `content-type: application/json`, no preflight) was refused as possible CSRF',
   /** The query text does not parse. */

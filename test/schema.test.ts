@@ -69,7 +69,10 @@ describe('contracts', () => {
     assert.ok(node);
     assert.deepEqual(
       schema.getPossibleTypes(node as never).map(String).sort(),
-      ['ApiKey', 'Correction', 'DatasetVersion', 'DriftEvent', 'Feedback', 'Job', 'LabelConflict', 'LogEntry', 'RetrainDecision', 'RetrainPolicy', 'ReviewItem', 'Tag'],
+      [
+        'ApiKey', 'Correction', 'DatasetVersion', 'Deployment', 'DriftEvent', 'EvalGate', 'Evaluation', 'Feedback', 'Job', 'LabelConflict', 'LogEntry',
+        'ModelLine', 'ModelVersion', 'RetrainDecision', 'RetrainPolicy', 'ReviewItem', 'Tag', 'TrainingRun',
+      ],
     );
     const fieldType = (type: string, field: string) => String((schema.getType(type) as GraphQLObjectType).getFields()[field]?.type);
     const fieldNames = (type: string) => Object.keys((schema.getType(type) as GraphQLObjectType).getFields());

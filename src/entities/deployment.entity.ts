@@ -44,4 +44,8 @@ export class Deployment {
   /** The deployment this one replaced (what a rollback restores). */
   @Column({ name: 'replaces_id', type: 'uuid', nullable: true })
   replacesId: string | null;
+
+  /** The gates it passed when deployed, with definitions and scores: later candidates inherit them. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  gates: unknown[];
 }

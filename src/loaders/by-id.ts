@@ -13,3 +13,20 @@ export function rowsById<T extends { id: string }>(db: EntityManager, sql: strin
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
+
+/**
+ * A loader of child rows grouped by a text key: one `= ANY($1)` statement per page. `sql` must select
+ * the key as `_key` and take the key array as $1; rows keep the statement's order within a key.
+ */
+export function rowsByKey<T>(db: EntityManager, sql: string): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const rows: (T & { _key: string })[] = await db.query(sql, [keys as string[]]);
+    const grouped = new Map<string, T[]>();
+    for (const { _key, ...row } of rows) {
+      const list = grouped.get(_key);
+      if (list) list.push(row as T);
+      else grouped.set(_key, [row as T]);
+    }
+    return keys.map((k) => grouped.get(k) ?? []);
+  });
+}

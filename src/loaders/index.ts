@@ -6,6 +6,7 @@ import { createReviewItemLoader } from './review-item.loader';
 import { createTagLoader } from './tag.loader';
 import { createDatasetVersionLoader } from './dataset-version.loader';
 import { createRetrainPolicyLoader } from './retrain-policy.loader';
+import { createLineageLoaders } from './lineage.loader';
 
 export interface Loaders {
   tags: ReturnType<typeof createTagLoader>;
@@ -15,6 +16,7 @@ export interface Loaders {
   reviewItem: ReturnType<typeof createReviewItemLoader>;
   datasetVersion: ReturnType<typeof createDatasetVersionLoader>;
   retrainPolicy: ReturnType<typeof createRetrainPolicyLoader>;
+  lineage: ReturnType<typeof createLineageLoaders>;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createLoaders(db: EntityManager): Loaders {
     reviewItem: lazy('reviewItem', createReviewItemLoader),
     datasetVersion: lazy('datasetVersion', createDatasetVersionLoader),
     retrainPolicy: lazy('retrainPolicy', createRetrainPolicyLoader),
+    lineage: lazy('lineage', createLineageLoaders),
   };
   return {
     get tags() {
@@ -54,6 +57,9 @@ export function createLoaders(db: EntityManager): Loaders {
     },
     get retrainPolicy() {
       return getters.retrainPolicy();
+    },
+    get lineage() {
+      return getters.lineage();
     },
   };
 }

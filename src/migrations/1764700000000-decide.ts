@@ -141,6 +141,7 @@ export class Decide1764700000000 implements MigrationInterface {
         ended_at timestamptz,
         end_reason text,
         replaces_id uuid,
+        gates jsonb NOT NULL DEFAULT '[]',
         CONSTRAINT deployment_pk PRIMARY KEY (id),
         CONSTRAINT deployment_kind_ck CHECK (kind IN ('ADOPTED', 'PROMOTED', 'ROLLED_BACK'))
       )`);

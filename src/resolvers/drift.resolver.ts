@@ -4,14 +4,19 @@ import type { PageResult } from '../schema/connection';
 import { DriftEvent, DriftEventConnection, DriftEventsArgs, ReportDriftEventInput, ReportDriftEventPayload, ResolveDriftEventInput, ResolveDriftEventPayload } from '../schema/drift.types';
 import { keyOf } from '../schema/node';
 import type { DriftEventRow } from '../services/drift.service';
+import { Deployment } from '../schema/deploy.types';
 
 @Resolver()
 export class DriftResolver {
   @Authorized('annotate')
   @Mutation(() => ReportDriftEventPayload, { nullable: true, description: 'Record a drift event and tag its window (rows of that model version in [detectedAt − windowHours, detectedAt]) drift_window.' })
   async reportDriftEvent(@Arg('input', () => ReportDriftEventInput, { description: 'The signal.' }) input: ReportDriftEventInput, @Ctx() ctx: AppContext): Promise<ReportDriftEventPayload> {
-    const { windowRows, ...event } = await ctx.db.transaction((tx) => ctx.services.drift.report(tx, input));
-    return { driftEvent: event as unknown as DriftEvent, windowRows };
+    // One transaction: the event, its window's tags, and the rollback it causes for a version on probation.
+    const { windowRows, rolledBack, ...event } = await ctx.db.transaction(async (tx) => {
+      const reported = await ctx.services.drift.report(tx, input);
+      return { ...reported, rolledBack: await ctx.services.promotion.rollBackOnDrift(tx, reported) };
+    });
+    return { driftEvent: event as unknown as DriftEvent, windowRows, rolledBack: rolledBack as unknown as Deployment };
   }
 
   @Authorized('annotate')

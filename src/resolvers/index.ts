@@ -8,6 +8,7 @@ import { LogEntryFieldsResolver } from './log-entry-fields.resolver';
 import { LogResolver } from './log.resolver';
 import { NODE_RESOLVERS } from './node.resolver';
 import { RETRAIN_RESOLVERS } from './retrain.resolver';
+import { DEPLOY_RESOLVERS } from './deploy.resolver';
 import { CorrectionResolver, ReviewResolver } from './review.resolver';
 import { TagFieldsResolver, TagResolver } from './tag.resolver';
 
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   TagResolver,
   TagFieldsResolver,
   ...RETRAIN_RESOLVERS,
+  ...DEPLOY_RESOLVERS,
   ...NODE_RESOLVERS,
   ...CONNECTION_RESOLVERS,
 ] as [Function, ...Function[]];

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { ApiKeyView } from '../schema/api-key.types';
 import { DatasetVersion } from '../schema/dataset.types';
 import { RetrainDecision, RetrainPolicy } from '../schema/retrain.types';
+import { Deployment, EvalGate, Evaluation, ModelLine, ModelVersion, TrainingRun } from '../schema/deploy.types';
 import { DriftEvent } from '../schema/drift.types';
 import { FeedbackView } from '../schema/feedback.types';
 import { JobView } from '../schema/job.types';
@@ -60,4 +61,10 @@ export const NODE_RESOLVERS = [
   idResolver(DatasetVersion, 'DatasetVersion', (r) => (r as unknown as Keyed).id),
   idResolver(RetrainPolicy, 'RetrainPolicy', (r) => (r as unknown as Keyed).id),
   idResolver(RetrainDecision, 'RetrainDecision', (r) => (r as unknown as Keyed).id),
+  idResolver(ModelLine, 'ModelLine', (r) => r.name),
+  idResolver(ModelVersion, 'ModelVersion', (r) => r.name),
+  idResolver(TrainingRun, 'TrainingRun', (r) => (r as unknown as Keyed).id),
+  idResolver(EvalGate, 'EvalGate', (r) => (r as unknown as Keyed).id),
+  idResolver(Evaluation, 'Evaluation', (r) => (r as unknown as Keyed).id),
+  idResolver(Deployment, 'Deployment', (r) => (r as unknown as Keyed).id),
 ];

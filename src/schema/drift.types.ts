@@ -1,3 +1,4 @@
+import { Deployment } from './deploy.types';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection, ConnectionArgs } from './connection';
 import { Node } from './node';
@@ -74,6 +75,9 @@ export class ReportDriftEventPayload {
 
   @Field(() => Int, { description: 'Stored rows in the window; all now carry drift_window.' })
   windowRows: number;
+
+  @Field(() => Deployment, { nullable: true, description: 'Set when the model version was on probation after a promotion: its line was rolled back automatically (this is the restored deployment).' })
+  rolledBack: Deployment | null;
 }
 
 @ObjectType({ description: 'The resolved event.' })

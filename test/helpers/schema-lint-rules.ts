@@ -24,6 +24,8 @@ export const ID_EXEMPT_SUFFIXES = [
   'Template', // RetrainDatasetTemplate: a value inside its policy
   'Check', // RetrainPolicyCheck: one policy's verdict inside a decision or a readiness answer
   'Readiness', // RetrainReadiness: computed per request, never stored
+  'Verdict', // GateVerdict: one gate's verdict inside a promotion decision
+  'Decision', // PromotionDecision: computed per request, never stored (RetrainDecision is a Node and has its id)
 ];
 
 export const schemaLintRules: Linter.RulesRecord = {

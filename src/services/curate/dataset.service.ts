@@ -75,6 +75,7 @@ export function retrainDatasetName(modelVersion: string): string {
   return `${base.slice(0, 56) || 'model'}-retrain`;
 }
 const MAX_SYSTEM_PROMPT = 8000;
+const MEMBERS_KEYSET = new Keyset('datasetEntries', [{ expr: 'e.request_id', dir: 'ASC', type: 'text' }]);
 const VERSIONS_KEYSET = new Keyset('datasetVersions', [
   { expr: 'd.created_at', dir: 'DESC', type: 'timestamptz' },
   { expr: 'd.id', dir: 'DESC', type: 'uuid' },
@@ -150,6 +151,16 @@ export class DatasetService {
     if (rows.length > 0) return 'cancel';
     const [ready]: unknown[] = await db.query(`SELECT 1 FROM dataset_version WHERE job_id = $1 AND status = 'READY'`, [jobId]);
     return ready ? 'built' : 'cancel';
+  }
+
+  /** A version's members by requestId (the primary key's order). */
+  members(db: EntityManager, versionId: string, page: PageArgs): Promise<PageResult<{ requestId: string }>> {
+    return MEMBERS_KEYSET.fetch<{ requestId: string }>(db, page, this.config.maxPageSize, {
+      columns: 'e.request_id AS "requestId"',
+      from: 'dataset_example e',
+      filter: ['e.dataset_version_id = $1'],
+      params: [versionId],
+    });
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<DatasetVersionRow[]> {

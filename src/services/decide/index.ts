@@ -1,6 +1,8 @@
 import type { Config } from '../../config';
 import type { JobQueue } from '../../jobs/job-queue';
 import { DatasetService } from '../curate/dataset.service';
+import { LineageService } from './lineage.service';
+import { PromotionService } from './promotion.service';
 import { RetrainPolicyService } from './retrain-policy.service';
 import { RetrainService } from './retrain.service';
 
@@ -8,5 +10,12 @@ import { RetrainService } from './retrain.service';
 export function createCurateDecideServices(config: Config, jobs: JobQueue) {
   const datasets = new DatasetService(config, jobs);
   const retrainPolicies = new RetrainPolicyService(config, datasets);
-  return { datasets, retrainPolicies, retrain: new RetrainService(config, retrainPolicies, datasets) };
+  const lineage = new LineageService(config);
+  return {
+    datasets,
+    retrainPolicies,
+    retrain: new RetrainService(config, retrainPolicies, datasets),
+    lineage,
+    promotion: new PromotionService(config, lineage),
+  };
 }

@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN_KEY as ADMIN, createKey, errorCode, logBatch, logInput, ok, startTestServer, TestServer, waitFor } from './helpers/test-server';
+
+/**
+ * Issue 10, points 4–6: model lines and training runs (lineage both ways), eval gates inherited from
+ * the deployed version with per-gate tolerance, promotion refused for a regression, rollback by hand
+ * and automatic rollback during probation (a drift event, a worse gold-set result).
+ */
+
+const RUN = crypto.randomBytes(3).toString('hex');
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+const DEPLOYMENT = `id modelVersion kind reason deployedBy probationUntil endedAt endReason trainingRun { id } replaces { id modelVersion }`;
+const ADOPT = `mutation($input: AdoptDeploymentInput!) { adoptDeployment(input: $input) { deployment { ${DEPLOYMENT} } } }`;
+const REGISTER = `mutation($input: RegisterTrainingRunInput!) { registerTrainingRun(input: $input) { trainingRun { id status baseModelVersion candidateModelVersion modelLine externalUrl } } }`;
+const UPDATE_RUN = `mutation($input: UpdateTrainingRunInput!) { updateTrainingRun(input: $input) { trainingRun { id status } } }`;
+const SAVE_GATE = `mutation($input: SaveEvalGateInput!) { saveEvalGate(input: $input) { evalGate { id name direction threshold tolerance required } } }`;
+const RECORD = `mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { evaluations { id gate value modelVersion } rolledBack { ${DEPLOYMENT} } } }`;
+const DECISION = `query($run: ID!) { promotionDecision(runId: $run) { outcome reasons candidateModelVersion deployedModelVersion
+  gates { gate required inherited threshold candidateValue deployedValue passed reason } } }`;
+const PROMOTE = `mutation($input: PromoteInput!) { promote(input: $input) { deployment { ${DEPLOYMENT} } } }`;
+const ROLLBACK = `mutation($input: RollbackInput!) { rollback(input: $input) { deployment { ${DEPLOYMENT} } } }`;
+const HISTORY = `query($line: String!) { deployments(modelLine: $line, first: 20) { totalCount nodes { modelVersion kind reason endReason } } }`;
+
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/flywheel.js', ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH!, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('training runs, eval gates, promotion and rollback (issue 10)', () => {
+  let server: TestServer;
+  let curator: string;
+  let deployer: string;
+  let operator: string;
+  let ci: string;
+  let reader: string;
+  const line = `support-${RUN}`;
+  const v = (n: number) => `${line}-v${n}`;
+  let dataset: { id: string };
+  let entryIds: string[];
+
+  const as = async (key: string, query: string, variables: Record<string, unknown> = {}) => ok(await server.gql(query, variables, key));
+
+  before(async () => {
+    server = await startTestServer({ SAMPLE_RATE: '1', PROBATION_HOURS: '24' });
+    curator = await createKey(server, ['curate'], 'pipeline');
+    deployer = await createKey(server, ['deploy'], 'release');
+    operator = await createKey(server, ['annotate'], 'ana');
+    ci = await createKey(server, ['ci'], 'ci');
+    reader = await createKey(server, ['read'], 'dashboard');
+
+    // v6 is in production when Flywheel arrives; its traffic is corrected into a dataset version.
+    await as(deployer, ADOPT, { input: { modelLine: line, modelVersion: v(6) } });
+    const items = [0, 1, 2].map((i) => logInput({ requestId: `${line}-e${i}`, modelVersion: v(6), prompt: `Where is order ${i} (${RUN})?` }));
+    await logBatch(server, items);
+    entryIds = items.map((i) => i.requestId as string);
+    for (const requestId of entryIds) {
+      await as(operator, `mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { correction { status } } }`, {
+        input: { requestId, completion: `Order ${requestId} ships today.` },
+      });
+    }
+    const created = (await as(curator, `mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id } } }`, {
+      input: { name: `ds-${RUN}`, modelVersions: [v(6)] },
+    })).createDatasetVersion.datasetVersion;
+    await waitFor(async () => (await as(curator, `query($id: ID!) { datasetVersion(id: $id) { status } }`, { id: created.id })).datasetVersion.status === 'READY', 'the dataset');
+    dataset = created;
+    await as(ADMIN, SAVE_GATE, { input: { modelLine: line, name: 'accuracy', direction: 'HIGHER_IS_BETTER', threshold: 0.8, tolerance: 0.02 } });
+    await as(ADMIN, SAVE_GATE, { input: { modelLine: line, name: 'toxicity', direction: 'LOWER_IS_BETTER', threshold: 0.05, tolerance: 0.02, required: false } });
+    // The deployed version's scores (a gold-set run): it passes toxicity, so every candidate inherits that gate.
+    await as(curator, RECORD, { input: { modelVersion: v(6), results: [{ gate: 'accuracy', value: 0.9 }, { gate: 'toxicity', value: 0.03 }] } });
+  });
+  after(() => server.stop());
+
+  async function trainedCandidate(n: number, scores: Record<string, number>): Promise<string> {
+    const run = (await as(curator, REGISTER, { input: { datasetVersionId: dataset.id, baseModelVersion: v(6), candidateModelVersion: v(n) } })).registerTrainingRun.trainingRun;
+    await as(curator, UPDATE_RUN, { input: { runId: run.id, status: 'SUCCEEDED' } });
+    await as(curator, RECORD, { input: { runId: run.id, results: Object.entries(scores).map(([gate, value]) => ({ gate, value })) } });
+    return run.id;
+  }
+
+  test('training runs: registered against a READY dataset and a known base, idempotent, with checked status changes', async () => {
+    const input = { datasetVersionId: dataset.id, baseModelVersion: v(6), candidateModelVersion: v(7), externalUrl: 'https://train.example.com/runs/7' };
+    const readinessBefore = (await as(ADMIN, `query($v: String!) { retrainReadiness(modelVersion: $v) { counts } }`, { v: v(6) })).retrainReadiness.counts;
+    assert.equal(readinessBefore.newAcceptedCorrections, 3);
+    const run = (await as(curator, REGISTER, { input })).registerTrainingRun.trainingRun;
+    assert.deepEqual([run.status, run.modelLine, run.externalUrl], ['RUNNING', line, input.externalUrl]);
+    assert.equal((await as(curator, REGISTER, { input })).registerTrainingRun.trainingRun.id, run.id, 'a retry returns the same run');
+    // The corrections it trains on no longer count towards the next retrain of v6.
+    const after = (await as(ADMIN, `query($v: String!) { retrainReadiness(modelVersion: $v) { counts } }`, { v: v(6) })).retrainReadiness.counts;
+    assert.equal(after.newAcceptedCorrections, 0);
+
+    assert.equal(errorCode(await server.gql(REGISTER, { input: { ...input, datasetVersionId: dataset.id, baseModelVersion: v(6), candidateModelVersion: v(6) } }, curator)), 'BAD_USER_INPUT');
+    assert.equal(errorCode(await server.gql(REGISTER, { input: { ...input, baseModelVersion: 'never-adopted' , candidateModelVersion: `x-${RUN}` } }, curator)), 'NOT_FOUND');
+    assert.equal(errorCode(await server.gql(REGISTER, { input: { ...input, candidateModelVersion: v(6) + '-other', baseModelVersion: v(7), externalUrl: 'ftp://x' } }, curator)), 'BAD_USER_INPUT');
+    const other = (await as(curator, REGISTER, { input: { datasetVersionId: dataset.id, baseModelVersion: v(7), candidateModelVersion: `${line}-side` } })).registerTrainingRun.trainingRun;
+    assert.equal(errorCode(await server.gql(REGISTER, { input: { datasetVersionId: dataset.id, baseModelVersion: v(6), candidateModelVersion: `${line}-side` } }, curator)), 'CONFLICT');
+    assert.equal(other.modelLine, line, 'a candidate joins its base version’s line');
+
+    assert.equal((await as(curator, UPDATE_RUN, { input: { runId: run.id, status: 'SUCCEEDED' } })).updateTrainingRun.trainingRun.status, 'SUCCEEDED');
+    assert.equal((await as(curator, UPDATE_RUN, { input: { runId: run.id, status: 'SUCCEEDED' } })).updateTrainingRun.trainingRun.status, 'SUCCEEDED');
+    assert.equal(errorCode(await server.gql(UPDATE_RUN, { input: { runId: run.id, status: 'FAILED' } }, curator)), 'CONFLICT');
+    assert.equal(errorCode(await server.gql(REGISTER, { input }, deployer)), 'FORBIDDEN');
+  });
+
+  test('promotion: refused for a regression beyond tolerance and for an inherited gate; PROMOTE when every gate holds', async () => {
+    // accuracy 0.87: above the 0.8 threshold, but 0.03 below the deployed 0.9 (tolerance 0.02).
+    const regress = await trainedCandidate(8, { accuracy: 0.87, toxicity: 0.02 });
+    let d = (await as(ci, DECISION, { run: regress })).promotionDecision;
+    assert.equal(d.outcome, 'REJECT');
+    assert.equal(d.deployedModelVersion, v(6));
+    assert.ok(d.reasons.includes(`accuracy: regresses from 0.9 (deployed ${v(6)}) to 0.87, beyond the tolerance 0.02`), d.reasons.join('\n'));
+    const refused = await server.gql(PROMOTE, { input: { runId: regress } }, deployer);
+    assert.equal(errorCode(refused), 'PROMOTION_REFUSED');
+    assert.ok((refused.errors![0].extensions!.reasons as string[]).some((r) => r.startsWith('accuracy: regresses')));
+
+    // toxicity is optional, but the deployed version passed it: inherited.
+    const toxic = await trainedCandidate(9, { accuracy: 0.91, toxicity: 0.06 });
+    d = (await as(ci, DECISION, { run: toxic })).promotionDecision;
+    assert.equal(d.outcome, 'REJECT');
+    const tox = d.gates.find((g: any) => g.gate === 'toxicity');
+    assert.deepEqual([tox.required, tox.inherited, tox.passed], [false, true, false]);
+    assert.equal(tox.reason, `toxicity: 0.06 does not meet ≤ 0.05 (the deployed ${v(6)} passed it)`);
+
+    // 0.88 is exactly the tolerance below 0.9: allowed (no floating-point surprise).
+    const good = await trainedCandidate(10, { accuracy: 0.88, toxicity: 0.04 });
+    d = (await as(ci, DECISION, { run: good })).promotionDecision;
+    assert.equal(d.outcome, 'PROMOTE', d.reasons.join('\n'));
+
+    // The CLI says the same with exit codes.
+    const env = { FLYWHEEL_URL: server.url, FLYWHEEL_API_KEY: ci };
+    const no = await runCli(['promotion', '--run', regress], env);
+    assert.equal(no.code, 1, no.stderr);
+    assert.match(no.stdout, new RegExp(`^${v(8)} against ${v(6)}: REJECT — may not be promoted\\n`));
+    const yes = await runCli(['promotion', '--run', good], env);
+    assert.equal(yes.code, 0, yes.stderr);
+    assert.equal((await runCli(['promotion', '--run', 'not-an-id'], env)).code, 2);
+
+    assert.equal(errorCode(await server.gql(PROMOTE, { input: { runId: good } }, curator)), 'FORBIDDEN');
+    const promoted = (await as(deployer, PROMOTE, { input: { runId: good } })).promote.deployment;
+    assert.deepEqual([promoted.modelVersion, promoted.kind, promoted.replaces.modelVersion, promoted.deployedBy], [v(10), 'PROMOTED', v(6), 'release']);
+    const hours = (Date.parse(promoted.probationUntil) - Date.now()) / 3_600_000;
+    assert.ok(hours > 23.9 && hours <= 24, `probation ${hours} h`);
+    // Promoting it again: it is already deployed.
+    assert.equal(errorCode(await server.gql(PROMOTE, { input: { runId: good } }, deployer)), 'PROMOTION_REFUSED');
+
+    // A gate deleted after a deployment passed it still binds the next candidate.
+    const gates = (await as(reader, `query($l: String!) { evalGates(modelLine: $l) { nodes { id name } } }`, { l: line })).evalGates.nodes;
+    await as(ADMIN, `mutation($input: DeleteEvalGateInput!) { deleteEvalGate(input: $input) { evalGate { id } } }`, { input: { evalGateId: gates.find((g: any) => g.name === 'toxicity').id } });
+    const next = await trainedCandidate(11, { accuracy: 0.9 });
+    d = (await as(ci, DECISION, { run: next })).promotionDecision;
+    assert.equal(d.outcome, 'REJECT');
+    assert.ok(d.reasons.includes(`toxicity: no result recorded (the deployed ${v(10)} passed it)`), d.reasons.join('\n'));
+
+    // Lineage, forward from a log entry to the deployment, and back.
+    const forward = (await as(reader, `query($id: String!) { logEntry(requestId: $id) { datasetVersions { id trainingRuns { candidate { name deployments { kind endedAt } trainingRun { id } } } } } }`, { id: entryIds[0] })).logEntry;
+    const candidates = forward.datasetVersions[0].trainingRuns.map((r: any) => r.candidate);
+    const live = candidates.find((c: any) => c.name === v(10));
+    assert.deepEqual(live.deployments, [{ kind: 'PROMOTED', endedAt: null }]);
+    assert.equal(live.trainingRun.id, good);
+    const back = (await as(reader, `query($l: String!) { modelLine(name: $l) { deployed { modelVersion trainingRun { datasetVersion { id entries(first: 10) { nodes { requestId } } } } } } }`, { l: line })).modelLine;
+    assert.equal(back.deployed.modelVersion, v(10));
+    assert.deepEqual(back.deployed.trainingRun.datasetVersion.entries.nodes.map((e: any) => e.requestId), [...entryIds].sort());
+  });
+
+  test('rollback: by hand with a reason; automatically for a drift event or a worse gold-set result during probation; history keeps why', async () => {
+    // By hand: v10 → v6.
+    const back = (await as(deployer, ROLLBACK, { input: { modelLine: line, reason: 'support tickets doubled' } })).rollback.deployment;
+    assert.deepEqual([back.modelVersion, back.kind, back.reason], [v(6), 'ROLLED_BACK', 'support tickets doubled']);
+    assert.equal(errorCode(await server.gql(ROLLBACK, { input: { modelLine: line, reason: 'again' } }, deployer)), 'CONFLICT', 'nothing before the adopted version');
+    assert.equal(errorCode(await server.gql(ROLLBACK, { input: { modelLine: line, reason: ' ' } }, deployer)), 'BAD_USER_INPUT');
+
+    // A drift event for a version on probation rolls its line back in the same transaction. (toxicity was
+    // deleted, and v6's record as deployed now carries no score for it: accuracy alone decides.)
+    const r12 = await trainedCandidate(12, { accuracy: 0.92 });
+    await as(deployer, PROMOTE, { input: { runId: r12 } });
+    const drift = (await as(operator, `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id } rolledBack { ${DEPLOYMENT} } } }`, {
+      input: { modelVersion: v(12), metric: 'gold_pass_rate', value: 0.6, threshold: 0.8 },
+    })).reportDriftEvent;
+    assert.equal(drift.rolledBack.modelVersion, v(6));
+    assert.equal(drift.rolledBack.deployedBy, 'flywheel');
+    const [event] = await server.sql(`SELECT id FROM drift_event WHERE model_version = $1`, [v(12)]);
+    assert.equal(drift.rolledBack.reason, `automatic: drift event ${event.id} (gold_pass_rate 0.6 against 0.8) on ${v(12)} during its probation`);
+
+    // A gold-set result within tolerance keeps the version; one beyond it rolls back.
+    const r13 = await trainedCandidate(13, { accuracy: 0.93 });
+    await as(deployer, PROMOTE, { input: { runId: r13 } });
+    const fine = (await as(curator, RECORD, { input: { modelVersion: v(13), results: [{ gate: 'accuracy', value: 0.89 }] } })).recordEvaluation;
+    assert.equal(fine.rolledBack, null);
+    const worse = (await as(curator, RECORD, { input: { modelVersion: v(13), results: [{ gate: 'accuracy', value: 0.85 }] } })).recordEvaluation;
+    assert.equal(worse.rolledBack.modelVersion, v(6));
+    assert.equal(worse.rolledBack.reason, `automatic: accuracy 0.85 on ${v(13)} during its probation, worse than 0.9 of the previous deployment ${v(6)} beyond the tolerance 0.02`);
+
+    // After probation, a drift event no longer rolls back.
+    const r14 = await trainedCandidate(14, { accuracy: 0.93 });
+    await as(deployer, PROMOTE, { input: { runId: r14 } });
+    await server.sql(`UPDATE deployment SET probation_until = now() - interval '1 minute' WHERE model_version = $1`, [v(14)]);
+    const late = (await as(operator, `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { rolledBack { id } } }`, {
+      input: { modelVersion: v(14), metric: 'gold_pass_rate', value: 0.6, threshold: 0.8 },
+    })).reportDriftEvent;
+    assert.equal(late.rolledBack, null);
+
+    const history = (await as(reader, HISTORY, { line })).deployments;
+    assert.deepEqual(
+      history.nodes.map((d: any) => [d.modelVersion, d.kind]),
+      [[v(14), 'PROMOTED'], [v(6), 'ROLLED_BACK'], [v(13), 'PROMOTED'], [v(6), 'ROLLED_BACK'], [v(12), 'PROMOTED'], [v(6), 'ROLLED_BACK'], [v(10), 'PROMOTED'], [v(6), 'ADOPTED']],
+    );
+    assert.match(history.nodes[2].endReason, /^rolled back: automatic: accuracy 0\.85/);
+    assert.equal(history.nodes[7].endReason, `replaced by ${v(10)} (promotion of training run ${(await server.sql(`SELECT id FROM training_run WHERE candidate_model_version = $1`, [v(10)]))[0].id})`);
+    assert.equal(errorCode(await server.gql(HISTORY, { line }, ci)), 'FORBIDDEN', 'CI reads readiness and promotion decisions only');
+  });
+
+  test('adoption: once per line; scores need a known gate', async () => {
+    assert.equal(errorCode(await server.gql(ADOPT, { input: { modelLine: line, modelVersion: `${line}-v99` } }, deployer)), 'CONFLICT');
+    const bad = await server.gql(RECORD, { input: { modelVersion: v(6), results: [{ gate: 'bleu', value: 1 }] } }, curator);
+    assert.equal(errorCode(bad), 'BAD_USER_INPUT');
+    assert.match(bad.errors![0].message, /no gate "bleu"/);
+    assert.equal(errorCode(await server.gql(RECORD, { input: { results: [{ gate: 'accuracy', value: 1 }] } }, curator)), 'BAD_USER_INPUT');
+  });
+});
