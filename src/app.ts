@@ -142,7 +142,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
 
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
 
-    await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain });
+    await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain, webhooks: services.webhooks });
     if (config.runWorker) await jobs.work();
 
     const schema = await buildFlywheelSchema();

@@ -53,6 +53,8 @@ export interface Config {
   /** Default largest population stability index a dataset build accepts against its reference. */
   datasetMaxPsi: number;
   probationHours: number;
+  webhookRetryDelaySeconds: number;
+  webhookMaxAttempts: number;
   reviewLeaseMinutes: number;
   /** Drift windows up to this many rows enter the review queue in the reporting transaction; larger ones through a job. */
   reviewInlineMax: number;
@@ -178,6 +180,8 @@ export function loadConfig(env: Env = process.env): Config {
     // 0.25 is the conventional "significant shift" line for PSI (0.1–0.25 moderate).
     datasetMaxPsi: r.number('DATASET_MAX_PSI', 0.25, { min: 0 }),
     probationHours: r.number('PROBATION_HOURS', 24, { min: 0, max: 24 * 90 }),
+    webhookRetryDelaySeconds: r.number('WEBHOOK_RETRY_DELAY_SECONDS', 10, { min: 1, max: 3600, integer: true }),
+    webhookMaxAttempts: r.number('WEBHOOK_MAX_ATTEMPTS', 9, { min: 1, max: 20, integer: true }),
     autoAcceptConfidence: r.number('AUTO_ACCEPT_CONFIDENCE', 0.9, { min: 0, max: 1 }),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),

@@ -11,6 +11,7 @@ import type { RetrainPolicyService } from './services/decide/retrain-policy.serv
 import type { RetrainService } from './services/decide/retrain.service';
 import type { LineageService } from './services/decide/lineage.service';
 import type { PromotionService } from './services/decide/promotion.service';
+import type { WebhookService } from './services/decide/webhook.service';
 import type { FeedbackService } from './services/feedback.service';
 import type { ReviewService } from './services/review.service';
 import type { TagService } from './services/tag.service';
@@ -37,6 +38,7 @@ export interface AppServices {
   retrain: RetrainService;
   lineage: LineageService;
   promotion: PromotionService;
+  webhooks: WebhookService;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

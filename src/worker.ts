@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   const jobs = new JobQueue(database.url, database.dataSource.manager, { poolSize: JOB_POOL_SIZE });
-  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain: createCurateDecideServices(config, jobs).retrain });
+  const { retrain, webhooks } = createCurateDecideServices(config, jobs);
+  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain, webhooks });
   await jobs.work();
   console.log('[flywheel-worker] handling jobs');
   const stop = async (signal: string) => {

@@ -71,7 +71,7 @@ describe('contracts', () => {
       schema.getPossibleTypes(node as never).map(String).sort(),
       [
         'ApiKey', 'Correction', 'DatasetVersion', 'Deployment', 'DriftEvent', 'EvalGate', 'Evaluation', 'Feedback', 'Job', 'LabelConflict', 'LogEntry',
-        'ModelLine', 'ModelVersion', 'RetrainDecision', 'RetrainPolicy', 'ReviewItem', 'Tag', 'TrainingRun',
+        'ModelLine', 'ModelVersion', 'RetrainDecision', 'RetrainPolicy', 'ReviewItem', 'Tag', 'TrainingRun', 'Webhook', 'WebhookDelivery',
       ],
     );
     const fieldType = (type: string, field: string) => String((schema.getType(type) as GraphQLObjectType).getFields()[field]?.type);

@@ -16,6 +16,7 @@ import { RetrainDecision, RetrainPolicy } from './retrain.entity';
 import { TrainingRun } from './training-run.entity';
 import { EvalGate, Evaluation } from './eval.entity';
 import { Deployment } from './deployment.entity';
+import { Webhook, WebhookDelivery } from './webhook.entity';
 
-export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment];
-export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment };
+export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery];
+export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery };

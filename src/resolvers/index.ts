@@ -9,6 +9,7 @@ import { LogResolver } from './log.resolver';
 import { NODE_RESOLVERS } from './node.resolver';
 import { RETRAIN_RESOLVERS } from './retrain.resolver';
 import { DEPLOY_RESOLVERS } from './deploy.resolver';
+import { WebhookResolver } from './webhook.resolver';
 import { CorrectionResolver, ReviewResolver } from './review.resolver';
 import { TagFieldsResolver, TagResolver } from './tag.resolver';
 
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   TagFieldsResolver,
   ...RETRAIN_RESOLVERS,
   ...DEPLOY_RESOLVERS,
+  WebhookResolver,
   ...NODE_RESOLVERS,
   ...CONNECTION_RESOLVERS,
 ] as [Function, ...Function[]];

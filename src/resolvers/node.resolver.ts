@@ -4,6 +4,7 @@ import { ApiKeyView } from '../schema/api-key.types';
 import { DatasetVersion } from '../schema/dataset.types';
 import { RetrainDecision, RetrainPolicy } from '../schema/retrain.types';
 import { Deployment, EvalGate, Evaluation, ModelLine, ModelVersion, TrainingRun } from '../schema/deploy.types';
+import { Webhook, WebhookDelivery } from '../schema/webhook.types';
 import { DriftEvent } from '../schema/drift.types';
 import { FeedbackView } from '../schema/feedback.types';
 import { JobView } from '../schema/job.types';
@@ -67,4 +68,6 @@ export const NODE_RESOLVERS = [
   idResolver(EvalGate, 'EvalGate', (r) => (r as unknown as Keyed).id),
   idResolver(Evaluation, 'Evaluation', (r) => (r as unknown as Keyed).id),
   idResolver(Deployment, 'Deployment', (r) => (r as unknown as Keyed).id),
+  idResolver(Webhook, 'Webhook', (r) => (r as unknown as Keyed).id),
+  idResolver(WebhookDelivery, 'WebhookDelivery', (r) => (r as unknown as Keyed).id),
 ];

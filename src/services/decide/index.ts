@@ -5,17 +5,20 @@ import { LineageService } from './lineage.service';
 import { PromotionService } from './promotion.service';
 import { RetrainPolicyService } from './retrain-policy.service';
 import { RetrainService } from './retrain.service';
+import { WebhookService } from './webhook.service';
 
 /** Curate and decide, built once for the API process and for `npm run worker` alike. */
 export function createCurateDecideServices(config: Config, jobs: JobQueue) {
   const datasets = new DatasetService(config, jobs);
   const retrainPolicies = new RetrainPolicyService(config, datasets);
   const lineage = new LineageService(config);
+  const webhooks = new WebhookService(config, jobs);
   return {
     datasets,
     retrainPolicies,
-    retrain: new RetrainService(config, retrainPolicies, datasets),
+    retrain: new RetrainService(config, retrainPolicies, datasets, webhooks),
     lineage,
-    promotion: new PromotionService(config, lineage),
+    promotion: new PromotionService(config, lineage, webhooks),
+    webhooks,
   };
 }

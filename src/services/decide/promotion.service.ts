@@ -5,6 +5,8 @@ import { badInput, FlywheelError, InputProblem } from '../../errors';
 import type { PageResult } from '../../schema/connection';
 import { Keyset, PageArgs } from '../paging/keyset';
 import { DeploymentRow, DEPLOYMENT_COLUMNS, GateSnapshot, LineageService, TrainingRunRow } from './lineage.service';
+import type { WebhookService } from './webhook.service';
+import { toGlobalId } from '../../schema/node';
 
 export type GateDirection = 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER';
 
@@ -84,6 +86,7 @@ export class PromotionService {
   constructor(
     private readonly config: Config,
     private readonly lineage: LineageService,
+    private readonly webhooks: WebhookService,
   ) {}
 
   async saveGate(
@@ -197,6 +200,16 @@ export class PromotionService {
        VALUES ($1, $2, $3, 'PROMOTED', $4, $5, now() + $6 * interval '1 hour', $7, $8) RETURNING ${DEPLOYMENT_COLUMNS}`,
       [run.modelLine, run.candidateModelVersion, run.id, reason ?? 'promoted: every gate passed', by, probationHours, current?.id ?? null, JSON.stringify(snapshot)],
     );
+    await this.webhooks.emit(tx, 'PROMOTED', {
+      deploymentId: toGlobalId('Deployment', row.id),
+      modelLine: row.modelLine,
+      modelVersion: row.modelVersion,
+      previousModelVersion: current?.modelVersion ?? null,
+      trainingRunId: toGlobalId('TrainingRun', run.id),
+      probationUntil: row.probationUntil,
+      reason: row.reason,
+      gates: d.gates.map((g) => ({ gate: g.gate, value: g.candidateValue, deployedValue: g.deployedValue })),
+    });
     return row;
   }
 
@@ -226,6 +239,14 @@ export class PromotionService {
        VALUES ($1, $2, $3, 'ROLLED_BACK', $4, $5, $6, $7) RETURNING ${DEPLOYMENT_COLUMNS}`,
       [line, previous.modelVersion, previous.trainingRunId, reason, by, previous.replacesId, JSON.stringify(previous.gates)],
     );
+    await this.webhooks.emit(tx, 'ROLLED_BACK', {
+      deploymentId: toGlobalId('Deployment', row.id),
+      modelLine: line,
+      modelVersion: row.modelVersion,
+      rolledBackModelVersion: current.modelVersion,
+      automatic: by === 'flywheel',
+      reason,
+    });
     return row;
   }
 

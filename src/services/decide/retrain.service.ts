@@ -7,6 +7,8 @@ import type { PageResult } from '../../schema/connection';
 import { DatasetService, retrainDatasetName } from '../curate/dataset.service';
 import { Keyset, PageArgs } from '../paging/keyset';
 import { DEFAULT_MIN_CORRECTED, RetrainPolicyRow, RetrainPolicyService } from './retrain-policy.service';
+import type { WebhookService } from './webhook.service';
+import { toGlobalId } from '../../schema/node';
 
 export type RetrainOutcome = 'RETRAIN' | 'WAIT';
 type Counts = Record<string, number | string | null>;
@@ -71,6 +73,7 @@ export class RetrainService {
     private readonly config: Config,
     private readonly policies: RetrainPolicyService,
     private readonly datasets: DatasetService,
+    private readonly webhooks: WebhookService,
   ) {}
 
   async assess(db: EntityManager, modelVersion: string, now = new Date()): Promise<RetrainAssessment> {
@@ -121,14 +124,17 @@ export class RetrainService {
   async decide(tx: EntityManager, modelVersion: string, decidedBy: string, opts: { onlyIfChanged?: boolean } = {}): Promise<RetrainDecisionRow | null> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('flywheel:retrain:' || $1))`, [modelVersion]);
     const a = await this.assess(tx, modelVersion);
-    if (opts.onlyIfChanged && a.outcome === 'WAIT') {
-      const [last]: { outcome: string; reasons: string[] }[] = await tx.query(
-        `SELECT outcome, reasons FROM retrain_decision WHERE model_version = $1 ORDER BY decided_at DESC, id DESC LIMIT 1`,
+    if (opts.onlyIfChanged) {
+      const [last]: { outcome: string; reasons: string[]; fingerprint: string | null }[] = await tx.query(
+        `SELECT outcome, reasons, fingerprint FROM retrain_decision WHERE model_version = $1 ORDER BY decided_at DESC, id DESC LIMIT 1`,
         [modelVersion],
       );
-      if (last?.outcome === 'WAIT' && JSON.stringify(last.reasons) === JSON.stringify(a.reasons)) return null;
+      const sameWait = a.outcome === 'WAIT' && last?.outcome === 'WAIT' && JSON.stringify(last.reasons) === JSON.stringify(a.reasons);
+      const sameRetrain = a.outcome === 'RETRAIN' && last?.outcome === 'RETRAIN' && last.fingerprint === a.fingerprint;
+      if (sameWait || sameRetrain) return null;
     }
     let datasetVersionId: string | null = null;
+    let built: { id: string; name: string; version: number } | null = null;
     if (a.firing && a.fingerprint) {
       const [earlier]: { dataset_version_id: string }[] = await tx.query(
         `SELECT dataset_version_id FROM retrain_decision WHERE fingerprint = $1 AND dataset_version_id IS NOT NULL ORDER BY decided_at LIMIT 1`,
@@ -152,6 +158,7 @@ export class RetrainService {
           decidedBy,
         );
         datasetVersionId = created.id;
+        built = created;
       }
     }
     const [row]: RetrainDecisionRow[] = await tx.query(
@@ -168,6 +175,18 @@ export class RetrainService {
         decidedBy,
       ],
     );
+    // The pipeline is started once per state of the data: a decision that reuses a dataset says nothing new.
+    if (built) {
+      await this.webhooks.emit(tx, 'RETRAIN_DECIDED', {
+        retrainDecisionId: toGlobalId('RetrainDecision', row.id),
+        modelVersion,
+        outcome: row.outcome,
+        policyKind: a.firing?.kind ?? null,
+        reasons: a.reasons,
+        counts: a.counts,
+        datasetVersion: { id: toGlobalId('DatasetVersion', built.id), name: built.name, version: built.version },
+      });
+    }
     return row;
   }
 
