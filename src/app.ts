@@ -137,12 +137,12 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       drift: new DriftService(config, jobs),
       review: new ReviewService(config),
       corrections: new CorrectionService(config),
-      ...createCurateDecideServices(config, jobs),
+      ...createCurateDecideServices(config, jobs, tags),
     };
 
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
 
-    await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain, webhooks: services.webhooks });
+    await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain, webhooks: services.webhooks, groundTruth: services.groundTruth });
     if (config.runWorker) await jobs.work();
 
     const schema = await buildFlywheelSchema();

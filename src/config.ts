@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 /** The tags Flywheel itself assigns or names; all of them put an entry in the review queue by default. */
-export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence', 'out_of_distribution', 'anomalous_output', 'operator_review'] as const;
+export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence', 'out_of_distribution', 'anomalous_output', 'operator_review', 'prediction_error'] as const;
 
 /**
  * Every setting Flywheel reads, parsed and validated once at boot. A bad value stops the start with

@@ -12,6 +12,7 @@ import type { RetrainService } from './services/decide/retrain.service';
 import type { LineageService } from './services/decide/lineage.service';
 import type { PromotionService } from './services/decide/promotion.service';
 import type { WebhookService } from './services/decide/webhook.service';
+import type { GroundTruthService } from './services/decide/ground-truth.service';
 import type { FeedbackService } from './services/feedback.service';
 import type { ReviewService } from './services/review.service';
 import type { TagService } from './services/tag.service';
@@ -39,6 +40,7 @@ export interface AppServices {
   lineage: LineageService;
   promotion: PromotionService;
   webhooks: WebhookService;
+  groundTruth: GroundTruthService;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

@@ -6,6 +6,7 @@ import { JobQueue } from './jobs/job-queue';
 import { createMetrics } from './metrics';
 import { DriftService } from './services/drift.service';
 import { createCurateDecideServices } from './services/decide';
+import { TagService } from './services/tag.service';
 
 /**
  * `npm run worker`: job handlers only, in their own process (run the API with RUN_WORKER=false). Needs
@@ -28,8 +29,8 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   const jobs = new JobQueue(database.url, database.dataSource.manager, { poolSize: JOB_POOL_SIZE });
-  const { retrain, webhooks } = createCurateDecideServices(config, jobs);
-  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain, webhooks });
+  const { retrain, webhooks, groundTruth } = createCurateDecideServices(config, jobs, new TagService(config));
+  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain, webhooks, groundTruth });
   await jobs.work();
   console.log('[flywheel-worker] handling jobs');
   const stop = async (signal: string) => {

@@ -70,7 +70,7 @@ describe('contracts', () => {
     assert.deepEqual(
       schema.getPossibleTypes(node as never).map(String).sort(),
       [
-        'ApiKey', 'Correction', 'DatasetVersion', 'Deployment', 'DriftEvent', 'EvalGate', 'Evaluation', 'Feedback', 'Job', 'LabelConflict', 'LogEntry',
+        'ApiKey', 'Correction', 'DatasetVersion', 'Deployment', 'DriftEvent', 'EvalGate', 'Evaluation', 'Feedback', 'GroundTruth', 'Job', 'LabelConflict', 'LogEntry',
         'ModelLine', 'ModelVersion', 'RetrainDecision', 'RetrainPolicy', 'ReviewItem', 'Tag', 'TrainingRun', 'Webhook', 'WebhookDelivery',
       ],
     );

@@ -5,7 +5,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Index('correction_request_idx', ['requestId'])
 @Index('correction_accepted_prompt_idx', ['promptKey'], { where: "status = 'ACCEPTED'" })
 @Index('correction_accepted_model_idx', ['modelVersion', 'acceptedAt'], { where: "status = 'ACCEPTED'" })
-@Check('correction_source_ck', "source IN ('OPERATOR', 'MODEL')")
+@Check('correction_source_ck', "source IN ('OPERATOR', 'MODEL', 'GROUND_TRUTH')")
 @Check('correction_status_ck', "status IN ('ACCEPTED', 'PROPOSED', 'REJECTED')")
 export class Correction {
   @PrimaryGeneratedColumn('uuid')

@@ -17,6 +17,7 @@ import { TrainingRun } from './training-run.entity';
 import { EvalGate, Evaluation } from './eval.entity';
 import { Deployment } from './deployment.entity';
 import { Webhook, WebhookDelivery } from './webhook.entity';
+import { GroundTruth } from './ground-truth.entity';
 
-export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery];
-export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery };
+export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth];
+export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth };

@@ -4,7 +4,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Entity({ name: 'log_tag' })
 @Index('log_tag_active_uq', ['requestId', 'tag'], { unique: true, where: 'removed_at IS NULL' })
 @Index('log_tag_tag_created_idx', ['tag', 'createdAt'], { where: 'removed_at IS NULL' })
-@Check('log_tag_source_ck', "source IN ('USER_FEEDBACK', 'DRIFT', 'AUTO_FLAG', 'OPERATOR', 'API')")
+@Check('log_tag_source_ck', "source IN ('USER_FEEDBACK', 'DRIFT', 'AUTO_FLAG', 'OPERATOR', 'API', 'GROUND_TRUTH')")
 export class LogTag {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

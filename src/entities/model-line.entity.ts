@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A model line (e.g. `qwen-pii`): its versions are what endpoints log as `modelVersion`; one is deployed at a time. */
 @Entity({ name: 'model_line' })
+@Check('model_line_ground_truth_match_ck', "ground_truth_match IN ('EXACT', 'NUMERIC')")
 export class ModelLine {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'model_line_pk' })
   name: string;
@@ -15,6 +16,14 @@ export class ModelLine {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** How ground truth is compared with the logged response: EXACT (after normalisation) or NUMERIC. */
+  @Column({ name: 'ground_truth_match', type: 'text', default: 'EXACT' })
+  groundTruthMatch: string;
+
+  /** NUMERIC: the largest absolute difference that still matches. */
+  @Column({ name: 'ground_truth_tolerance', type: 'double precision', default: 0 })
+  groundTruthTolerance: number;
 }
 
 /** A model version and the line it belongs to. */

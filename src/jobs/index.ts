@@ -5,6 +5,8 @@ import type { RetrainService } from '../services/decide/retrain.service';
 import { RETRAIN_EVALUATION_JOB, retrainEvaluationJob } from './retrain-evaluation.job';
 import { webhookDeliveryJob } from './webhook-delivery.job';
 import type { WebhookService } from '../services/decide/webhook.service';
+import type { GroundTruthService } from '../services/decide/ground-truth.service';
+import { GROUND_TRUTH_MATCH_JOB, groundTruthMatchJob } from './ground-truth-match.job';
 import { COMPACTION_JOB, compactionJob } from './compaction.job';
 import { datasetBuildJob } from './dataset-build.job';
 import { driftReviewJob } from './drift-review.job';
@@ -16,16 +18,18 @@ import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './traffic-profile.job';
  * must agree on names, payload checks and schedules. Starts the queue; the caller decides whether
  * this process also works jobs (`jobs.work()`).
  */
-export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics: Metrics; drift: DriftService; retrain: RetrainService; webhooks: WebhookService }): Promise<void> {
+export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics: Metrics; drift: DriftService; retrain: RetrainService; webhooks: WebhookService; groundTruth: GroundTruthService }): Promise<void> {
   const { config } = deps;
   jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, deps.metrics));
   jobs.define(trafficProfileJob());
   jobs.define(driftReviewJob(deps.drift));
   jobs.define(datasetBuildJob(config));
   jobs.define(retrainEvaluationJob(deps.retrain));
+  jobs.define(groundTruthMatchJob(deps.groundTruth));
   jobs.define(webhookDeliveryJob(deps.webhooks, { retryDelaySeconds: config.webhookRetryDelaySeconds, maxAttempts: config.webhookMaxAttempts }));
   await jobs.start();
   await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
   await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
+  await jobs.schedule(GROUND_TRUTH_MATCH_JOB, '* * * * *');
   await jobs.schedule(RETRAIN_EVALUATION_JOB, `*/${config.retrainEvaluationMinutes} * * * *`);
 }

@@ -7,6 +7,7 @@ import { createTagLoader } from './tag.loader';
 import { createDatasetVersionLoader } from './dataset-version.loader';
 import { createRetrainPolicyLoader } from './retrain-policy.loader';
 import { createLineageLoaders } from './lineage.loader';
+import { createGroundTruthLoader } from './ground-truth.loader';
 
 export interface Loaders {
   tags: ReturnType<typeof createTagLoader>;
@@ -17,6 +18,7 @@ export interface Loaders {
   datasetVersion: ReturnType<typeof createDatasetVersionLoader>;
   retrainPolicy: ReturnType<typeof createRetrainPolicyLoader>;
   lineage: ReturnType<typeof createLineageLoaders>;
+  groundTruth: ReturnType<typeof createGroundTruthLoader>;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createLoaders(db: EntityManager): Loaders {
     datasetVersion: lazy('datasetVersion', createDatasetVersionLoader),
     retrainPolicy: lazy('retrainPolicy', createRetrainPolicyLoader),
     lineage: lazy('lineage', createLineageLoaders),
+    groundTruth: lazy('groundTruth', createGroundTruthLoader),
   };
   return {
     get tags() {
@@ -60,6 +63,9 @@ export function createLoaders(db: EntityManager): Loaders {
     },
     get lineage() {
       return getters.lineage();
+    },
+    get groundTruth() {
+      return getters.groundTruth();
     },
   };
 }

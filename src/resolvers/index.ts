@@ -10,6 +10,7 @@ import { NODE_RESOLVERS } from './node.resolver';
 import { RETRAIN_RESOLVERS } from './retrain.resolver';
 import { DEPLOY_RESOLVERS } from './deploy.resolver';
 import { WebhookResolver } from './webhook.resolver';
+import { GroundTruthResolver, LogEntryGroundTruthResolver } from './ground-truth.resolver';
 import { CorrectionResolver, ReviewResolver } from './review.resolver';
 import { TagFieldsResolver, TagResolver } from './tag.resolver';
 
@@ -30,6 +31,8 @@ export const RESOLVERS = [
   ...RETRAIN_RESOLVERS,
   ...DEPLOY_RESOLVERS,
   WebhookResolver,
+  GroundTruthResolver,
+  LogEntryGroundTruthResolver,
   ...NODE_RESOLVERS,
   ...CONNECTION_RESOLVERS,
 ] as [Function, ...Function[]];

@@ -5,6 +5,7 @@ import { DatasetVersion } from '../schema/dataset.types';
 import { RetrainDecision, RetrainPolicy } from '../schema/retrain.types';
 import { Deployment, EvalGate, Evaluation, ModelLine, ModelVersion, TrainingRun } from '../schema/deploy.types';
 import { Webhook, WebhookDelivery } from '../schema/webhook.types';
+import { GroundTruth } from '../schema/ground-truth.types';
 import { DriftEvent } from '../schema/drift.types';
 import { FeedbackView } from '../schema/feedback.types';
 import { JobView } from '../schema/job.types';
@@ -68,6 +69,7 @@ export const NODE_RESOLVERS = [
   idResolver(EvalGate, 'EvalGate', (r) => (r as unknown as Keyed).id),
   idResolver(Evaluation, 'Evaluation', (r) => (r as unknown as Keyed).id),
   idResolver(Deployment, 'Deployment', (r) => (r as unknown as Keyed).id),
+  idResolver(GroundTruth, 'GroundTruth', (r) => r.requestId),
   idResolver(Webhook, 'Webhook', (r) => (r as unknown as Keyed).id),
   idResolver(WebhookDelivery, 'WebhookDelivery', (r) => (r as unknown as Keyed).id),
 ];

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, ConnectionArgs } from './connection';
 import { Node } from './node';
+import { GroundTruthMatchEnum } from './ground-truth.types';
 
 export enum TrainingRunStatusEnum {
   RUNNING = 'RUNNING',
@@ -65,6 +66,12 @@ export class ModelLine extends Node {
 
   @Field(() => Float, { nullable: true, description: 'Hours a promoted version stays on probation (automatic rollback); null → PROBATION_HOURS.' })
   probationHours: number | null;
+
+  @Field(() => GroundTruthMatchEnum, { description: 'How ground truth is compared with its versions’ responses.' })
+  groundTruthMatch: GroundTruthMatchEnum;
+
+  @Field(() => Float, { description: 'NUMERIC: the largest difference that still matches.' })
+  groundTruthTolerance: number;
 
   @Field({ description: 'The key that created it.' })
   createdBy: string;
@@ -246,13 +253,19 @@ export class PromotionDecision {
   gates: GateVerdict[];
 }
 
-@InputType({ description: 'Create a model line, or change its probation period.' })
+@InputType({ description: 'Create a model line, or change it (fields left out keep their values).' })
 export class SaveModelLineInput {
   @Field({ description: 'The line’s name.' })
   name: string;
 
   @Field(() => Float, { nullable: true, description: 'Probation hours for promoted versions (0–2160); null → PROBATION_HOURS.' })
   probationHours?: number;
+
+  @Field(() => GroundTruthMatchEnum, { nullable: true, description: 'How ground truth is compared (default EXACT).' })
+  groundTruthMatch?: GroundTruthMatchEnum;
+
+  @Field(() => Float, { nullable: true, description: 'NUMERIC: the largest difference that still matches (default 0).' })
+  groundTruthTolerance?: number;
 }
 
 @ObjectType({ description: 'The line as saved.' })

@@ -64,6 +64,7 @@ export enum TagSourceEnum {
   AUTO_FLAG = 'AUTO_FLAG',
   OPERATOR = 'OPERATOR',
   API = 'API',
+  GROUND_TRUTH = 'GROUND_TRUTH',
 }
 registerEnumType(TagSourceEnum, {
   name: 'TagSource',
@@ -74,6 +75,7 @@ registerEnumType(TagSourceEnum, {
     AUTO_FLAG: { description: 'An automatic check at ingest (actor: the check).' },
     OPERATOR: { description: 'A human operator (actor: the ANNOTATE key name, or the name an ADMIN acted on behalf of).' },
     API: { description: 'Any other key (actor: the key name).' },
+    GROUND_TRUTH: { description: 'Ground truth reported later disagreed with the logged response (prediction_error; actor: the reporting key).' },
   },
 });
 
@@ -114,6 +116,7 @@ registerEnumType(FeedbackTargetEnum, {
 export enum CorrectionSourceEnum {
   OPERATOR = 'OPERATOR',
   MODEL = 'MODEL',
+  GROUND_TRUTH = 'GROUND_TRUTH',
 }
 registerEnumType(CorrectionSourceEnum, {
   name: 'CorrectionSource',
@@ -121,6 +124,7 @@ registerEnumType(CorrectionSourceEnum, {
   valuesConfig: {
     OPERATOR: { description: 'A human with an ANNOTATE key: accepted at once.' },
     MODEL: { description: 'A labelling model with a MODEL_LABEL key: accepted at confidence ≥ AUTO_ACCEPT_CONFIDENCE, otherwise PROPOSED.' },
+    GROUND_TRUTH: { description: 'The true outcome, reported later, that disagreed with the logged response: PROPOSED, for a human to accept.' },
   },
 });
 

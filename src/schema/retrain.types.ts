@@ -9,6 +9,7 @@ export enum RetrainPolicyKindEnum {
   SCHEDULE = 'SCHEDULE',
   CLUSTER = 'CLUSTER',
   VOLUME = 'VOLUME',
+  ACCURACY = 'ACCURACY',
 }
 registerEnumType(RetrainPolicyKindEnum, {
   name: 'RetrainPolicyKind',
@@ -18,6 +19,7 @@ registerEnumType(RetrainPolicyKindEnum, {
     SCHEDULE: { description: 'Every intervalHours, still requiring ≥ minExamples (default 1) new accepted corrections.' },
     CLUSTER: { description: 'A failure cluster: ≥ threshold open (uncorrected) entries tagged `tag` within the last periodHours.' },
     VOLUME: { description: '≥ minNewCorrections new accepted corrections, or ≥ minCorrectedShare of the flagged (queued) entries corrected.' },
+    ACCURACY: { description: 'Ground-truth accuracy over the last windowHours below accuracyBelow, judged on ≥ minLabelled (default 50) labelled rows.' },
   },
 });
 
@@ -86,6 +88,15 @@ export class RetrainPolicy extends Node {
 
   @Field(() => Float, { nullable: true, description: 'VOLUME: share (0–1] of flagged entries corrected.' })
   minCorrectedShare: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'ACCURACY: fire below this accuracy (0–1].' })
+  accuracyBelow: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'ACCURACY: the window, in hours of the entries’ time.' })
+  windowHours: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'ACCURACY: fewest labelled rows to judge on (default 50).' })
+  minLabelled: number | null;
 
   @Field(() => RetrainDatasetTemplate, { description: 'What a RETRAIN builds.' })
   dataset: RetrainDatasetTemplate;
@@ -211,6 +222,15 @@ export class RetrainPolicyThresholdsInput {
 
   @Field(() => Float, { nullable: true, description: 'VOLUME: share (0–1] of flagged entries corrected.' })
   minCorrectedShare?: number;
+
+  @Field(() => Float, { nullable: true, description: 'ACCURACY (required): fire below this ground-truth accuracy (0–1].' })
+  accuracyBelow?: number;
+
+  @Field(() => Float, { nullable: true, description: 'ACCURACY (required): the window in hours.' })
+  windowHours?: number;
+
+  @Field(() => Int, { nullable: true, description: 'ACCURACY: fewest labelled rows to judge on (default 50).' })
+  minLabelled?: number;
 }
 
 @InputType({ description: 'A new retrain policy.' })

@@ -20,6 +20,7 @@ export const LOG_REFERENCES: LogReference[] = [
   { table: 'feedback', column: 'request_id' },
   { table: 'correction', column: 'request_id' },
   { table: 'dataset_example', column: 'request_id' },
+  { table: 'ground_truth', column: 'request_id' },
 ];
 
 export function notReferencedSql(alias: string, references: readonly LogReference[] = LOG_REFERENCES): string {

@@ -8,7 +8,7 @@ import { Keyset, PageArgs } from './paging/keyset';
 import { holdOffCompaction } from './compaction-references';
 import { redactText } from './redaction/redactor';
 
-export type CorrectionSource = 'OPERATOR' | 'MODEL';
+export type CorrectionSource = 'OPERATOR' | 'MODEL' | 'GROUND_TRUTH';
 export type CorrectionStatus = 'ACCEPTED' | 'PROPOSED' | 'REJECTED';
 
 export interface CorrectionInput {

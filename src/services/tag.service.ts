@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { badInput, InputProblem } from '../errors';
 import { holdOffCompaction } from './compaction-references';
 
-export type TagSource = 'USER_FEEDBACK' | 'DRIFT' | 'AUTO_FLAG' | 'OPERATOR' | 'API';
+export type TagSource = 'USER_FEEDBACK' | 'DRIFT' | 'AUTO_FLAG' | 'OPERATOR' | 'API' | 'GROUND_TRUTH';
 
 /** Opaque but tame: tags end up in URLs, metrics labels and SQL filters. */
 export const TAG_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;

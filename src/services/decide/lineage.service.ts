@@ -10,6 +10,8 @@ export type TrainingRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 export interface ModelLineRow {
   name: string;
   probationHours: number | null;
+  groundTruthMatch: 'EXACT' | 'NUMERIC';
+  groundTruthTolerance: number;
   createdBy: string;
   createdAt: Date;
 }
@@ -58,7 +60,8 @@ export interface GateSnapshot {
   value: number;
 }
 
-export const LINE_COLUMNS = `m.name, m.probation_hours AS "probationHours", m.created_by AS "createdBy", m.created_at AS "createdAt"`;
+export const LINE_COLUMNS = `m.name, m.probation_hours AS "probationHours", m.ground_truth_match AS "groundTruthMatch",
+  m.ground_truth_tolerance AS "groundTruthTolerance", m.created_by AS "createdBy", m.created_at AS "createdAt"`;
 export const VERSION_COLUMNS = `v.name, v.model_line AS "modelLine", v.created_at AS "createdAt"`;
 export const RUN_COLUMNS = `t.id, t.dataset_version_id AS "datasetVersionId", t.base_model_version AS "baseModelVersion",
   t.candidate_model_version AS "candidateModelVersion", t.model_line AS "modelLine", t.status, t.external_url AS "externalUrl",
@@ -91,15 +94,24 @@ export class LineageService {
   constructor(private readonly config: Config) {}
 
   /** Creates the line, or changes its probation period. */
-  async saveLine(tx: EntityManager, input: { name: string; probationHours?: number | null }, by: string): Promise<ModelLineRow> {
+  async saveLine(
+    tx: EntityManager,
+    input: { name: string; probationHours?: number | null; groundTruthMatch?: 'EXACT' | 'NUMERIC' | null; groundTruthTolerance?: number | null },
+    by: string,
+  ): Promise<ModelLineRow> {
     const problems: InputProblem[] = [];
     if (!NAME_RE.test(input.name)) problems.push({ field: 'name', message: 'must be 1–200 of A-Z a-z 0-9 _ . : @ / - starting with a letter or digit' });
     if (input.probationHours != null && !(input.probationHours >= 0 && input.probationHours <= 24 * 90)) problems.push({ field: 'probationHours', message: 'must be 0–2160 (90 days)' });
+    if (input.groundTruthTolerance != null && !(input.groundTruthTolerance >= 0 && Number.isFinite(input.groundTruthTolerance))) {
+      problems.push({ field: 'groundTruthTolerance', message: 'must be a finite number ≥ 0' });
+    }
     if (problems.length) throw badInput(problems);
     const [row]: ModelLineRow[] = await tx.query(
-      `INSERT INTO model_line AS m (name, probation_hours, created_by) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET probation_hours = EXCLUDED.probation_hours RETURNING ${LINE_COLUMNS}`,
-      [input.name, input.probationHours ?? null, by],
+      `INSERT INTO model_line AS m (name, probation_hours, ground_truth_match, ground_truth_tolerance, created_by) VALUES ($1, $2, coalesce($3::text, 'EXACT'), coalesce($4::float8, 0), $5)
+       ON CONFLICT (name) DO UPDATE SET probation_hours = coalesce($2::float8, m.probation_hours),
+         ground_truth_match = coalesce($3::text, m.ground_truth_match), ground_truth_tolerance = coalesce($4::float8, m.ground_truth_tolerance)
+       RETURNING ${LINE_COLUMNS}`,
+      [input.name, input.probationHours ?? null, input.groundTruthMatch ?? null, input.groundTruthTolerance ?? null, by],
     );
     return row;
   }

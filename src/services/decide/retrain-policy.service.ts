@@ -7,7 +7,7 @@ import type { DatasetFormat, DatasetService } from '../curate/dataset.service';
 import { Keyset, PageArgs } from '../paging/keyset';
 import { TAG_RE } from '../tag.service';
 
-export const POLICY_KINDS = ['DRIFT', 'SCHEDULE', 'CLUSTER', 'VOLUME'] as const;
+export const POLICY_KINDS = ['DRIFT', 'SCHEDULE', 'CLUSTER', 'VOLUME', 'ACCURACY'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
 /** The reference lesson: retraining on fewer than ~100 corrected rows trades one set of regressions for another. */
@@ -28,6 +28,10 @@ export interface PolicyParams {
   /** VOLUME: new accepted corrections, and/or the share of flagged entries corrected. */
   minNewCorrections?: number | null;
   minCorrectedShare?: number | null;
+  /** ACCURACY: fire when ground-truth accuracy over the last windowHours is below accuracyBelow, on ≥ minLabelled labelled rows. */
+  accuracyBelow?: number | null;
+  windowHours?: number | null;
+  minLabelled?: number | null;
 }
 
 /** What a RETRAIN builds (the rest of the dataset version follows from the model version's lineage). */
@@ -70,8 +74,21 @@ const POLICY_RULES: Record<PolicyKind, { required: ParamName[]; optional: ParamN
   SCHEDULE: { required: ['intervalHours'], optional: ['minExamples'] },
   CLUSTER: { required: ['tag', 'threshold', 'periodHours'], optional: ['minExamples'] },
   VOLUME: { required: [], optional: ['minNewCorrections', 'minCorrectedShare', 'minExamples'] },
+  ACCURACY: { required: ['accuracyBelow', 'windowHours'], optional: ['minLabelled', 'minExamples'] },
 };
-const PARAM_NAMES: ParamName[] = ['minCorrected', 'intervalHours', 'minExamples', 'tag', 'threshold', 'periodHours', 'minNewCorrections', 'minCorrectedShare'];
+const PARAM_NAMES: ParamName[] = [
+  'minCorrected',
+  'intervalHours',
+  'minExamples',
+  'tag',
+  'threshold',
+  'periodHours',
+  'minNewCorrections',
+  'minCorrectedShare',
+  'accuracyBelow',
+  'windowHours',
+  'minLabelled',
+];
 
 /** The thresholds also come flattened (`minCorrected`, …), as the API shows them. */
 export const POLICY_COLUMNS = `p.id, p.model_version AS "modelVersion", p.kind, p.enabled, p.params, p.dataset, p.created_by AS "createdBy",
@@ -79,7 +96,8 @@ export const POLICY_COLUMNS = `p.id, p.model_version AS "modelVersion", p.kind, 
   (p.params->>'minCorrected')::int AS "minCorrected", (p.params->>'intervalHours')::float8 AS "intervalHours",
   (p.params->>'minExamples')::int AS "minExamples", p.params->>'tag' AS tag, (p.params->>'threshold')::int AS threshold,
   (p.params->>'periodHours')::float8 AS "periodHours", (p.params->>'minNewCorrections')::int AS "minNewCorrections",
-  (p.params->>'minCorrectedShare')::float8 AS "minCorrectedShare"`;
+  (p.params->>'minCorrectedShare')::float8 AS "minCorrectedShare", (p.params->>'accuracyBelow')::float8 AS "accuracyBelow",
+  (p.params->>'windowHours')::float8 AS "windowHours", (p.params->>'minLabelled')::int AS "minLabelled"`;
 const POLICIES_KEYSET = new Keyset('retrainPolicies', [
   { expr: 'p.created_at', dir: 'ASC', type: 'timestamptz' },
   { expr: 'p.id', dir: 'ASC', type: 'uuid' },
@@ -164,7 +182,7 @@ export class RetrainPolicyService {
       }
       (params as Record<string, unknown>)[k] = v;
     }
-    const positiveInt = (k: 'minCorrected' | 'minExamples' | 'threshold' | 'minNewCorrections') => {
+    const positiveInt = (k: 'minCorrected' | 'minExamples' | 'threshold' | 'minNewCorrections' | 'minLabelled') => {
       const v = params[k];
       if (v != null && !(Number.isInteger(v) && v >= 1 && v <= 10_000_000)) problems.push({ field: k, message: 'must be a whole number from 1 to 10,000,000' });
     };
@@ -172,7 +190,8 @@ export class RetrainPolicyService {
     positiveInt('minExamples');
     positiveInt('threshold');
     positiveInt('minNewCorrections');
-    for (const k of ['intervalHours', 'periodHours'] as const) {
+    positiveInt('minLabelled');
+    for (const k of ['intervalHours', 'periodHours', 'windowHours'] as const) {
       const v = params[k];
       if (v != null && !(v > 0 && v <= 24 * 366)) problems.push({ field: k, message: 'must be more than 0 and at most 8784 (a year)' });
     }
@@ -180,6 +199,7 @@ export class RetrainPolicyService {
     if (params.minCorrectedShare != null && !(params.minCorrectedShare > 0 && params.minCorrectedShare <= 1)) {
       problems.push({ field: 'minCorrectedShare', message: 'must be in (0, 1]' });
     }
+    if (params.accuracyBelow != null && !(params.accuracyBelow > 0 && params.accuracyBelow <= 1)) problems.push({ field: 'accuracyBelow', message: 'must be in (0, 1]' });
     if (kind === 'VOLUME' && params.minNewCorrections == null && params.minCorrectedShare == null) {
       problems.push({ field: 'minNewCorrections', message: 'a VOLUME policy needs minNewCorrections, minCorrectedShare or both' });
     }

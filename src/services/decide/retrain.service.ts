@@ -8,6 +8,7 @@ import { DatasetService, retrainDatasetName } from '../curate/dataset.service';
 import { Keyset, PageArgs } from '../paging/keyset';
 import { DEFAULT_MIN_CORRECTED, RetrainPolicyRow, RetrainPolicyService } from './retrain-policy.service';
 import type { WebhookService } from './webhook.service';
+import type { GroundTruthService } from './ground-truth.service';
 import { toGlobalId } from '../../schema/node';
 
 export type RetrainOutcome = 'RETRAIN' | 'WAIT';
@@ -55,6 +56,8 @@ const DECISIONS_KEYSET = new Keyset('retrainDecisions', [
   { expr: 'x.id', dir: 'DESC', type: 'uuid' },
 ]);
 
+/** Fewest labelled rows an ACCURACY policy judges on: below ~50, one wrong answer moves accuracy by 2 points. */
+const DEFAULT_MIN_LABELLED = 50;
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
 
 /**
@@ -74,6 +77,7 @@ export class RetrainService {
     private readonly policies: RetrainPolicyService,
     private readonly datasets: DatasetService,
     private readonly webhooks: WebhookService,
+    private readonly groundTruth: GroundTruthService,
   ) {}
 
   async assess(db: EntityManager, modelVersion: string, now = new Date()): Promise<RetrainAssessment> {
@@ -300,6 +304,19 @@ export class RetrainService {
           flaggedCorrected: q.corrected,
           minExamples,
         });
+      }
+      case 'ACCURACY': {
+        const minLabelled = p.params.minLabelled ?? DEFAULT_MIN_LABELLED;
+        const w = await this.groundTruth.window(db, p.modelVersion, new Date(s.now.getTime() - p.params.windowHours! * 3_600_000));
+        const accuracy = w.labelled ? w.correct / w.labelled : null;
+        const below = accuracy !== null && w.labelled >= minLabelled && accuracy < p.params.accuracyBelow!;
+        const measured = accuracy === null ? 'no labelled rows' : `accuracy ${(accuracy * 100).toFixed(1)}% (${w.correct} of ${w.labelled} labelled rows)`;
+        const enough = w.labelled >= minLabelled ? '' : `; needs ${minLabelled} labelled rows to judge`;
+        return verdict(
+          below && enoughData,
+          `${measured} in the last ${p.params.windowHours} h against ${(p.params.accuracyBelow! * 100).toFixed(1)}%${enough}; ${dataText}`,
+          { labelled: w.labelled, correct: w.correct, accuracy, minLabelled, newAcceptedCorrections: s.newAccepted, minExamples },
+        );
       }
     }
   }

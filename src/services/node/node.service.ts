@@ -54,6 +54,7 @@ const SOURCES: Record<NodeTypeName, NodeSource> = {
   EvalGate: { scopes: ['read', 'curate', 'deploy'], fetch: async (ctx, keys) => byKey(await ctx.services.promotion.gatesByIds(ctx.db, keys), (r) => r.id) },
   Evaluation: { scopes: ['read', 'curate', 'deploy'], fetch: async (ctx, keys) => byKey(await ctx.services.promotion.evaluationsByIds(ctx.db, keys), (r) => r.id) },
   Deployment: { scopes: ['read', 'curate', 'deploy'], fetch: (ctx, keys) => loaded(ctx.loaders.lineage.deployment.loadMany(keys), keys) },
+  GroundTruth: { scopes: ['read'], fetch: (ctx, keys) => loaded(ctx.loaders.groundTruth.loadMany(keys), keys) },
   Webhook: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.webhooks.byIds(ctx.db, keys), (r) => r.id) },
   WebhookDelivery: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.webhooks.deliveriesByIds(ctx.db, keys), (r) => r.id) },
   Job: {
