@@ -21,6 +21,25 @@ const GSS_REQUEST = 80877104;
 /** Message types after which a client waits for the server. */
 const GROUP_END = new Set([0x53 /* S Sync */, 0x51 /* Q Query */, 0x48 /* H Flush */, 0x63 /* c CopyDone */, 0x66 /* f CopyFail */]);
 const TERMINATE = 0x58; // X
+/**
+ * Length sanity. A startup packet is at least its length and code (8 bytes); PostgreSQL refuses one
+ * over 10,000 bytes. A message length counts itself (≥ 4); PostgreSQL caps messages at 1 GB. A length
+ * outside these bounds cannot come from a real client: a 0 used to make the parser loop forever on the
+ * same bytes, hanging the whole API. Such a client is disconnected; the others go on.
+ */
+const MIN_STARTUP = 8;
+const MAX_STARTUP = 10_000;
+const MIN_MESSAGE = 4;
+const MAX_MESSAGE = 0x3fffffff;
+/** A simple Query message: 'Q', int32 length (itself + text + NUL), "ROLLBACK\0". */
+const ROLLBACK_MESSAGE = (() => {
+  const text = Buffer.from('ROLLBACK\0');
+  const msg = Buffer.alloc(5 + text.length);
+  msg[0] = 0x51;
+  msg.writeInt32BE(4 + text.length, 1);
+  text.copy(msg, 5);
+  return new Uint8Array(msg);
+})();
 
 class Connection {
   buffer: Buffer = Buffer.alloc(0);
@@ -76,8 +95,9 @@ export class PgliteServer {
     for (;;) {
       const buf = conn.buffer;
       if (!conn.started) {
-        if (buf.length < 8) return;
+        if (buf.length < 4) return;
         const len = buf.readInt32BE(0);
+        if (len < MIN_STARTUP || len > MAX_STARTUP) return this.refuse(conn);
         if (buf.length < len) return;
         const code = buf.readInt32BE(4);
         conn.buffer = buf.subarray(len);
@@ -92,7 +112,9 @@ export class PgliteServer {
       }
       if (buf.length < 5) return;
       const type = buf[0];
-      const len = buf.readInt32BE(1) + 1;
+      const declared = buf.readInt32BE(1);
+      if (declared < MIN_MESSAGE || declared > MAX_MESSAGE) return this.refuse(conn);
+      const len = declared + 1;
       if (buf.length < len) return;
       const message = buf.subarray(0, len);
       conn.buffer = buf.subarray(len);
@@ -107,6 +129,13 @@ export class PgliteServer {
         this.enqueue(conn, group);
       }
     }
+  }
+
+  /** A client that sent an impossible length: drop it (and its open transaction, if any). */
+  private refuse(conn: Connection): void {
+    conn.buffer = Buffer.alloc(0);
+    conn.socket.destroy();
+    void this.disconnect(conn);
   }
 
   private enqueue(conn: Connection, data: Uint8Array): void {
@@ -146,7 +175,9 @@ export class PgliteServer {
       // Wait for a running group to finish, then undo the transaction the client left open.
       while (this.running) await new Promise((r) => setImmediate(r));
       if (this.owner === conn) {
-        await this.db.runExclusive(() => this.db.exec('ROLLBACK'));
+        // As a protocol message: db.exec takes the same mutex as runExclusive and waited on itself forever
+        // (the other clients with it), so a client that vanished mid-transaction hung the database.
+        await this.db.runExclusive(() => this.db.execProtocolRawStream(ROLLBACK_MESSAGE, { onRawData: () => undefined }));
         this.owner = null;
       }
     }
