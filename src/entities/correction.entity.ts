@@ -3,7 +3,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 /** The completion the model should have produced, with its annotation metadata. */
 @Entity({ name: 'correction' })
 @Index('correction_request_idx', ['requestId'])
-@Index('correction_accepted_prompt_idx', ['promptKey'], { where: "status = 'ACCEPTED'" })
+@Index('correction_accepted_prompt_completion_idx', ['promptKey', 'completionKey'], { where: "status = 'ACCEPTED'" })
 @Index('correction_accepted_model_idx', ['modelVersion', 'acceptedAt'], { where: "status = 'ACCEPTED'" })
 @Check('correction_source_ck', "source IN ('OPERATOR', 'MODEL', 'GROUND_TRUTH')")
 @Check('correction_status_ck', "status IN ('ACCEPTED', 'PROPOSED', 'REJECTED')")
