@@ -92,6 +92,30 @@ describe('bad input gets a stable code, a message that says what to fix, and wri
     await expectRejected({ input: logInput({ metadata: { blob: 'z'.repeat(300) } }) }, 'BAD_USER_INPUT', /metadata: is \d+ bytes as JSON; the limit is MAX_METADATA_BYTES=256/);
   });
 
+  test('metadata nested 33 or 5,000 levels deep: a coded input error, not a stack overflow', async () => {
+    const nested = (depth: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < depth; i++) v = { a: v };
+      return v;
+    };
+    await expectRejected({ input: logInput({ metadata: nested(33) }) }, 'BAD_USER_INPUT', /metadata: is nested more than 32 levels deep/);
+    // 5,000 levels: written as text (JSON.stringify of the object would overflow this test's own stack).
+    const before = await rowCount();
+    const vars = JSON.stringify({ input: logInput({ metadata: { placeholder: true } }) }).replace('{"placeholder":true}', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`);
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: `{"query":${JSON.stringify(LOG_MUTATION)},"variables":${vars}}`,
+    });
+    const body = (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] };
+    assert.equal(body.errors?.[0].extensions.code, 'BAD_USER_INPUT', JSON.stringify(body.errors));
+    assert.match(body.errors![0].message, /metadata: is nested more than 32 levels deep/);
+    assert.equal(await rowCount(), before);
+    // 32 levels is fine (and small enough for MAX_METADATA_BYTES here).
+    const ok = await server.gql(LOG_MUTATION, { input: logInput({ metadata: nested(31) }) });
+    assert.equal(ok.errors, undefined, JSON.stringify(ok.errors));
+  });
+
   test('unparseable or far-future timestamp', async () => {
     for (const occurredAt of ['yesterday at noon', '2026-13-45T99:00:00Z']) {
       const r = await expectCoercionProblem({ input: logInput({ occurredAt }) }, { field: 'occurredAt', path: 'input.occurredAt' });

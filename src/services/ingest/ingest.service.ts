@@ -114,7 +114,11 @@ export class IngestService {
     for (const field of ['modelVersion', 'prompt', 'response', 'userId'] as const) {
       if (input[field]?.includes('\u0000')) problems.push({ field, message: 'contains a NUL character (\\u0000), which PostgreSQL text cannot hold; remove it' });
     }
-    if (input.metadata != null) {
+    if (input.metadata != null && jsonDepth(input.metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH) {
+      // Checked first, without recursion: ~5,000 levels overflowed the stack of the recursive walks
+      // after it (an INTERNAL error instead of this answer).
+      problems.push({ field: 'metadata', message: `is nested more than ${MAX_METADATA_DEPTH} levels deep; flatten it` });
+    } else if (input.metadata != null) {
       const json = JSON.stringify(input.metadata);
       if (json.includes('\\u0000')) problems.push({ field: 'metadata', message: 'contains a NUL character (\\u0000), which PostgreSQL jsonb cannot hold; remove it' });
       const bytes = Buffer.byteLength(json, 'utf8');
@@ -179,4 +183,21 @@ function wellFormedJson(value: Record<string, unknown>): Record<string, unknown>
   // JSON.stringify escapes lone surrogates as \udxxx, so this cheap test finds the rare value that has one.
   if (!LONE_SURROGATE_ESCAPE.test(json)) return value;
   return JSON.parse(json, (_k, v) => (typeof v === 'string' ? wellFormed(v) : v));
+}
+
+/** Metadata is labels and a few nested fields; 32 levels is far beyond any real use. */
+export const MAX_METADATA_DEPTH = 32;
+
+/** Nesting depth of a JSON value, iteratively; stops counting once past `limit`. */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
