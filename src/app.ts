@@ -16,7 +16,7 @@ import { Cors } from './http/cors';
 import { datasetDownloads, EXPORTS_PREFIX } from './http/dataset-downloads';
 import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
 import { errorContractPlugin, formatError } from './http/graphql-errors';
-import { httpErrorBody } from './errors';
+import { databaseUnavailableError, httpErrorBody, isDatabaseUnavailable } from './errors';
 import { DateTime } from './schema/scalars';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { startJobs } from './jobs';
@@ -111,7 +111,11 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
   try {
     const db = database.dataSource.manager;
     const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
-    const committer = new GroupCommitter(new pg.Pool({ connectionString: database.url, max: config.ingestMaxConcurrentFlushes, application_name: 'flywheel-ingest' }), {
+    const ingestPool = new pg.Pool({ connectionString: database.url, max: config.ingestMaxConcurrentFlushes, application_name: 'flywheel-ingest' });
+    // An idle client's "terminating connection due to administrator command" (a database restart) is
+    // emitted on the pool; unhandled, it ended the process. The pool drops that client and reconnects.
+    ingestPool.on('error', (err) => logger.error(`ingest pool: ${err.message}`));
+    const committer = new GroupCommitter(ingestPool, {
       maxGroupRows: config.ingestMaxGroupRows,
       maxConcurrentFlushes: config.ingestMaxConcurrentFlushes,
       prepared: !database.embedded,
@@ -152,6 +156,14 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       route(req, res).catch((err) => {
         const known = err instanceof HttpError;
         const requestId = crypto.randomUUID();
+        if (!known && isDatabaseUnavailable(err) && !res.headersSent) {
+          // E.g. the key lookup before GraphQL runs, while the database restarts.
+          res.statusCode = 503;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.setHeader('retry-after', '2');
+          res.end(httpErrorBody('DATABASE_UNAVAILABLE', 'The database is unavailable; nothing was written. Retry shortly.', { requestId }));
+          return;
+        }
         if (!known) logger.error(`http [${requestId}]: ${(err as Error).stack ?? String(err)}`);
         if (!res.headersSent) {
           res.statusCode = known ? err.status : 500;
@@ -189,7 +201,12 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     const handleGraphql = graphqlHandler(apollo, {
       maxBodyBytes: config.maxBodyBytes,
       context: async (req): Promise<AppContext> => {
-        const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
+        const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization).catch((err) => {
+          // Apollo answers a failed context with a 500; the key lookup failing because the database is
+          // away is a 503 the client should retry.
+          if (isDatabaseUnavailable(err)) throw databaseUnavailableError();
+          throw err;
+        });
         return { db, principal, authFailure: failure, services, loaders: createLoaders(db), requestId: crypto.randomUUID() };
       },
     });

@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   SERVICE_UNAVAILABLE: 'HTTP 503 on /readyz: the database does not answer, migrations are pending, or the service is shutting down',
   /** A fault on our side; `extensions.requestId` finds it in the server log. */
   INTERNAL_SERVER_ERROR: 'A fault on the server; nothing internal is shown, `extensions.requestId` finds it in the server log',
+  /** The database does not answer (stopped, restarting, unreachable); retry shortly. */
+  DATABASE_UNAVAILABLE: 'HTTP 503: the database does not answer (stopped, restarting, unreachable); nothing was written, retry shortly. The service recovers on its own when it is back',
   /** Start-up only: another process holds the embedded data directory. */
   DATA_DIR_LOCKED: 'Start-up only: another process holds the embedded database in DATA_DIR',
 } as const;
@@ -80,4 +82,29 @@ export function forbidden(message: string, extensions: Record<string, unknown> =
 /** The HTTP body for an error raised before (or outside) GraphQL execution. */
 export function httpErrorBody(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] });
+}
+
+/** SQLSTATE classes and socket errors that mean "the database is not there", not "the query is wrong". */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * Whether an error (or the one it wraps) says the database is unavailable: a connection refused or
+ * dropped, an administrator shutdown, a server still starting. These become DATABASE_UNAVAILABLE (503)
+ * instead of an internal error, so clients retry.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; originalError?: unknown; driverError?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
+    if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.has(e.code) || UNAVAILABLE_SOCKET.has(e.code))) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/.test(e.message)) return true;
+    e = (e.originalError ?? e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
+/** DATABASE_UNAVAILABLE as a GraphQL error that Apollo sends with HTTP 503 and Retry-After. */
+export function databaseUnavailableError(): GraphQLError {
+  return new GraphQLError('The database is unavailable; nothing was written. Retry shortly.', {
+    extensions: { code: 'DATABASE_UNAVAILABLE', http: { status: 503, headers: new Map([['retry-after', '2']]) } },
+  });
 }

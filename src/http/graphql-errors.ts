@@ -12,7 +12,7 @@ import {
   OperationDefinitionNode,
   GraphQLSchema,
 } from 'graphql';
-import type { InputProblem } from '../errors';
+import { isDatabaseUnavailable, type InputProblem } from '../errors';
 
 export interface ErrorLogger {
   error(msg: string): void;
@@ -95,6 +95,9 @@ export function formatError(logger: ErrorLogger) {
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      if (isDatabaseUnavailable(original)) {
+        return { message: 'The database is unavailable; nothing was written. Retry shortly.', extensions: { code: 'DATABASE_UNAVAILABLE' }, path: formatted.path };
+      }
       const requestId = (original as { requestId?: string })?.requestId;
       logger.error(`internal error${requestId ? ` [${requestId}]` : ''}: ${(original as Error)?.stack ?? String(original)}`);
       return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
@@ -147,6 +150,11 @@ export function errorContractPlugin<T extends BaseContext & { requestId: string 
             }
           }
           body.singleResult.errors = errors;
+          if (errors.some((e) => e.extensions?.code === 'DATABASE_UNAVAILABLE')) {
+            // A load balancer or client retries a 503; a 200 with errors looks like a final answer.
+            rc.response.http.status = 503;
+            rc.response.http.headers.set('retry-after', '2');
+          }
         },
       };
     },

@@ -6,8 +6,8 @@ import path from 'node:path';
 
 /**
  * `node dist/src/main.js` as `npm start` runs it (NODE_ENV=production, embedded database in a fresh
- * DATA_DIR, no DATABASE_URL): for the tests whose subject is the zero-setup start itself, whose
- * defaults (introspection, the admin key printed once) are decided at startup.
+ * DATA_DIR, no DATABASE_URL unless the test gives one): for the tests whose subject is the real
+ * process (its start-up defaults, the admin key printed once, surviving its database).
  */
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -33,6 +33,9 @@ function exited(child: ChildProcess): Promise<void> {
 
 export interface MainProcess {
   base: string;
+  pid: number;
+  /** True while the process runs. */
+  alive(): boolean;
   dataDir: string;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
@@ -44,9 +47,10 @@ export interface MainProcess {
 export async function startMain(extraEnv: NodeJS.ProcessEnv = {}, prefix = 'flywheel-main-'): Promise<MainProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ...extraEnv };
-  // The zero-setup start is the one under test; a DATABASE_URL from the test run would switch it off.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
+  // The zero-setup start unless the test names a database: a DATABASE_URL from the test run would switch it off.
   delete env.DATABASE_URL;
+  Object.assign(env, extraEnv);
   for (const [k, v] of Object.entries(extraEnv)) if (v === undefined) delete env[k];
   const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -80,5 +84,5 @@ export async function startMain(extraEnv: NodeJS.ProcessEnv = {}, prefix = 'flyw
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { base, dataDir, output: () => output, stop };
+  return { base, pid: child.pid!, alive: () => child.exitCode === null && child.signalCode === null, dataDir, output: () => output, stop };
 }

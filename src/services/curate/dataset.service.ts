@@ -111,9 +111,11 @@ export class DatasetService {
       modelVersions: input.modelVersions?.length ? [...new Set(input.modelVersions)].sort() : null,
     };
     const [row]: DatasetVersionRow[] = await tx.query(
+      // created_at is taken under the per-name lock (clock_timestamp, not the transaction's start), so
+      // "newest first" and the version numbers agree even for requests that raced for the lock.
       `INSERT INTO dataset_version AS d (name, version, kind, status, formats, filter, base_version_id, reference_version_id, system_prompt,
-         validation_fraction, max_psi, created_by)
-       VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM dataset_version WHERE name = $1), $2, 'PENDING', $3, $4, $5, $6, $7, $8, $9, $10)
+         validation_fraction, max_psi, created_by, created_at)
+       VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM dataset_version WHERE name = $1), $2, 'PENDING', $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp())
        RETURNING ${DATASET_COLUMNS}`,
       [
         input.name,

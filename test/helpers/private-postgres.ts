@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './main-process';
+
+/**
+ * A PostgreSQL cluster of the test's own (initdb + pg_ctl in a temp dir, on a free loopback port), so
+ * a fault test may stop, kill and restart it without touching the shared server. The binaries refuse
+ * to run as root, so as root they run as the `postgres` user (the temp dir is handed to it).
+ */
+const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export interface PrivatePostgres {
+  url: string;
+  port: number;
+  start(): void;
+  /** `pg_ctl stop -m <mode>`: fast (disconnect clients, clean) or immediate (like a crash). */
+  stop(mode: 'fast' | 'immediate'): void;
+  /** Stops it if running and removes its directory. */
+  destroy(): void;
+}
+
+export const privatePostgresAvailable = fs.existsSync(path.join(BIN, 'initdb'));
+
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-pg-'));
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(asRoot ? 'runuser' : path.join(BIN, cmd), asRoot ? ['-u', 'postgres', '--', path.join(BIN, cmd), ...args] : args, { stdio: 'pipe', timeout: 60_000 });
+  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
+  let running = false;
+  const pg: PrivatePostgres = {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    start() {
+      run('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
+      running = true;
+    },
+    stop(mode) {
+      run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
+      running = false;
+    },
+    destroy() {
+      try {
+        if (running) pg.stop('immediate');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  pg.start();
+  return pg;
+}
