@@ -69,6 +69,46 @@ describe('embedded database (PGlite)', () => {
     }
   });
 
+  test('eight starters racing for one stale lock: exactly one gets it, in each of 10 rounds', async () => {
+    const { spawn } = await import('node:child_process');
+    const lockModule = path.resolve(__dirname, '../src/db/embedded-postgres.js');
+    // Each child spins until the go file appears (so they start within microseconds of each other),
+    // tries the lock, holds it 500 ms if it got it, and says which.
+    const child = `const fs = require('fs'); const { acquireLock } = require(${JSON.stringify(lockModule)});
+      console.log('READY'); while (!fs.existsSync(process.argv[2])) {}
+      try { const release = acquireLock(process.argv[1]); console.log('LOCKED'); setTimeout(() => { release(); }, 500); }
+      catch (e) { console.log(e.extensions && e.extensions.code === 'DATA_DIR_LOCKED' ? 'REFUSED' : 'ERROR ' + e.message); }`;
+    for (let round = 0; round < 10; round++) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-lockrace-'));
+      const go = path.join(dataDir, 'go');
+      try {
+        fs.writeFileSync(path.join(dataDir, 'flywheel.lock'), '999999'); // left by a process that died
+        let ready = 0;
+        let allReady: () => void;
+        const waiting = new Promise<void>((r) => (allReady = r));
+        const done = Array.from({ length: 8 }, () => new Promise<string>((resolve) => {
+          const p = spawn(process.execPath, ['-e', child, dataDir, go], { stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          p.stdout!.on('data', (b) => {
+            out += b;
+            if (out.startsWith('READY') && !(p as unknown as { counted?: boolean }).counted) {
+              (p as unknown as { counted?: boolean }).counted = true;
+              if (++ready === 8) allReady();
+            }
+          });
+          p.on('close', () => resolve(out.replace('READY', '').trim()));
+        }));
+        await waiting;
+        fs.writeFileSync(go, '');
+        const outcomes = await Promise.all(done);
+        assert.deepEqual(outcomes.filter((o) => o === 'LOCKED').length, 1, `round ${round}: ${outcomes.join(', ')}`);
+        assert.equal(outcomes.filter((o) => o === 'REFUSED').length, 7, outcomes.join(', '));
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  });
+
   test('concurrent ingestion and duplicate requestIds behave the same as on PostgreSQL', async () => {
     const server = await startTestServer({ DATABASE_URL: '' }, { embedded: true });
     try {

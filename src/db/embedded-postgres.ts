@@ -24,10 +24,16 @@ const LOCK_FILE = 'flywheel.lock';
  * Two processes opening one PGlite directory both write to it and lose each other's writes, and
  * PGlite itself does not stop them. A lock file created with O_EXCL holding our pid does; a lock left
  * by a process that no longer exists (kill -9) is taken over.
+ *
+ * Taking over is itself exclusive: two starters that both find the same stale lock used to both
+ * unlink it and both proceed (the second unlinking the first one's fresh lock). Now the takeover is
+ * guarded by a second O_EXCL file: only its creator removes the stale lock and creates its own; the
+ * other starts over and finds a live lock.
  */
-function acquireLock(dataDir: string): () => void {
+export function acquireLock(dataDir: string): () => void {
   const lockPath = path.join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const takeoverPath = `${lockPath}.takeover`;
+  for (let attempt = 0; attempt < 50; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx', 0o600);
       fs.writeSync(fd, String(process.pid));
@@ -41,18 +47,51 @@ function acquireLock(dataDir: string): () => void {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
+      const holder = readPid(lockPath);
       // Our own pid means another app instance in this process holds it (tests start several).
-      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || isAlive(holder))) {
+      if (holder !== null && (holder === process.pid || isAlive(holder))) {
         throw new FlywheelError(
           'DATA_DIR_LOCKED',
           `The embedded database in ${dataDir} is in use by process ${holder}. Stop it, or set DATA_DIR to another directory.`,
         );
       }
-      fs.unlinkSync(lockPath); // stale: its process is gone
+      takeOver(lockPath, takeoverPath, holder);
     }
   }
   throw new FlywheelError('DATA_DIR_LOCKED', `Could not lock ${lockPath}`);
+}
+
+/** The pid in a lock file; null when the file is gone or unreadable (being written or replaced). */
+function readPid(file: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes a stale lock (one whose pid is `stale`) under the takeover guard; a contender just waits a moment. */
+function takeOver(lockPath: string, takeoverPath: string, stale: number | null): void {
+  let guard: number;
+  try {
+    guard = fs.openSync(takeoverPath, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Another starter is taking over (or died doing so, which leaves a guard with a dead pid).
+    const owner = readPid(takeoverPath);
+    if (owner !== null && !isAlive(owner)) fs.rmSync(takeoverPath, { force: true });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    return;
+  }
+  try {
+    fs.writeSync(guard, String(process.pid));
+    fs.closeSync(guard);
+    // Still the same stale lock? (Another starter may have replaced it before we took the guard.)
+    if (readPid(lockPath) === stale) fs.rmSync(lockPath, { force: true });
+  } finally {
+    fs.rmSync(takeoverPath, { force: true });
+  }
 }
 
 function isAlive(pid: number): boolean {
