@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runFlywheel } from './helpers/cli';
 import { ADMIN_KEY as ADMIN, createKey, errorCode, logBatch, logInput, ok, startTestServer, TestServer, waitFor } from './helpers/test-server';
 
 /**
@@ -12,7 +11,6 @@ import { ADMIN_KEY as ADMIN, createKey, errorCode, logBatch, logInput, ok, start
  */
 
 const RUN = crypto.randomBytes(3).toString('hex');
-const REPO_ROOT = path.resolve(__dirname, '../..');
 
 const DEPLOYMENT = `id modelVersion kind reason deployedBy probationUntil endedAt endReason trainingRun { id } replaces { id modelVersion }`;
 const ADOPT = `mutation($input: AdoptDeploymentInput!) { adoptDeployment(input: $input) { deployment { ${DEPLOYMENT} } } }`;
@@ -25,14 +23,6 @@ const DECISION = `query($run: ID!) { promotionDecision(runId: $run) { outcome re
 const PROMOTE = `mutation($input: PromoteInput!) { promote(input: $input) { deployment { ${DEPLOYMENT} } } }`;
 const ROLLBACK = `mutation($input: RollbackInput!) { rollback(input: $input) { deployment { ${DEPLOYMENT} } } }`;
 const HISTORY = `query($line: String!) { deployments(modelLine: $line, first: 20) { totalCount nodes { modelVersion kind reason endReason } } }`;
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/flywheel.js', ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH!, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('training runs, eval gates, promotion and rollback (issue 10)', () => {
   let server: TestServer;
@@ -135,12 +125,12 @@ describe('training runs, eval gates, promotion and rollback (issue 10)', () => {
 
     // The CLI says the same with exit codes.
     const env = { FLYWHEEL_URL: server.url, FLYWHEEL_API_KEY: ci };
-    const no = await runCli(['promotion', '--run', regress], env);
+    const no = await runFlywheel(['promotion', '--run', regress], env);
     assert.equal(no.code, 1, no.stderr);
     assert.match(no.stdout, new RegExp(`^${v(8)} against ${v(6)}: REJECT — may not be promoted\\n`));
-    const yes = await runCli(['promotion', '--run', good], env);
+    const yes = await runFlywheel(['promotion', '--run', good], env);
     assert.equal(yes.code, 0, yes.stderr);
-    assert.equal((await runCli(['promotion', '--run', 'not-an-id'], env)).code, 2);
+    assert.equal((await runFlywheel(['promotion', '--run', 'not-an-id'], env)).code, 2);
 
     assert.equal(errorCode(await server.gql(PROMOTE, { input: { runId: good } }, curator)), 'FORBIDDEN');
     const promoted = (await as(deployer, PROMOTE, { input: { runId: good } })).promote.deployment;

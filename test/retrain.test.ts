@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli, runFlywheel } from './helpers/cli';
 import { createKey, errorCode, logBatch, logInput, ok, startTestServer, TestServer, waitFor } from './helpers/test-server';
 
 /**
@@ -14,18 +13,6 @@ import { createKey, errorCode, logBatch, logInput, ok, startTestServer, TestServ
  */
 
 const RUN = crypto.randomBytes(3).toString('hex');
-const REPO_ROOT = path.resolve(__dirname, '../..');
-
-/** Runs a command in the repository, as a CI step would; resolves with its exit code and output. */
-function runCli(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: REPO_ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-const H = 3_600_000;
-
 const POLICY_FIELDS = `id modelVersion kind enabled minCorrected intervalHours minExamples tag threshold periodHours minNewCorrections minCorrectedShare
   dataset { name tags systemPrompt formats validationFraction } createdBy`;
 const CREATE_POLICY = `mutation($input: CreateRetrainPolicyInput!) { createRetrainPolicy(input: $input) { retrainPolicy { ${POLICY_FIELDS} } } }`;
@@ -330,10 +317,10 @@ describe('retrain policies and decisions (issue 10)', () => {
     assert.match(wait.stdout, new RegExp(`^${mv}: WAIT — not ready to retrain\\n  - VOLUME: 0 of 1 new accepted corrections so far`));
 
     await correct(await logEntries(mv, 1));
-    const ready = await runCli(process.execPath, ['bin/flywheel.js', 'readiness', '--model', mv], env);
+    const ready = await runFlywheel(['readiness', '--model', mv], env);
     assert.equal(ready.code, 0, ready.stderr);
     assert.match(ready.stdout, /RETRAIN — ready to retrain\n  - VOLUME: 1 of 1 new accepted corrections/);
-    const json = await runCli(process.execPath, ['bin/flywheel.js', 'readiness', '--model', mv, '--json'], env);
+    const json = await runFlywheel(['readiness', '--model', mv, '--json'], env);
     assert.equal(json.code, 0);
     assert.equal(JSON.parse(json.stdout).outcome, 'RETRAIN');
 
@@ -348,7 +335,7 @@ describe('retrain policies and decisions (issue 10)', () => {
       ['a key without the scope', ['readiness', '--model', mv], { ...env, FLYWHEEL_API_KEY: operator }, /FORBIDDEN/],
     ];
     for (const [what, args, e, message] of cases) {
-      const r = await runCli(process.execPath, ['bin/flywheel.js', ...args], e);
+      const r = await runFlywheel([...args], e);
       assert.equal(r.code, 2, `${what}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, message, what);
     }

@@ -1,3 +1,4 @@
+import { REQUEST_ID_RE } from './input-rules';
 import { isUuid } from '../db/sql';
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
@@ -39,7 +40,6 @@ export interface SubmittedFeedback extends FeedbackRow {
   created: boolean;
 }
 
-const ID_RE = /^[\x21-\x7e]{1,200}$/;
 const MAX_COMMENT = 4000;
 /** A rating at or below this (1–5 scale) counts as negative, like a thumbs-down. */
 const NEGATIVE_RATING = 2;
@@ -127,8 +127,8 @@ export class FeedbackService {
 
   private validate(input: FeedbackInput): void {
     const problems: InputProblem[] = [];
-    if (!ID_RE.test(input.requestId)) problems.push({ field: 'requestId', message: 'must be 1–200 printable ASCII characters without spaces' });
-    if (input.clientFeedbackId != null && !ID_RE.test(input.clientFeedbackId)) {
+    if (!REQUEST_ID_RE.test(input.requestId)) problems.push({ field: 'requestId', message: 'must be 1–200 printable ASCII characters without spaces' });
+    if (input.clientFeedbackId != null && !REQUEST_ID_RE.test(input.clientFeedbackId)) {
       problems.push({ field: 'clientFeedbackId', message: 'must be 1–200 printable ASCII characters without spaces' });
     }
     if (input.kind === 'RATING' && input.rating == null) problems.push({ field: 'rating', message: 'is required for kind RATING (1–5)' });

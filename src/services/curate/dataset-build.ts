@@ -502,7 +502,7 @@ async function forEachExportBatch(ctx: BuildContext, v: DatasetVersionRow, handl
   }
   let after = '';
   for (;;) {
-    const rows: (Omit<ExportRow, 'sft' | 'preference'> & { request_id: string; sft: string | null; preference: string | null; completion_key: string | null })[] =
+    const rows: { request_id: string; validation: boolean; sft: string | null; preference: string | null; completion_key: string | null; response: string | null }[] =
       await ctx.db.query(
         `SELECT e.request_id, ${columns} FROM (SELECT dataset_version_id, request_id, split, correction_id FROM dataset_example
            WHERE dataset_version_id = $1 AND request_id > $2 ORDER BY request_id LIMIT ${EXPORT_BATCH}) e ${EXPORT_JOINS}

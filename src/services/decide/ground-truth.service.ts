@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
 import { holdOffCompaction } from '../compaction-references';
+import { REQUEST_ID_RE } from '../input-rules';
 import { normalisedKey } from '../correction.service';
 import { redactText } from '../redaction/redactor';
 import type { TagService } from '../tag.service';
@@ -39,7 +40,6 @@ export interface AccuracyBucket {
 export const GROUND_TRUTH_COLUMNS = `g.request_id AS "requestId", g.expected, g.observed_at AS "observedAt", g.received_at AS "receivedAt",
   g.reported_by AS "reportedBy", CASE WHEN g.compared_at IS NULL THEN 'PENDING' WHEN g.matched THEN 'MATCH' ELSE 'MISMATCH' END AS status,
   g.compared_at AS "comparedAt"`;
-const ID_RE = /^[\x21-\x7e]{1,200}$/;
 const NUMBER_RE = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/;
 const MAX_ACCURACY_HOURS = 24 * 93;
 /** Pending reports matched per job run; the rest wait for the next minute. */
@@ -66,7 +66,7 @@ export class GroundTruthService {
     const seen = new Set<string>();
     items.forEach((it, index) => {
       const at = items.length > 1 ? { index } : {};
-      if (!ID_RE.test(it.requestId)) problems.push({ ...at, field: 'requestId', message: 'must be 1–200 printable ASCII characters without spaces' });
+      if (!REQUEST_ID_RE.test(it.requestId)) problems.push({ ...at, field: 'requestId', message: 'must be 1–200 printable ASCII characters without spaces' });
       else if (seen.has(it.requestId)) problems.push({ ...at, field: 'requestId', message: 'appears twice in this call' });
       seen.add(it.requestId);
       if (it.expected.trim() === '' || it.expected.length > this.config.maxTextChars) problems.push({ ...at, field: 'expected', message: `must be 1–${this.config.maxTextChars} characters` });

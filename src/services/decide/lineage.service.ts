@@ -3,6 +3,7 @@ import type { Config } from '../../config';
 import { isUuid, queryRows } from '../../db/sql';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
 import type { PageResult } from '../../schema/connection';
+import { httpUrlProblem } from '../input-rules';
 import { Keyset, PageArgs } from '../paging/keyset';
 
 export type TrainingRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -81,7 +82,6 @@ const DEPLOYMENTS_KEYSET = new Keyset('deployments', [
 ]);
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,199}$/;
-const URL_MAX = 2000;
 const RUN_TRANSITIONS: Record<TrainingRunStatus, TrainingRunStatus[]> = { RUNNING: ['SUCCEEDED', 'FAILED'], SUCCEEDED: [], FAILED: [] };
 
 /**
@@ -117,8 +117,11 @@ export class LineageService {
   }
 
   async line(db: EntityManager, name: string): Promise<ModelLineRow | null> {
-    const [row]: ModelLineRow[] = await db.query(`SELECT ${LINE_COLUMNS} FROM model_line m WHERE m.name = $1`, [name]);
-    return row ?? null;
+    return (await this.linesByName(db, [name]))[0] ?? null;
+  }
+
+  linesByName(db: EntityManager, names: string[]): Promise<ModelLineRow[]> {
+    return db.query(`SELECT ${LINE_COLUMNS} FROM model_line m WHERE m.name = ANY ($1::text[])`, [names]);
   }
 
   lines(db: EntityManager, page: PageArgs): Promise<PageResult<ModelLineRow>> {
@@ -152,7 +155,8 @@ export class LineageService {
     const problems: InputProblem[] = [];
     if (!NAME_RE.test(input.candidateModelVersion)) problems.push({ field: 'candidateModelVersion', message: 'must be 1–200 of A-Z a-z 0-9 _ . : @ / - starting with a letter or digit' });
     if (input.candidateModelVersion === input.baseModelVersion) problems.push({ field: 'candidateModelVersion', message: 'must differ from baseModelVersion' });
-    if (input.externalUrl != null && !validUrl(input.externalUrl)) problems.push({ field: 'externalUrl', message: `must be an http(s) URL of at most ${URL_MAX} characters` });
+    const urlProblem = input.externalUrl != null ? httpUrlProblem('externalUrl', input.externalUrl) : null;
+    if (urlProblem) problems.push(urlProblem);
     if (problems.length) throw badInput(problems);
     const [dataset]: { status: string }[] = await tx.query(`SELECT status FROM dataset_version WHERE id = $1`, [input.datasetVersionId]);
     if (!dataset) throw new FlywheelError('NOT_FOUND', 'datasetVersionId: no dataset version with this id');
@@ -183,7 +187,8 @@ export class LineageService {
 
   /** RUNNING → SUCCEEDED | FAILED; the same status again is a no-op; a finished run stays finished. */
   async updateRun(tx: EntityManager, id: string, input: { status: TrainingRunStatus; externalUrl?: string | null }): Promise<TrainingRunRow> {
-    if (input.externalUrl != null && !validUrl(input.externalUrl)) throw badInput([{ field: 'externalUrl', message: `must be an http(s) URL of at most ${URL_MAX} characters` }]);
+    const urlProblem = input.externalUrl != null ? httpUrlProblem('externalUrl', input.externalUrl) : null;
+    if (urlProblem) throw badInput([urlProblem]);
     const [run]: TrainingRunRow[] = isUuid(id) ? await tx.query(`SELECT ${RUN_COLUMNS} FROM training_run t WHERE t.id = $1 FOR UPDATE`, [id]) : [];
     if (!run) throw new FlywheelError('NOT_FOUND', 'No training run with this id');
     if (run.status !== input.status && !RUN_TRANSITIONS[run.status].includes(input.status)) {
@@ -228,15 +233,5 @@ export class LineageService {
       filter: ['p.model_line = $1'],
       params: [line],
     });
-  }
-}
-
-function validUrl(u: string): boolean {
-  if (u.length > URL_MAX) return false;
-  try {
-    const url = new URL(u);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
   }
 }

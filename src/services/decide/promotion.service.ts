@@ -226,8 +226,8 @@ export class PromotionService {
     return row;
   }
 
-  /** Restores the deployment the current one replaced. */
-  async rollback(tx: EntityManager, line: string, reason: string, by: string): Promise<DeploymentRow> {
+  /** Restores the deployment the current one replaced. `automatic` rollbacks act as "flywheel". */
+  async rollback(tx: EntityManager, line: string, reason: string, by: string, automatic = false): Promise<DeploymentRow> {
     if (reason.trim() === '' || reason.length > 2000) throw badInput([{ field: 'reason', message: 'say why, in 1–2000 characters' }]);
     const current = await this.lockLine(tx, line);
     if (!current) throw new FlywheelError('NOT_FOUND', `modelLine: ${line} has no deployment`);
@@ -244,7 +244,7 @@ export class PromotionService {
       modelLine: line,
       modelVersion: row.modelVersion,
       rolledBackModelVersion: current.modelVersion,
-      automatic: by === 'flywheel',
+      automatic,
       reason,
     });
     return row;
@@ -258,7 +258,8 @@ export class PromotionService {
       tx,
       d.modelLine,
       `automatic: drift event ${event.id} (${event.metric} ${num(event.value)} against ${num(event.threshold)}) on ${event.modelVersion} during its probation`,
-      'flywheel',
+      AUTOMATIC_ACTOR,
+      true,
     );
   }
 
@@ -277,7 +278,8 @@ export class PromotionService {
           tx,
           line,
           `automatic: ${r.gate} ${num(r.value)} on ${version} during its probation, worse than ${num(before)} of the previous deployment ${previous.modelVersion} beyond the tolerance ${num(g.tolerance)}`,
-          'flywheel',
+          AUTOMATIC_ACTOR,
+          true,
         );
       }
     }
@@ -373,6 +375,8 @@ export class PromotionService {
   }
 }
 
+/** Who an automatic rollback is recorded as. */
+const AUTOMATIC_ACTOR = 'flywheel';
 const stricter = (direction: GateDirection, a: number, b: number) => (direction === 'HIGHER_IS_BETTER' ? Math.max(a, b) : Math.min(a, b));
 
 export type { DeploymentRow };

@@ -5,13 +5,13 @@ import { isUuid, queryRows } from '../../db/sql';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
 import type { JobQueue } from '../../jobs/job-queue';
 import type { PageResult } from '../../schema/connection';
+import { httpUrlProblem } from '../input-rules';
 import { Keyset, PageArgs } from '../paging/keyset';
 
 export const WEBHOOK_EVENTS = ['RETRAIN_DECIDED', 'PROMOTED', 'ROLLED_BACK'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const WEBHOOK_DELIVERY_JOB = 'webhook-delivery';
 const TIMEOUT_MS = 10_000;
-const URL_MAX = 2000;
 
 export interface WebhookRow {
   id: string;
@@ -179,14 +179,8 @@ export class WebhookService {
 
   private check(input: { url: string; events: readonly string[] }): void {
     const problems: InputProblem[] = [];
-    let ok = input.url.length <= URL_MAX;
-    try {
-      const u = new URL(input.url);
-      ok &&= u.protocol === 'https:' || u.protocol === 'http:';
-    } catch {
-      ok = false;
-    }
-    if (!ok) problems.push({ field: 'url', message: `must be an http(s) URL of at most ${URL_MAX} characters` });
+    const urlProblem = httpUrlProblem('url', input.url);
+    if (urlProblem) problems.push(urlProblem);
     if (input.events.length === 0) problems.push({ field: 'events', message: `give at least one of ${WEBHOOK_EVENTS.join(', ')}` });
     if (problems.length) throw badInput(problems);
   }

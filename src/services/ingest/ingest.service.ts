@@ -1,3 +1,4 @@
+import { REQUEST_ID_RE } from '../input-rules';
 import crypto from 'node:crypto';
 import type { Config } from '../../config';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
@@ -11,7 +12,6 @@ import { isOutOfDistribution, ProfileCache, promptFeatures } from './ood-profile
 import { writeTimeKeepReasons } from './keep-reasons';
 
 /** Printable ASCII without spaces: requestIds end up in URLs, logs and cursors. */
-const REQUEST_ID_RE = /^[\x21-\x7e]{1,200}$/;
 /** A day: a latency above it is a unit mistake (µs or ns sent as ms), not a slow model. */
 const MAX_LATENCY_MS = 86_400_000;
 /** Clocks drift; a row "from the future" by more than a day is a bad timestamp, not skew. */

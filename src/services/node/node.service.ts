@@ -45,10 +45,7 @@ const SOURCES: Record<NodeTypeName, NodeSource> = {
   DatasetVersion: { scopes: ['read', 'curate'], fetch: async (ctx, keys) => byKey(await ctx.services.datasets.byIds(ctx.db, keys), (r) => r.id) },
   RetrainPolicy: { scopes: ['read', 'curate'], fetch: async (ctx, keys) => byKey(await ctx.services.retrainPolicies.byIds(ctx.db, keys), (r) => r.id) },
   RetrainDecision: { scopes: ['read', 'curate'], fetch: async (ctx, keys) => byKey(await ctx.services.retrain.byIds(ctx.db, keys), (r) => r.id) },
-  ModelLine: {
-    scopes: ['read', 'curate', 'deploy'],
-    fetch: async (ctx, keys) => byKey((await Promise.all(keys.map((k) => ctx.services.lineage.line(ctx.db, k)))).filter((l) => l !== null), (r) => r.name),
-  },
+  ModelLine: { scopes: ['read', 'curate', 'deploy'], fetch: async (ctx, keys) => byKey(await ctx.services.lineage.linesByName(ctx.db, keys), (r) => r.name) },
   ModelVersion: { scopes: ['read', 'curate', 'deploy'], fetch: async (ctx, keys) => byKey(await ctx.services.lineage.versionsByName(ctx.db, keys), (r) => r.name) },
   TrainingRun: { scopes: ['read', 'curate', 'deploy'], fetch: (ctx, keys) => loaded(ctx.loaders.lineage.trainingRun.loadMany(keys), keys) },
   EvalGate: { scopes: ['read', 'curate', 'deploy'], fetch: async (ctx, keys) => byKey(await ctx.services.promotion.gatesByIds(ctx.db, keys), (r) => r.id) },
