@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createKey, LOG_MUTATION, logBatch, logInput, startTestServer, TestServer } from './helpers/test-server';
+import { createKey, LOG_MUTATION, logBatch, logInput, startTestServer, TestServer, usingRealPostgres } from './helpers/test-server';
 
 const REPORT = `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id taggedCount open windowHours } windowRows } }`;
 // The claimant, annotator and reviewer are the calling key's name: each person below has a key of their own.
@@ -82,6 +82,47 @@ describe('drift events tag the window before them, and nothing else', () => {
     const bad = await server.gql(REPORT, { input: { modelVersion: 'x', metric: 'm', value: 1, threshold: 1, windowHours: -3 } });
     assert.equal(bad.errors![0].extensions?.code, 'BAD_USER_INPUT');
     assert.match(bad.errors![0].message, /windowHours/);
+  });
+});
+
+describe('a batch racing a drift report (per-model lock)', { skip: !usingRealPostgres && 'the embedded database runs one transaction at a time: no race to lose' }, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.stop());
+
+  test('rows committed while reportDriftEvent runs get the window tag or DRIFT_OPEN: none escapes both', async () => {
+    const detectedAt = new Date();
+    const windowRow = (i: number) => logInput({ requestId: `race-${i}`, modelVersion: 'drift-race', occurredAt: new Date(detectedAt.getTime() - 60_000).toISOString() });
+    await logBatch(server, [windowRow(0)]);
+    let ingest: Promise<unknown> | undefined;
+    let ingestDone = false;
+    // The report's transaction stays open (its tagging has run) while a batch for the same model
+    // version arrives. Before the lock the batch committed at once: too late for the tagging statement,
+    // too early to see the event, so it got neither.
+    await server.app.database.dataSource.transaction('READ COMMITTED', async (tx) => {
+      await server.app.services.drift.report(tx, { modelVersion: 'drift-race', detectedAt, metric: 'accuracy', value: 0.4, threshold: 0.8, windowHours: 1 });
+      ingest = logBatch(server, [windowRow(1), windowRow(2)]).then(() => (ingestDone = true));
+      // Wait until the batch has either committed or is waiting for a lock.
+      for (let i = 0; ; i++) {
+        if (ingestDone) break;
+        const [{ waiting }] = await server.sql(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE application_name = 'flywheel-ingest' AND wait_event_type = 'Lock'`);
+        if (waiting > 0) break;
+        assert.ok(i < 600, 'the batch neither committed nor waited within 60 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    });
+    await ingest;
+    const rows = await server.sql(
+      `SELECT l.request_id, 'DRIFT_OPEN' = ANY (l.keep_reasons) AS kept,
+              EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window') AS tagged
+       FROM inference_log l WHERE l.model_version = 'drift-race' ORDER BY l.request_id`,
+    );
+    assert.equal(rows.length, 3);
+    const escaped = rows.filter((r: any) => !r.kept && !r.tagged).map((r: any) => r.request_id);
+    assert.deepEqual(escaped, [], 'rows in the window with neither the tag nor DRIFT_OPEN');
+    assert.equal(rows[0].tagged, true, 'the row stored before the report is tagged');
   });
 });
 

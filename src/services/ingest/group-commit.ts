@@ -39,7 +39,8 @@ interface Pending {
  * One statement writes a whole flush: the idempotency register, the log rows and the hourly counters,
  * from `unnest` of one array per column (one round trip, one commit, no per-row statements). Measured
  * here: PostgreSQL reads text arrays ~5 µs/row faster than the same rows as json_to_recordset. DRIFT_OPEN is decided here,
- * against the drift table as this transaction sees it. Rows are ordered by requestId so that two
+ * under the per-model drift lock (flywheel_lock_open_drift), so a concurrent drift report either sees
+ * these rows or is seen by them. Rows are ordered by requestId so that two
  * concurrent flushes lock register keys in the same order and cannot deadlock on each other.
  */
 /**
@@ -65,9 +66,10 @@ WITH input AS (
     AS t(request_id, ts, model_version, prompt, response, latency_ms, user_id_hash, response_logprob,
          flagged, metadata, write_reasons, redactions${withTags ? ', auto_tags' : ''})
 ),
+-- Takes the per-model lock a drift report holds, then reads open events with a fresh snapshot (see the
+-- migration DriftIngestLock): evaluated before the first row reaches the register insert.
 open_drift AS (
-  SELECT DISTINCT model_version FROM drift_event
-  WHERE resolved_at IS NULL AND model_version IN (SELECT model_version FROM input)
+  SELECT model_version FROM flywheel_lock_open_drift(ARRAY(SELECT DISTINCT model_version FROM input)) AS f(model_version)
 ),
 prepared AS (
   SELECT i.*,
