@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Pool } from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres';
+import { acquireLock, LOCK_STALE_MS, startEmbeddedPostgres } from '../src/db/embedded-postgres';
 import { gqlRequest, LOG_MUTATION, logInput, startTestServer } from './helpers/test-server';
 
 /** The default a newcomer gets: no DATABASE_URL, no keys configured, data under DATA_DIR. */
@@ -64,6 +64,35 @@ describe('embedded database (PGlite)', () => {
       fs.writeFileSync(path.join(dataDir, 'flywheel.lock'), '999999');
       const again = await startTestServer({ DATABASE_URL: '' }, { embedded: true, dataDir });
       await again.stop();
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a lock from another PID namespace (a container sharing the volume) is live while its heartbeat is fresh, stale after', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-lockns-'));
+    const lockFile = path.join(dataDir, 'flywheel.lock');
+    try {
+      // Pid 999999 does not exist here, and that says nothing: it is a pid of another namespace.
+      // Before, the pid check alone declared this lock stale and a second writer opened the data dir.
+      fs.writeFileSync(lockFile, JSON.stringify({ pid: 999999, namespace: 'other-host|pid:[4026530000]|boot' }));
+      assert.throws(() => acquireLock(dataDir), (err: any) => {
+        assert.equal(err.extensions?.code, 'DATA_DIR_LOCKED');
+        assert.match(err.message, /another host or container/);
+        return true;
+      });
+      // Its owner stopped touching it longer ago than LOCK_STALE_MS: taken over.
+      const old = new Date(Date.now() - LOCK_STALE_MS - 5_000);
+      fs.utimesSync(lockFile, old, old);
+      const release = acquireLock(dataDir);
+      const owner = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+      assert.equal(owner.pid, process.pid);
+      release();
+      assert.equal(fs.existsSync(lockFile), false);
+      // An empty lock (its starter died between create and write) does not block forever.
+      fs.writeFileSync(lockFile, '');
+      fs.utimesSync(lockFile, old, old);
+      acquireLock(dataDir)();
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { FlywheelError } from '../errors';
@@ -19,10 +20,39 @@ export interface EmbeddedPostgres {
 }
 
 const LOCK_FILE = 'flywheel.lock';
+/** The holder touches its lock this often, so a holder whose pid we cannot check still shows it lives. */
+const LOCK_HEARTBEAT_MS = 10_000;
+/** A lock whose owner we cannot check (another PID namespace or machine) is stale after 3 missed heartbeats. */
+export const LOCK_STALE_MS = 3 * LOCK_HEARTBEAT_MS;
+
+/**
+ * Who holds the lock. A pid means something only inside the PID namespace (container) and boot it was
+ * taken in: a data dir on a volume shared by two containers showed pid 37 of one container, which does
+ * not exist in the other, so the other "took over" a live lock. The owner's namespace and boot id say
+ * whether its pid can be checked here; when it cannot, only a heartbeat older than LOCK_STALE_MS lets a
+ * starter take over.
+ */
+interface LockOwner {
+  pid: number;
+  /** /proc/self/ns/pid and the kernel boot id (with the host name): equal means "our pids". */
+  namespace: string;
+}
+
+function ourNamespace(): string {
+  const read = (f: string, how: (p: string) => string) => {
+    try {
+      return how(f).trim();
+    } catch {
+      return '?';
+    }
+  };
+  return [os.hostname(), read('/proc/self/ns/pid', fs.readlinkSync), read('/proc/sys/kernel/random/boot_id', (f) => fs.readFileSync(f, 'utf8'))].join('|');
+}
+const OUR_NAMESPACE = ourNamespace();
 
 /**
  * Two processes opening one PGlite directory both write to it and lose each other's writes, and
- * PGlite itself does not stop them. A lock file created with O_EXCL holding our pid does; a lock left
+ * PGlite itself does not stop them. A lock file created with O_EXCL naming its owner does; a lock left
  * by a process that no longer exists (kill -9) is taken over.
  *
  * Taking over is itself exclusive: two starters that both find the same stale lock used to both
@@ -33,62 +63,107 @@ const LOCK_FILE = 'flywheel.lock';
 export function acquireLock(dataDir: string): () => void {
   const lockPath = path.join(dataDir, LOCK_FILE);
   const takeoverPath = `${lockPath}.takeover`;
+  const content = JSON.stringify({ pid: process.pid, namespace: OUR_NAMESPACE } satisfies LockOwner);
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx', 0o600);
-      fs.writeSync(fd, String(process.pid));
+      fs.writeSync(fd, content);
       fs.closeSync(fd);
-      return () => {
+      const heartbeat = setInterval(() => {
+        const now = new Date();
         try {
-          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
+          fs.utimesSync(lockPath, now, now);
+        } catch {
+          /* removed under us: the next starter will see no lock; nothing to do here */
+        }
+      }, LOCK_HEARTBEAT_MS);
+      heartbeat.unref();
+      return () => {
+        clearInterval(heartbeat);
+        try {
+          if (fs.readFileSync(lockPath, 'utf8') === content) fs.unlinkSync(lockPath);
         } catch {
           /* already gone */
         }
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readPid(lockPath);
-      // Our own pid means another app instance in this process holds it (tests start several).
-      if (holder !== null && (holder === process.pid || isAlive(holder))) {
-        throw new FlywheelError(
-          'DATA_DIR_LOCKED',
-          `The embedded database in ${dataDir} is in use by process ${holder}. Stop it, or set DATA_DIR to another directory.`,
-        );
+      const holder = readOwner(lockPath);
+      if (holder === null) {
+        // Replaced or removed right now: look again.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
       }
-      takeOver(lockPath, takeoverPath, holder);
+      if (holder.owner === null && Date.now() - holder.touchedMs < 1000) {
+        // Created but not yet written by its starter; a holder that died between the two is stale after 1 s.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
+      }
+      if (holder.owner !== null && isLive(holder.owner, holder.touchedMs)) {
+        const where = holder.owner.namespace === OUR_NAMESPACE ? `process ${holder.owner.pid}` : `process ${holder.owner.pid} of another host or container (its lock was touched ${Math.round((Date.now() - holder.touchedMs) / 1000)} s ago; it is taken over ${LOCK_STALE_MS / 1000} s after its last touch)`;
+        throw new FlywheelError('DATA_DIR_LOCKED', `The embedded database in ${dataDir} is in use by ${where}. Stop it, or set DATA_DIR to another directory.`);
+      }
+      takeOver(lockPath, takeoverPath, holder.raw);
     }
   }
   throw new FlywheelError('DATA_DIR_LOCKED', `Could not lock ${lockPath}`);
 }
 
-/** The pid in a lock file; null when the file is gone or unreadable (being written or replaced). */
-function readPid(file: string): number | null {
+/**
+ * The lock's owner (a bare pid: a lock written by an older version, taken as ours; null: not parseable,
+ * e.g. empty), its text and mtime; null when the file cannot be read (gone).
+ */
+function readOwner(file: string): { owner: LockOwner | null; raw: string; touchedMs: number } | null {
+  let raw: string;
+  let touchedMs: number;
   try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    raw = fs.readFileSync(file, 'utf8');
+    touchedMs = fs.statSync(file).mtimeMs;
   } catch {
     return null;
   }
+  if (/^\s*\d+\s*$/.test(raw)) return { owner: { pid: Number(raw), namespace: OUR_NAMESPACE }, raw, touchedMs };
+  try {
+    const parsed = JSON.parse(raw) as Partial<LockOwner>;
+    const valid = Number.isInteger(parsed.pid) && typeof parsed.namespace === 'string';
+    return { owner: valid ? (parsed as LockOwner) : null, raw, touchedMs };
+  } catch {
+    return { owner: null, raw, touchedMs };
+  }
 }
 
-/** Removes a stale lock (one whose pid is `stale`) under the takeover guard; a contender just waits a moment. */
-function takeOver(lockPath: string, takeoverPath: string, stale: number | null): void {
+function isLive(owner: LockOwner, touchedMs: number): boolean {
+  // Our own pid means another app instance in this process holds it (tests start several).
+  if (owner.namespace === OUR_NAMESPACE) return owner.pid === process.pid || isAlive(owner.pid);
+  return Date.now() - touchedMs < LOCK_STALE_MS;
+}
+
+/** Removes a stale lock (one whose text is `stale`) under the takeover guard; a contender just waits a moment. */
+function takeOver(lockPath: string, takeoverPath: string, stale: string): void {
   let guard: number;
   try {
     guard = fs.openSync(takeoverPath, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    // Another starter is taking over (or died doing so, which leaves a guard with a dead pid).
-    const owner = readPid(takeoverPath);
-    if (owner !== null && !isAlive(owner)) fs.rmSync(takeoverPath, { force: true });
+    // Another starter is taking over (or died doing so, which leaves a guard with a dead owner).
+    const guardOwner = readOwner(takeoverPath);
+    if (guardOwner !== null && (guardOwner.owner === null ? Date.now() - guardOwner.touchedMs > 1000 : !isLive(guardOwner.owner, guardOwner.touchedMs))) {
+      fs.rmSync(takeoverPath, { force: true });
+    }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     return;
   }
   try {
-    fs.writeSync(guard, String(process.pid));
+    fs.writeSync(guard, JSON.stringify({ pid: process.pid, namespace: OUR_NAMESPACE } satisfies LockOwner));
     fs.closeSync(guard);
     // Still the same stale lock? (Another starter may have replaced it before we took the guard.)
-    if (readPid(lockPath) === stale) fs.rmSync(lockPath, { force: true });
+    let current: string | null = null;
+    try {
+      current = fs.readFileSync(lockPath, 'utf8');
+    } catch {
+      /* gone already */
+    }
+    if (current === stale) fs.rmSync(lockPath, { force: true });
   } finally {
     fs.rmSync(takeoverPath, { force: true });
   }
