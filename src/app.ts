@@ -4,7 +4,6 @@ import { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import pg from 'pg';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import crypto from 'node:crypto';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -16,13 +15,16 @@ import { Cors } from './http/cors';
 import { datasetDownloads, EXPORTS_PREFIX } from './http/dataset-downloads';
 import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
 import { errorContractPlugin, formatError } from './http/graphql-errors';
-import { databaseUnavailableError, httpErrorBody, isDatabaseUnavailable } from './errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, databaseUnavailableError, httpErrorBody, isDatabaseUnavailable } from './errors';
+import { createLogger, errorFields, Logger } from './logging';
+import { beginRequest, RequestRecord, requestRecord } from './http/request-record';
+import { DatabaseProbe } from './db/database-probe';
 import { DateTime } from './schema/scalars';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
 import { ProfileCache } from './services/ingest/ood-profile';
-import { createMetrics, Metrics } from './metrics';
+import { addRuntimeGauges, createMetrics, Metrics } from './metrics';
 import { RESOLVERS } from './resolvers';
 import { ApiKeyService } from './services/api-key.service';
 import { loadOrCreateHmacKey } from './services/embedded-secrets';
@@ -39,15 +41,7 @@ import { ReviewService } from './services/review.service';
 import { TagService } from './services/tag.service';
 import { UserIdHasher } from './services/user-id-hasher';
 
-export interface Logger {
-  info(msg: string): void;
-  error(msg: string): void;
-}
-
-const consoleLogger: Logger = {
-  info: (m) => console.log(`[flywheel] ${m}`),
-  error: (m) => console.error(`[flywheel] ${m}`),
-};
+export type { Logger } from './logging';
 
 export interface App {
   url: string;
@@ -85,6 +79,7 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<AppContext> {
             .sort()
             .join(',');
           operation = `${rc.operation.operation} ${fields}`.slice(0, 120);
+          if (rc.contextValue.request) rc.contextValue.request.operation = operation;
         },
         async willSendResponse(rc) {
           const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -98,23 +93,35 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<AppContext> {
   };
 }
 
-export async function startApp(config: Config, logger: Logger = consoleLogger): Promise<App> {
+export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
   const metrics = createMetrics();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     onQuery: () => metrics.dbStatements.inc(),
+    connectTimeoutMs: config.dbTimeoutMs,
   });
   let jobs: JobQueue | undefined;
   let apollo: ApolloServer<AppContext> | undefined;
   try {
     const db = database.dataSource.manager;
     const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
-    const ingestPool = new pg.Pool({ connectionString: database.url, max: config.ingestMaxConcurrentFlushes, application_name: 'flywheel-ingest' });
+    const ingestPool = new pg.Pool({
+      connectionString: database.url,
+      max: config.ingestMaxConcurrentFlushes,
+      application_name: 'flywheel-ingest',
+      connectionTimeoutMillis: config.dbTimeoutMs,
+      // A flush is one statement of at most INGEST_MAX_GROUP_ROWS rows (milliseconds when the database is
+      // well): a flush that has not answered in DB_TIMEOUT_MS fails every waiting caller with
+      // DATABASE_UNAVAILABLE instead of holding them. It may still commit; a retry is idempotent.
+      query_timeout: config.dbTimeoutMs,
+    });
     // An idle client's "terminating connection due to administrator command" (a database restart) is
     // emitted on the pool; unhandled, it ended the process. The pool drops that client and reconnects.
-    ingestPool.on('error', (err) => logger.error(`ingest pool: ${err.message}`));
+    ingestPool.on('error', (err) => logger.warn({ pool: 'ingest', ...errorFields(err) }, 'idle database connection lost'));
+    const probe = new DatabaseProbe(() => db.query('SELECT 1'), logger);
+    probe.start();
     const committer = new GroupCommitter(ingestPool, {
       maxGroupRows: config.ingestMaxGroupRows,
       maxConcurrentFlushes: config.ingestMaxConcurrentFlushes,
@@ -122,11 +129,18 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       reviewTags: config.reviewTags,
       onFlush: (rows) => metrics.commitGroupSize.observe(rows),
     });
-    jobs = new JobQueue(database.url, db, { poolSize: JOB_POOL_SIZE, onError: (e) => logger.error(`jobs: ${e.message}`) });
+    jobs = new JobQueue(database.url, db, {
+      poolSize: JOB_POOL_SIZE,
+      connectTimeoutMs: config.dbTimeoutMs,
+      // During an outage pg-boss's pollers fail every second; the probe logs the outage once.
+      onError: (e) => (isDatabaseUnavailable(e) ? undefined : logger.error({ component: 'jobs', ...errorFields(e) }, 'job queue error')),
+    });
     const hasher = new UserIdHasher(hmacKey);
     const profiles = new ProfileCache();
     await profiles.reload(db);
-    profiles.start(db, config.autoFlag.oodProfileReloadSeconds * 1000, (e) => logger.error(`profiles: ${e.message}`));
+    profiles.start(db, config.autoFlag.oodProfileReloadSeconds * 1000, (e) =>
+      isDatabaseUnavailable(e) ? undefined : logger.error({ component: 'profiles', ...errorFields(e) }, 'profile reload failed'),
+    );
     const tags = new TagService(config);
     const services: AppServices = {
       config,
@@ -144,6 +158,18 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       ...createCurateDecideServices(config, jobs, tags),
     };
 
+    const mainPool = (database.dataSource.driver as unknown as { master?: pg.Pool }).master;
+    addRuntimeGauges(metrics, {
+      databaseUp: () => probe.up,
+      pools: {
+        main: { stats: () => mainPool, max: config.dbPoolSize },
+        ingest: { stats: () => ingestPool, max: config.ingestMaxConcurrentFlushes },
+        jobs: { stats: () => jobs?.pool(), max: JOB_POOL_SIZE },
+      },
+      jobDepth: () => services.jobs.depth(),
+      queues: () => services.jobs.queueNames(),
+    });
+
     const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
 
     await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain, webhooks: services.webhooks, groundTruth: services.groundTruth });
@@ -153,26 +179,62 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     let shuttingDown = false;
     const cors = new Cors(config.corsOrigins);
     const httpServer = http.createServer((req, res) => {
+      const record = beginRequest(req);
+      res.setHeader('x-request-id', record.requestId);
+      const started = process.hrtime.bigint();
+      res.once('close', () => logRequest(req, res, record, started));
       route(req, res).catch((err) => {
         const known = err instanceof HttpError;
-        const requestId = crypto.randomUUID();
+        const { requestId } = record;
         if (!known && isDatabaseUnavailable(err) && !res.headersSent) {
           // E.g. the key lookup before GraphQL runs, while the database restarts.
+          record.codes.push('DATABASE_UNAVAILABLE');
           res.statusCode = 503;
           res.setHeader('content-type', 'application/json; charset=utf-8');
           res.setHeader('retry-after', '2');
-          res.end(httpErrorBody('DATABASE_UNAVAILABLE', 'The database is unavailable; nothing was written. Retry shortly.', { requestId }));
+          res.end(httpErrorBody('DATABASE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, { requestId }));
           return;
         }
-        if (!known) logger.error(`http [${requestId}]: ${(err as Error).stack ?? String(err)}`);
+        if (!known) logger.error({ requestId, ...errorFields(err) }, 'internal error');
+        record.codes.push(known ? err.code : 'INTERNAL_SERVER_ERROR');
         if (!res.headersSent) {
           res.statusCode = known ? err.status : 500;
           if (known) for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
           res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.end(known ? httpErrorBody(err.code, err.message) : httpErrorBody('INTERNAL_SERVER_ERROR', 'Internal server error', { requestId }));
+          res.end(known ? httpErrorBody(err.code, err.message, { requestId }) : httpErrorBody('INTERNAL_SERVER_ERROR', 'Internal server error', { requestId }));
         } else res.destroy();
       });
     });
+    /**
+     * One line per request: at debug level when it succeeded (ingest runs thousands a second), info for
+     * a client error, warn for 5xx. The path is logged only for our own routes (a client-chosen path or
+     * query string could carry anything).
+     */
+    const KNOWN_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+    function logRequest(req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord, started: bigint): void {
+      const status = res.statusCode;
+      // Health probes poll every few seconds and answer 503 through a whole outage: debug, always.
+      const probePath = req.url === '/readyz' || req.url === '/healthz';
+      const level = probePath || status < 400 ? 'debug' : status >= 500 ? 'warn' : 'info';
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const pathname = q < 0 ? url : url.slice(0, q);
+      const path = KNOWN_PATHS.has(pathname) ? pathname : pathname.startsWith(EXPORTS_PREFIX) ? EXPORTS_PREFIX : pathname.startsWith(GRAPHIQL_ASSET_PREFIX) ? GRAPHIQL_ASSET_PREFIX : 'other';
+      const method = /^[A-Z]{1,10}$/.test(req.method ?? '') ? req.method : 'other';
+      logger[level](
+        {
+          requestId: record.requestId,
+          method,
+          path,
+          status,
+          ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+          ...(record.operation ? { operation: record.operation } : {}),
+          ...(record.codes.length ? { codes: [...new Set(record.codes)].slice(0, 10) } : {}),
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        'request',
+      );
+    }
     apollo = new ApolloServer<AppContext>({
       schema,
       introspection: config.graphqlIntrospection,
@@ -194,7 +256,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       includeStacktraceInErrorResponses: false,
       // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop only Apollo and re-raise the signal.
       stopOnTerminationSignals: false,
-      formatError: formatError(logger),
+      formatError: formatError(),
     });
     await apollo.start();
 
@@ -207,7 +269,8 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
           if (isDatabaseUnavailable(err)) throw databaseUnavailableError();
           throw err;
         });
-        return { db, principal, authFailure: failure, services, loaders: createLoaders(db), requestId: crypto.randomUUID() };
+        const request = requestRecord(req);
+        return { db, principal, authFailure: failure, services, loaders: createLoaders(db), requestId: request.requestId, request };
       },
     });
 
@@ -237,14 +300,16 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
         case '/healthz':
           return json(res, 200, { status: 'ok' });
         case '/readyz':
+          if (shuttingDown) return json(res, 503, { status: 'unavailable', reason: 'shutting down', code: 'SERVICE_UNAVAILABLE' });
           try {
-            if (shuttingDown) throw new Error('shutting down');
             await db.query('SELECT 1');
-            if (!(await migrationsApplied(database.dataSource))) throw new Error('migrations pending');
-            return json(res, 200, { status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
+            probe.report(true);
           } catch (err) {
-            return json(res, 503, { status: 'unavailable', reason: (err as Error).message, code: 'SERVICE_UNAVAILABLE' });
+            probe.report(false, err);
+            return json(res, 503, { status: 'unavailable', reason: 'database unavailable', code: 'SERVICE_UNAVAILABLE' });
           }
+          if (!(await migrationsApplied(database.dataSource))) return json(res, 503, { status: 'unavailable', reason: 'migrations pending', code: 'SERVICE_UNAVAILABLE' });
+          return json(res, 200, { status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
         case '/metrics':
           res.setHeader('content-type', metrics.registry.contentType);
           res.end(await metrics.registry.metrics());
@@ -263,6 +328,7 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
     // Say what is really bound: 0.0.0.0 means every interface, not only this machine.
     const bound = config.host === '0.0.0.0' ? `0.0.0.0:${port} (all interfaces; from this machine ${url}/graphql)` : `${url}/graphql`;
     logger.info(
+      { url: `${url}/graphql`, host: config.host, port, database: database.embedded ? 'embedded' : 'postgresql', worker: config.runWorker, introspection: config.graphqlIntrospection },
       `listening on ${bound} (database: ${database.embedded ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}, worker: ${config.runWorker ? 'in-process' : 'off'}, ` +
         `introspection and IDE: ${config.graphqlIntrospection ? `on, open ${url}/graphql in a browser` : 'off'})`,
     );
@@ -279,12 +345,15 @@ export async function startApp(config: Config, logger: Logger = consoleLogger): 
       stop() {
         // Order matters: stop taking requests and let in-flight ones finish (their rows commit through
         // the group committer), then flush whatever it still holds, then jobs, then the pools.
+        // Jobs stop before the database closes: their pollers used to run on against a closed
+        // connection ("Database connection is not opened" on every clean stop).
         stopping ??= (async () => {
           shuttingDown = true;
           profiles.stop();
           await startedApollo.stop();
-          await committer.drain();
+          await committer.drain(); // flushes what it holds, then ends the ingest pool
           await startedJobs.stop(config.shutdownTimeoutMs);
+          probe.stop();
           await database.close();
         })();
         return stopping;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LOG_LEVELS, LogLevel } from './logging';
 
 /** The tags Flywheel itself assigns or names; all of them put an entry in the review queue by default. */
 export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence', 'out_of_distribution', 'anomalous_output', 'operator_review', 'prediction_error'] as const;
@@ -35,6 +36,13 @@ export interface Config {
   compactionBatchSize: number;
   apiKeyCacheSeconds: number;
   shutdownTimeoutMs: number;
+  /**
+   * How long a request waits for a database connection (a pool slot, or a connect to a server that does
+   * not answer) before it fails with DATABASE_UNAVAILABLE; also the ingest pool's per-statement limit
+   * (its statements are one flush each, milliseconds when the database is well).
+   */
+  dbTimeoutMs: number;
+  logLevel: LogLevel;
   /** Largest number of rows one group-commit flush writes. */
   ingestMaxGroupRows: number;
   /** Flushes allowed in flight at once; 2 overlaps Node's work on batch N+1 with PostgreSQL's on batch N. */
@@ -107,6 +115,14 @@ class EnvReader {
     return n;
   }
 
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name}=${JSON.stringify(raw)}: expected one of ${values.join(', ')}`);
+    return fallback;
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const raw = this.string(name);
     if (raw === undefined) return fallback;
@@ -161,6 +177,8 @@ export function loadConfig(env: Env = process.env): Config {
     compactionBatchSize: r.number('COMPACTION_BATCH_SIZE', 5000, { min: 1, max: 100_000, integer: true }),
     apiKeyCacheSeconds: r.number('API_KEY_CACHE_SECONDS', 10, { min: 0, max: 3600 }),
     shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),
+    dbTimeoutMs: r.number('DB_TIMEOUT_MS', 10_000, { min: 100, max: 600_000, integer: true }),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ingestMaxGroupRows: r.number('INGEST_MAX_GROUP_ROWS', 2000, { min: 1, max: 20_000, integer: true }),
     ingestMaxConcurrentFlushes: r.number('INGEST_MAX_CONCURRENT_FLUSHES', 2, { min: 1, max: 16, integer: true }),
     corsOrigins: (r.string('CORS_ORIGINS') ?? '')

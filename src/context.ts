@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { RequestRecord } from './http/request-record';
 import type { Config } from './config';
 import type { JobQueue } from './jobs/job-queue';
 import type { Metrics } from './metrics';
@@ -51,6 +52,8 @@ export interface AppContext {
   authFailure: string | null;
   services: AppServices;
   loaders: Loaders;
-  /** Sent back as `x-request-id` and on INTERNAL_SERVER_ERROR errors; the server log carries it too. */
+  /** Sent back as `x-request-id` and on every error as `extensions.requestId`; every log line about the request carries it. */
   requestId: string;
+  /** The request's log record (error codes, operation) for its access log line. */
+  request?: RequestRecord;
 }

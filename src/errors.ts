@@ -48,7 +48,7 @@ export const ERROR_CODES = {
   /** A fault on our side; `extensions.requestId` finds it in the server log. */
   INTERNAL_SERVER_ERROR: 'A fault on the server; nothing internal is shown, `extensions.requestId` finds it in the server log',
   /** The database does not answer (stopped, restarting, unreachable); retry shortly. */
-  DATABASE_UNAVAILABLE: 'HTTP 503: the database does not answer (stopped, restarting, unreachable); nothing was written, retry shortly. The service recovers on its own when it is back',
+  DATABASE_UNAVAILABLE: 'HTTP 503 with Retry-After: the database does not answer within DB_TIMEOUT_MS (stopped, restarting, unreachable, pool exhausted); retry with the same requestIds (a call cut off mid-commit may have been stored; a retry never stores it twice). The service recovers on its own when it is back',
   /** Start-up only: another process holds the embedded data directory. */
   DATA_DIR_LOCKED: 'Start-up only: another process holds the embedded database in DATA_DIR',
 } as const;
@@ -96,15 +96,21 @@ const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIM
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err as { code?: unknown; message?: unknown; originalError?: unknown; driverError?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
     if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.has(e.code) || UNAVAILABLE_SOCKET.has(e.code))) return true;
-    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/.test(e.message)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/.test(e.message)) return true;
     e = (e.originalError ?? e.driverError ?? e.cause) as typeof e;
   }
   return false;
 }
 
+/**
+ * Not "nothing was written": a connection that drops during a commit may have committed. A retry with
+ * the same requestIds is always safe (ingestion is idempotent per requestId).
+ */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable or did not answer in time; retry shortly (the same requestIds never store a row twice).';
+
 /** DATABASE_UNAVAILABLE as a GraphQL error that Apollo sends with HTTP 503 and Retry-After. */
 export function databaseUnavailableError(): GraphQLError {
-  return new GraphQLError('The database is unavailable; nothing was written. Retry shortly.', {
+  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
     extensions: { code: 'DATABASE_UNAVAILABLE', http: { status: 503, headers: new Map([['retry-after', '2']]) } },
   });
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { startApp } from './app';
 import { Config, ConfigError, loadConfig } from './config';
+import { createLogger, errorFields, Logger } from './logging';
 
 /**
  * `npm start`: the API (and, unless RUN_WORKER=false, the job handlers) in one process, or, with
@@ -20,12 +21,12 @@ function readConfig(): Config {
   }
 }
 
-function onSignals(handler: (signal: string) => void): void {
+function onSignals(logger: Logger, handler: (signal: string) => void): void {
   let signals = 0;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (++signals > 1) {
-        console.error(`[flywheel] second ${signal}: exiting now`);
+        logger.error({ signal }, 'second signal: exiting now');
         process.exit(1);
       }
       handler(signal);
@@ -33,32 +34,32 @@ function onSignals(handler: (signal: string) => void): void {
   }
 }
 
-async function runServer(config: Config): Promise<void> {
-  const app = await startApp(config);
+async function runServer(config: Config, logger: Logger): Promise<void> {
+  const app = await startApp(config, logger);
   if (app.generatedAdminKey) {
     // Printed once: only its hash is stored. Lost it? Set ADMIN_API_KEY and restart.
     console.log(`\n  Admin API key (shown once, store it now):\n\n    ${app.generatedAdminKey}\n\n  Use it as: Authorization: Bearer <key>\n`);
   }
-  onSignals((signal) => {
-    console.log(`[flywheel] ${signal}: finishing in-flight work…`);
+  onSignals(logger, (signal) => {
+    logger.info({ signal }, 'finishing in-flight work, then stopping');
     setTimeout(() => {
-      console.error('[flywheel] shutdown timed out; exiting');
+      logger.error({ timeoutMs: config.shutdownTimeoutMs + 5000 }, 'shutdown timed out; exiting');
       process.exit(1);
     }, config.shutdownTimeoutMs + 5000).unref();
     app.stop().then(
       () => {
-        console.log('[flywheel] stopped');
+        logger.info({ signal }, 'stopped');
         process.exit(0);
       },
       (err) => {
-        console.error(`[flywheel] error during shutdown: ${(err as Error).message}`);
+        logger.error(errorFields(err), 'error during shutdown');
         process.exit(1);
       },
     );
   });
 }
 
-function runPrimary(config: Config): void {
+function runPrimary(config: Config, logger: Logger): void {
   let stopping = false;
   let failed = false;
   const spawn = (index: number) => {
@@ -71,30 +72,32 @@ function runPrimary(config: Config): void {
       if (!stopping && !listening) {
         // It never came up (bad database, port taken): restarting would loop; stop everything.
         stopping = true;
-        console.error(`[flywheel] API process ${index} failed to start; stopping`);
+        logger.error({ index, code }, 'API process failed to start; stopping');
         for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
         if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
       } else if (!stopping) {
-        console.error(`[flywheel] API process ${index} exited (${code}); restarting it`);
+        logger.error({ index, code }, 'API process exited; restarting it');
         setTimeout(() => spawn(index), 1000);
       } else if (Object.keys(cluster.workers ?? {}).length === 0) {
-        console.log('[flywheel] stopped');
+        logger.info({ failed }, 'stopped');
         process.exit(failed ? 1 : 0);
       }
     });
   };
   for (let i = 0; i < config.httpWorkers; i++) spawn(i);
-  onSignals((signal) => {
+  onSignals(logger, (signal) => {
     stopping = true;
-    console.log(`[flywheel] ${signal}: stopping ${config.httpWorkers} API processes…`);
+    logger.info({ signal, processes: config.httpWorkers }, 'stopping the API processes');
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
   });
 }
 
 const config = readConfig();
-if (config.httpWorkers > 1 && cluster.isPrimary) runPrimary(config);
+const logger = createLogger(config.logLevel);
+if (config.httpWorkers > 1 && cluster.isPrimary) runPrimary(config, logger);
 else
-  runServer(config).catch((err) => {
-    console.error(`[flywheel] failed to start: ${(err as Error).message}`);
+  runServer(config, logger).catch((err) => {
+    // A start failure's message is ours (a locked data dir, a bad URL) and says what to fix: keep it whole.
+    logger.error({ ...errorFields(err), reason: (err as Error).message }, 'failed to start');
     process.exit(1);
   });

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics, one registry per running app so tests can run several apps in one process. */
 export function createMetrics() {
@@ -73,3 +73,89 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+export interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** Where the runtime gauges read from: each source is read at scrape time, never cached. */
+export interface RuntimeSources {
+  /** Whether the last probe of the database succeeded. */
+  databaseUp: () => boolean;
+  /** Each pool with its configured maximum; a source that returns undefined is skipped. */
+  pools: Record<string, { stats: () => PoolStats | undefined; max: number }>;
+  /** Jobs waiting and running per queue; skipped (and logged by the caller) while the database is away. */
+  jobDepth?: () => Promise<{ queue: string; state: string; count: number; oldestSeconds: number }[]>;
+  /** Every queue, so an empty one reads 0 rather than vanishing from the graphs. */
+  queues?: () => string[];
+}
+
+/**
+ * Gauges for what an operator watches when things go wrong: is the database there, are the pools
+ * saturated (waiting > 0 means requests queue for a connection), and are jobs piling up or stuck.
+ */
+export function addRuntimeGauges(metrics: Metrics, sources: RuntimeSources): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'flywheel_database_up',
+    help: '1 when the last database probe (every 5 s) succeeded, 0 when it failed',
+    registers,
+    collect() {
+      this.set(sources.databaseUp() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'flywheel_db_pool_connections',
+    help: 'Connections per pool: total open, idle, and requests waiting for one (saturation), plus the pool maximum',
+    labelNames: ['pool', 'state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [pool, { stats, max }] of Object.entries(sources.pools)) {
+        const s = stats();
+        if (!s) continue;
+        this.set({ pool, state: 'total' }, s.totalCount);
+        this.set({ pool, state: 'idle' }, s.idleCount);
+        this.set({ pool, state: 'waiting' }, s.waitingCount);
+        this.set({ pool, state: 'max' }, max);
+      }
+    },
+  });
+  if (!sources.jobDepth) return;
+  const jobDepth = sources.jobDepth;
+  type Row = { queue: string; state: string; count: number; oldestSeconds: number };
+  // Both job gauges are collected concurrently in one scrape: they share one query (kept for 1 s).
+  let cached: { at: number; rows: Promise<Row[]> } | undefined;
+  const depth = (): Promise<Row[]> => {
+    if (!cached || Date.now() - cached.at > 1000) {
+      cached = { at: Date.now(), rows: sources.databaseUp() ? jobDepth().catch(() => []) : Promise.resolve([]) };
+    }
+    return cached.rows;
+  };
+  new Gauge({
+    name: 'flywheel_job_queue_depth',
+    help: 'Jobs per queue that are waiting (due now) or active',
+    labelNames: ['queue', 'state'] as const,
+    registers,
+    async collect() {
+      const rows = await depth();
+      this.reset();
+      for (const queue of sources.queues?.() ?? []) for (const state of ['waiting', 'active']) this.set({ queue, state }, 0);
+      for (const d of rows) this.set({ queue: d.queue, state: d.state }, d.count);
+    },
+  });
+  new Gauge({
+    name: 'flywheel_job_oldest_age_seconds',
+    help: 'Age of the oldest waiting job (since it became due) and of the longest-running active job, per queue',
+    labelNames: ['queue', 'state'] as const,
+    registers,
+    async collect() {
+      const rows = await depth();
+      this.reset();
+      for (const d of rows) this.set({ queue: d.queue, state: d.state }, Math.max(0, d.oldestSeconds));
+    },
+  });
+}
+

@@ -4,6 +4,8 @@ import { JOB_POOL_SIZE, openDatabase } from './db/database';
 import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
 import { createMetrics } from './metrics';
+import { createLogger, errorFields } from './logging';
+import { isDatabaseUnavailable } from './errors';
 import { DriftService } from './services/drift.service';
 import { createCurateDecideServices } from './services/decide';
 import { TagService } from './services/tag.service';
@@ -23,20 +25,30 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const logger = createLogger(config.logLevel, 'flywheel-worker');
   if (!config.databaseUrl) {
-    console.error('[flywheel-worker] DATABASE_URL is required: the embedded database can only be opened by the API process (which runs jobs itself by default).');
+    logger.error({}, 'DATABASE_URL is required: the embedded database can only be opened by the API process (which runs jobs itself by default).');
     process.exit(2);
   }
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
-  const jobs = new JobQueue(database.url, database.dataSource.manager, { poolSize: JOB_POOL_SIZE });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4, connectTimeoutMs: config.dbTimeoutMs });
+  const jobs = new JobQueue(database.url, database.dataSource.manager, {
+    poolSize: JOB_POOL_SIZE,
+    connectTimeoutMs: config.dbTimeoutMs,
+    onError: (e) => (isDatabaseUnavailable(e) ? logger.warn(errorFields(e), 'database unavailable; pg-boss retries') : logger.error(errorFields(e), 'job queue error')),
+  });
   const { retrain, webhooks, groundTruth } = createCurateDecideServices(config, jobs, new TagService(config));
   await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain, webhooks, groundTruth });
   await jobs.work();
-  console.log('[flywheel-worker] handling jobs');
+  logger.info({}, 'handling jobs');
+  let stopping = false;
   const stop = async (signal: string) => {
-    console.log(`[flywheel-worker] ${signal}: finishing running jobs…`);
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'finishing running jobs, then stopping');
+    // The job pollers stop before the database closes.
     await jobs.stop(config.shutdownTimeoutMs);
     await database.close();
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -44,6 +56,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`[flywheel-worker] failed: ${(err as Error).message}`);
+  createLogger('error', 'flywheel-worker').error({ ...errorFields(err), reason: (err as Error).message }, 'failed');
   process.exit(1);
 });

@@ -28,7 +28,7 @@ class CountingLogger implements Logger {
   log(): void {}
 }
 
-export function createDataSource(url: string, poolSize: number, onQuery: () => void = () => undefined): DataSource {
+export function createDataSource(url: string, poolSize: number, onQuery: () => void = () => undefined, connectTimeoutMs = 10_000): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -41,7 +41,9 @@ export function createDataSource(url: string, poolSize: number, onQuery: () => v
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     applicationName: 'flywheel',
-    extra: { max: poolSize },
+    // connectionTimeoutMillis bounds the wait for a pool slot or a connect: with the database away a
+    // request fails with DATABASE_UNAVAILABLE after it instead of hanging.
+    extra: { max: poolSize, connectionTimeoutMillis: connectTimeoutMs },
     logger: new CountingLogger(onQuery),
   });
 }
@@ -76,6 +78,7 @@ export async function openDatabase(opts: {
   dataDir: string;
   poolSize: number;
   onQuery?: () => void;
+  connectTimeoutMs?: number;
 }): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = opts.databaseUrl;
@@ -83,7 +86,7 @@ export async function openDatabase(opts: {
     embedded = await startEmbeddedPostgres(opts.dataDir);
     url = embedded.url;
   }
-  const dataSource = createDataSource(url, opts.poolSize, opts.onQuery);
+  const dataSource = createDataSource(url, opts.poolSize, opts.onQuery, opts.connectTimeoutMs);
   try {
     await dataSource.initialize();
     await runMigrations(dataSource);

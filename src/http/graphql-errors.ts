@@ -12,11 +12,9 @@ import {
   OperationDefinitionNode,
   GraphQLSchema,
 } from 'graphql';
-import { isDatabaseUnavailable, type InputProblem } from '../errors';
-
-export interface ErrorLogger {
-  error(msg: string): void;
-}
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, type InputProblem } from '../errors';
+import { errorFields, type Logger } from '../logging';
+import type { RequestRecord } from './request-record';
 
 /**
  * graphql-js phrases coercion and validation errors with the offending value in them ("got invalid
@@ -87,19 +85,17 @@ const SUMMARY_LIMIT = 5;
 
 /**
  * Apollo's formatError: coded errors pass (with sanitized messages); anything uncoded is a fault on
- * our side and goes out as INTERNAL_SERVER_ERROR with nothing internal in it. The request id that
- * finds it in the log is added by the request-id plugin.
+ * our side and goes out as INTERNAL_SERVER_ERROR with nothing internal in it. The error contract
+ * plugin logs it (with the request id) and adds the request id to every error.
  */
-export function formatError(logger: ErrorLogger) {
+export function formatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
       if (isDatabaseUnavailable(original)) {
-        return { message: 'The database is unavailable; nothing was written. Retry shortly.', extensions: { code: 'DATABASE_UNAVAILABLE' }, path: formatted.path };
+        return { message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'DATABASE_UNAVAILABLE' }, path: formatted.path };
       }
-      const requestId = (original as { requestId?: string })?.requestId;
-      logger.error(`internal error${requestId ? ` [${requestId}]` : ''}: ${(original as Error)?.stack ?? String(original)}`);
       return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
     }
     if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
@@ -116,30 +112,32 @@ export function formatError(logger: ErrorLogger) {
 /**
  * One plugin for the error contract, with one hook per response (every hook is a promise per request
  * on the ingest path):
- * - every response carries `x-request-id`, and INTERNAL_SERVER_ERROR errors carry it as
- *   `extensions.requestId`, which the server log line shows too;
+ * - every response carries `x-request-id`, and every error carries it as `extensions.requestId`; a
+ *   fault's log line carries it too;
  * - graphql-js's variable-coercion errors become one BAD_USER_INPUT error with a `problems` list like
- *   the services' own. That rewrite runs only when a request has already failed.
+ *   the services' own. That rewrite runs only when a request has already failed;
+ * - the request's error codes and root fields go to its record, for the access log line.
  */
-export function errorContractPlugin<T extends BaseContext & { requestId: string }>(logger: ErrorLogger): ApolloServerPlugin<T> {
+export function errorContractPlugin<T extends BaseContext & { requestId: string; request?: RequestRecord }>(logger: Logger): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors(rc) {
           for (const e of rc.errors) {
             const code = e.extensions?.code;
-            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
-              logger.error(`request ${rc.contextValue.requestId}: ${(e.originalError ?? e).stack ?? e.message}`);
+            const original = e.originalError ?? e;
+            // An outage is logged once by the database probe, not once per failed request.
+            if ((code === undefined || code === 'INTERNAL_SERVER_ERROR') && !isDatabaseUnavailable(original)) {
+              logger.error({ requestId: rc.contextValue.requestId, path: e.path?.join('.'), ...errorFields(original) }, 'internal error');
             }
           }
         },
         async willSendResponse(rc) {
-          rc.response.http.headers.set('x-request-id', rc.contextValue.requestId);
+          const requestId = rc.contextValue.requestId;
+          rc.response.http.headers.set('x-request-id', requestId);
           const body = rc.response.body;
           if (body.kind !== 'single' || !body.singleResult.errors?.length) return;
-          let errors = body.singleResult.errors.map((e) =>
-            e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: rc.contextValue.requestId } } : e,
-          );
+          let errors = body.singleResult.errors;
           const isCoercion = (e: GraphQLFormattedError) => e.extensions?.code === 'BAD_USER_INPUT' && /^Variable "\$/.test(e.message);
           if (rc.operation && errors.some(isCoercion)) {
             const problems = variableProblems(rc.schema, rc.operation, rc.request.variables ?? {});
@@ -149,7 +147,10 @@ export function errorContractPlugin<T extends BaseContext & { requestId: string 
               errors = [{ message: `Invalid input: ${shown.join('; ')}${more}`, extensions: { code: 'BAD_USER_INPUT', problems } }, ...errors.filter((e) => !isCoercion(e))];
             }
           }
+          errors = errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId } }));
           body.singleResult.errors = errors;
+          const record = rc.contextValue.request;
+          if (record) for (const e of errors) record.codes.push(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
           if (errors.some((e) => e.extensions?.code === 'DATABASE_UNAVAILABLE')) {
             // A load balancer or client retries a 503; a 200 with errors looks like a final answer.
             rc.response.http.status = 503;

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, httpErrorBody } from '../errors';
+import { requestRecord } from './request-record';
 
 /** An error that stops a request before GraphQL runs; sent as `{ errors: [{ message, extensions: { code } }] }`. */
 export class HttpError extends Error {
@@ -102,7 +103,10 @@ export function graphqlHandler<TContext extends object>(
       const contentType = response.headers.get('content-type') ?? '';
       if (res.statusCode >= 400 && !JSON_TYPES.test(contentType)) {
         res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(httpErrorBody(codeForStatus(res.statusCode), response.body.string.trim()));
+        const record = requestRecord(req);
+        const code = codeForStatus(res.statusCode);
+        record.codes.push(code);
+        res.end(httpErrorBody(code, response.body.string.trim(), { requestId: record.requestId }));
         return;
       }
       res.end(response.body.string);

@@ -74,11 +74,12 @@ export class JobQueue {
   constructor(
     url: string,
     private readonly db: EntityManager,
-    private readonly opts: { poolSize: number; onError?: (err: Error) => void },
+    private readonly opts: { poolSize: number; connectTimeoutMs?: number; onError?: (err: Error) => void },
   ) {
     this.boss = new PgBoss({
       connectionString: url,
       max: opts.poolSize,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
       schema: 'pgboss',
       application_name: 'flywheel-jobs',
       // The API process also answers schedules; several processes doing it is safe (pg-boss dedupes).
@@ -197,6 +198,31 @@ export class JobQueue {
     await this.boss.cancel(name, id);
     // Running here: stop it now; running in another process: its heartbeat notices.
     this.running.get(id)?.abort();
+  }
+
+  /**
+   * Jobs waiting (due now) and running, per queue, with the age of the oldest of each: what an operator
+   * alerts on (a queue that grows, or a job nobody picks up). Read from pg-boss's table at scrape time.
+   */
+  async depth(): Promise<{ queue: string; state: 'waiting' | 'active'; count: number; oldestSeconds: number }[]> {
+    return this.db.query(
+      `SELECT name AS queue, CASE WHEN state = 'active' THEN 'active' ELSE 'waiting' END AS state, count(*)::int AS count,
+              extract(epoch FROM now() - min(CASE WHEN state = 'active' THEN started_on ELSE start_after END))::float8 AS "oldestSeconds"
+       FROM pgboss.job
+       WHERE name = ANY ($1::text[]) AND (state = 'active' OR (state IN ('created', 'retry') AND start_after <= now()))
+       GROUP BY 1, 2`,
+      [[...this.definitions.keys()]],
+    );
+  }
+
+  queueNames(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  /** pg-boss's own pool, for the pool gauges (undefined before start or if pg-boss changes its internals). */
+  pool(): { totalCount: number; idleCount: number; waitingCount: number } | undefined {
+    const db = this.boss.getDb() as unknown as { pool?: { totalCount: number; idleCount: number; waitingCount: number } };
+    return db.pool && typeof db.pool.totalCount === 'number' ? db.pool : undefined;
   }
 
   /** Abort running handlers (they stop at their next safe point), then stop pg-boss gracefully. */

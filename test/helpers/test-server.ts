@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { App, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { createLogger, Logger, silentLogger } from '../../src/logging';
 
 export const ADMIN_KEY = 'fw_test_admin_key_0123456789abcdefghij';
 export const HMAC_KEY = 'test-hmac-key-0123456789abcdef0123456789abcdef';
@@ -75,7 +76,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...env,
   });
-  const quiet = { info: () => undefined, error: (m: string) => process.env.TEST_VERBOSE && console.error(m) };
+  const quiet: Logger = process.env.TEST_VERBOSE ? createLogger('debug', 'flywheel-test') : silentLogger;
   let app: App;
   try {
     app = await startApp(config, quiet);
