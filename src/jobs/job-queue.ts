@@ -100,8 +100,9 @@ export class JobQueue {
         retryDelay: def.retryDelay,
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds,
-        // A heartbeat every 5 s lets pg-boss notice a cancel (or a dead worker) within ~10 s instead of
-        // waiting out expireInSeconds; it aborts the handler's signal when the claim is gone.
+        // Heartbeats let pg-boss notice a cancel within ~10 s (it aborts the handler's signal when the claim
+        // is gone) and a dead worker at its next supervision pass (about a minute; 21–39 s measured)
+        // instead of waiting out expireInSeconds.
         heartbeatSeconds: 10,
       });
     }

@@ -139,6 +139,16 @@ export class WebhookService {
       await db.query(`UPDATE webhook_delivery SET status = 'FAILED', last_error = 'the webhook was deleted or disabled' WHERE id = $1`, [deliveryId]);
       return { status: 'FAILED', attempts: d.attempts };
     }
+    // The attempt is counted before the POST: a worker killed mid-POST (the receiver may have seen it)
+    // still used one, so crashes cannot leave a delivery PENDING after pg-boss's retries are spent.
+    const [{ attempts }]: { attempts: number }[] = await db.query(`UPDATE webhook_delivery SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`, [deliveryId]);
+    if (attempts > this.config.webhookMaxAttempts) {
+      await db.query(`UPDATE webhook_delivery SET status = 'FAILED', attempts = $2, last_error = coalesce(last_error, 'attempts used up by interrupted deliveries') WHERE id = $1`, [
+        deliveryId,
+        this.config.webhookMaxAttempts,
+      ]);
+      return { status: 'FAILED', attempts: this.config.webhookMaxAttempts };
+    }
     const body = JSON.stringify({ ...d.payload, deliveryId: d.id });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = crypto.createHmac('sha256', d.secret).update(`${timestamp}.${body}`).digest('hex');
@@ -166,12 +176,11 @@ export class WebhookService {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       error = (e.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message)) || 'request failed';
     }
-    const attempts = d.attempts + 1;
     const status = error === null ? 'DELIVERED' : attempts >= this.config.webhookMaxAttempts ? 'FAILED' : 'PENDING';
     await db.query(
-      `UPDATE webhook_delivery SET attempts = $2, status = $3, last_status_code = $4, last_error = $5,
-         delivered_at = CASE WHEN $3 = 'DELIVERED' THEN now() ELSE delivered_at END WHERE id = $1`,
-      [deliveryId, attempts, status, statusCode, error],
+      `UPDATE webhook_delivery SET status = $2, last_status_code = $3, last_error = $4,
+         delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() ELSE delivered_at END WHERE id = $1`,
+      [deliveryId, status, statusCode, error],
     );
     if (status === 'PENDING') throw new Error(`webhook delivery ${deliveryId}: attempt ${attempts} failed (${error}); retrying`);
     return { status, attempts, ...(statusCode !== null ? { statusCode } : {}) };
