@@ -101,6 +101,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     poolSize: config.dbPoolSize,
     onQuery: () => metrics.dbStatements.inc(),
     connectTimeoutMs: config.dbTimeoutMs,
+    queryTimeoutMs: config.dbTimeoutMs,
   });
   let jobs: JobQueue | undefined;
   let apollo: ApolloServer<AppContext> | undefined;
@@ -132,6 +133,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     jobs = new JobQueue(database.url, db, {
       poolSize: JOB_POOL_SIZE,
       connectTimeoutMs: config.dbTimeoutMs,
+      handlerDb: database.jobsDataSource.manager,
       // During an outage pg-boss's pollers fail every second; the probe logs the outage once.
       onError: (e) => (isDatabaseUnavailable(e) ? undefined : logger.error({ component: 'jobs', ...errorFields(e) }, 'job queue error')),
     });

@@ -38,8 +38,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /**
    * How long a request waits for a database connection (a pool slot, or a connect to a server that does
-   * not answer) before it fails with DATABASE_UNAVAILABLE; also the ingest pool's per-statement limit
-   * (its statements are one flush each, milliseconds when the database is well).
+   * not answer) and for each statement before it fails with DATABASE_UNAVAILABLE (PostgreSQL only; job
+   * handlers have a pool without the statement limit: a dataset build's gate may run for minutes).
    */
   dbTimeoutMs: number;
   logLevel: LogLevel;
@@ -177,7 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     compactionBatchSize: r.number('COMPACTION_BATCH_SIZE', 5000, { min: 1, max: 100_000, integer: true }),
     apiKeyCacheSeconds: r.number('API_KEY_CACHE_SECONDS', 10, { min: 0, max: 3600 }),
     shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),
-    dbTimeoutMs: r.number('DB_TIMEOUT_MS', 10_000, { min: 100, max: 600_000, integer: true }),
+    dbTimeoutMs: r.number('DB_TIMEOUT_MS', 15_000, { min: 100, max: 600_000, integer: true }),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ingestMaxGroupRows: r.number('INGEST_MAX_GROUP_ROWS', 2000, { min: 1, max: 20_000, integer: true }),
     ingestMaxConcurrentFlushes: r.number('INGEST_MAX_CONCURRENT_FLUSHES', 2, { min: 1, max: 16, integer: true }),

@@ -114,6 +114,39 @@ describe('the service survives PostgreSQL restarts under load (private cluster)'
     });
   }
 
+  test('a database that stops answering (every PostgreSQL process SIGSTOPped): calls fail with DATABASE_UNAVAILABLE within DB_TIMEOUT_MS, then all is back', async () => {
+    let loading = true;
+    const load = [1, 20].map(async (batch) => {
+      while (loading) {
+        const r = await call(batch);
+        if (r.status !== 200) await new Promise((res) => setTimeout(res, 50));
+      }
+    });
+    try {
+      const before = acknowledged.size;
+      await waitUntil('rows acknowledged before the freeze', 30_000, async () => acknowledged.size > before + 100);
+      const failedBefore = failures.get('503 DATABASE_UNAVAILABLE') ?? 0;
+      pg.signalAll('SIGSTOP');
+      try {
+        // Nothing refuses a connection here: only the timeouts end the waits.
+        await waitUntil('a call answered DATABASE_UNAVAILABLE', 4 * DB_TIMEOUT_MS + 10_000, async () => (failures.get('503 DATABASE_UNAVAILABLE') ?? 0) > failedBefore);
+        assert.equal(await status('/healthz'), 200);
+        assert.equal(await status('/readyz'), 503);
+        assert.ok(main.alive());
+      } finally {
+        pg.signalAll('SIGCONT');
+      }
+      const t0 = Date.now();
+      await waitUntil('/readyz 200 after the thaw', 30_000, async () => (await status('/readyz')) === 200);
+      const resumed = acknowledged.size;
+      await waitUntil('ingestion acknowledged again', 30_000, async () => acknowledged.size > resumed + 100);
+      console.log(`[faults] SIGSTOP: failed calls answered within ${maxFailedMs} ms (DB_TIMEOUT_MS ${DB_TIMEOUT_MS}); ingesting again ${Date.now() - t0} ms after SIGCONT`);
+    } finally {
+      loading = false;
+      await Promise.all(load);
+    }
+  });
+
   test('every call was answered within the timeout, every failure was coded, every acknowledged row is in the database once', async () => {
     const byCode = Object.fromEntries(failures);
     console.log(`[faults] calls ${calls}, failures by status and code ${JSON.stringify(byCode)}, max latency ${maxMs} ms (failed calls ${maxFailedMs} ms)`);

@@ -8,6 +8,12 @@ export interface Database {
   /** The URL other pools (the job queue) connect to: DATABASE_URL, or the embedded server's loopback URL. */
   url: string;
   embedded: boolean;
+  /**
+   * The pool job handlers use. On PostgreSQL with a query timeout it is a pool of its own without one:
+   * request paths must not wait on a silent database longer than DB_TIMEOUT_MS, while a dataset build's
+   * quality gate legitimately runs a statement for tens of seconds. Otherwise the main pool.
+   */
+  jobsDataSource: DataSource;
   close(): Promise<void>;
 }
 
@@ -28,7 +34,7 @@ class CountingLogger implements Logger {
   log(): void {}
 }
 
-export function createDataSource(url: string, poolSize: number, onQuery: () => void = () => undefined, connectTimeoutMs = 10_000): DataSource {
+export function createDataSource(url: string, poolSize: number, onQuery: () => void = () => undefined, connectTimeoutMs = 15_000, queryTimeoutMs?: number): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -43,7 +49,9 @@ export function createDataSource(url: string, poolSize: number, onQuery: () => v
     applicationName: 'flywheel',
     // connectionTimeoutMillis bounds the wait for a pool slot or a connect: with the database away a
     // request fails with DATABASE_UNAVAILABLE after it instead of hanging.
-    extra: { max: poolSize, connectionTimeoutMillis: connectTimeoutMs },
+    // query_timeout (client side) bounds a statement on a server that stopped answering (a network
+    // partition: without it the socket waits for TCP keepalive, hours).
+    extra: { max: poolSize, connectionTimeoutMillis: connectTimeoutMs, ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}) },
     logger: new CountingLogger(onQuery),
   });
 }
@@ -79,6 +87,8 @@ export async function openDatabase(opts: {
   poolSize: number;
   onQuery?: () => void;
   connectTimeoutMs?: number;
+  /** For request paths on PostgreSQL (not the embedded database, which lives in this process). */
+  queryTimeoutMs?: number;
 }): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = opts.databaseUrl;
@@ -86,12 +96,18 @@ export async function openDatabase(opts: {
     embedded = await startEmbeddedPostgres(opts.dataDir);
     url = embedded.url;
   }
-  const dataSource = createDataSource(url, opts.poolSize, opts.onQuery, opts.connectTimeoutMs);
+  const queryTimeoutMs = embedded ? undefined : opts.queryTimeoutMs;
+  const dataSource = createDataSource(url, opts.poolSize, opts.onQuery, opts.connectTimeoutMs, queryTimeoutMs);
+  const jobsDataSource = queryTimeoutMs ? createDataSource(url, JOB_POOL_SIZE, opts.onQuery, opts.connectTimeoutMs) : dataSource;
+  const destroy = async () => {
+    for (const ds of new Set([jobsDataSource, dataSource])) if (ds.isInitialized) await ds.destroy();
+  };
   try {
     await dataSource.initialize();
     await runMigrations(dataSource);
+    if (!jobsDataSource.isInitialized) await jobsDataSource.initialize();
   } catch (err) {
-    if (dataSource.isInitialized) await dataSource.destroy();
+    await destroy();
     await embedded?.stop();
     throw err;
   }
@@ -99,8 +115,9 @@ export async function openDatabase(opts: {
     dataSource,
     url,
     embedded: embedded !== undefined,
+    jobsDataSource,
     async close() {
-      if (dataSource.isInitialized) await dataSource.destroy();
+      await destroy();
       await embedded?.stop();
     },
   };

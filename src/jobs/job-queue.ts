@@ -74,7 +74,7 @@ export class JobQueue {
   constructor(
     url: string,
     private readonly db: EntityManager,
-    private readonly opts: { poolSize: number; connectTimeoutMs?: number; onError?: (err: Error) => void },
+    private readonly opts: { poolSize: number; connectTimeoutMs?: number; onError?: (err: Error) => void; handlerDb?: EntityManager },
   ) {
     this.boss = new PgBoss({
       connectionString: url,
@@ -120,7 +120,7 @@ export class JobQueue {
         try {
           const output = await def.handle(payload, {
             jobId: job.id,
-            db: this.db,
+            db: this.opts.handlerDb ?? this.db,
             signal: controller.signal,
             progress: (p) => this.reportProgress(job.id, def.name, p),
           });

@@ -17,6 +17,11 @@ export interface PrivatePostgres {
   start(): void;
   /** `pg_ctl stop -m <mode>`: fast (disconnect clients, clean) or immediate (like a crash). */
   stop(mode: 'fast' | 'immediate'): void;
+  /**
+   * SIGSTOP (freeze) or SIGCONT (thaw) the postmaster and every backend: a database that stops answering
+   * without closing its connections, as in a network partition.
+   */
+  signalAll(signal: 'SIGSTOP' | 'SIGCONT'): void;
   /** Stops it if running and removes its directory. */
   destroy(): void;
 }
@@ -45,7 +50,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
       running = false;
     },
+    signalAll(signal) {
+      const postmaster = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      for (const pid of [postmaster, ...children]) process.kill(pid, signal);
+    },
     destroy() {
+      try {
+        if (running) pg.signalAll('SIGCONT');
+      } catch {
+        /* not running */
+      }
       try {
         if (running) pg.stop('immediate');
       } finally {
