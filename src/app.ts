@@ -172,7 +172,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       queues: () => services.jobs.queueNames(),
     });
 
-    const generatedAdminKey = await services.apiKeys.bootstrap(db, config.adminApiKey);
+    const { generated: generatedAdminKey, adminApiKeyRevoked } = await services.apiKeys.bootstrap(db, config.adminApiKey);
+    if (adminApiKeyRevoked) logger.warn({}, 'ADMIN_API_KEY was revoked and stays revoked; to rotate it, set a new value');
 
     await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain, webhooks: services.webhooks, groundTruth: services.groundTruth });
     if (config.runWorker) await jobs.work();

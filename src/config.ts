@@ -157,7 +157,8 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     databaseUrl,
     dataDir: path.resolve(r.string('DATA_DIR') ?? './data'),
-    host: r.string('HOST') ?? '0.0.0.0',
+    // This machine only unless the operator says otherwise: a fresh `npm start` is not a public service.
+    host: r.string('HOST') ?? '127.0.0.1',
     port: r.number('PORT', 4000, { min: 0, max: 65535, integer: true }),
     adminApiKey,
     userIdHmacKey,

@@ -133,11 +133,12 @@ export class ApiKeyService {
   }
 
   /**
-   * At start: ADMIN_API_KEY, when set, is made a valid admin key (for CI and automation). Otherwise,
-   * when no key exists at all, one admin key is created and its secret returned so the caller prints
-   * it once.
+   * At start: ADMIN_API_KEY, when set and never seen, becomes an admin key (for CI and automation). A
+   * revoked ADMIN_API_KEY stays revoked (it used to come back on every restart): rotating it means
+   * setting a new value. Otherwise, when no key exists at all, one admin key is created and its secret
+   * returned so the caller prints it once.
    */
-  bootstrap(db: EntityManager, adminApiKey: string | undefined): Promise<string | null> {
+  bootstrap(db: EntityManager, adminApiKey: string | undefined): Promise<{ generated: string | null; adminApiKeyRevoked: boolean }> {
     // Several API processes may start at once (HTTP_WORKERS): serialize so exactly one creates keys.
     return db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(727002)');
@@ -145,17 +146,16 @@ export class ApiKeyService {
     });
   }
 
-  private async bootstrapLocked(db: EntityManager, adminApiKey: string | undefined): Promise<string | null> {
+  private async bootstrapLocked(db: EntityManager, adminApiKey: string | undefined): Promise<{ generated: string | null; adminApiKeyRevoked: boolean }> {
     const repo = db.getRepository(ApiKey);
     if (adminApiKey) {
       const existing = await repo.findOneBy({ keyHash: hashApiKey(adminApiKey) });
       if (!existing) await this.create(db, 'bootstrap-admin (ADMIN_API_KEY)', ['admin'], adminApiKey);
-      else if (existing.revokedAt) await repo.update({ id: existing.id }, { revokedAt: null });
-      return null;
+      return { generated: null, adminApiKeyRevoked: existing?.revokedAt != null };
     }
-    if ((await repo.count()) > 0) return null;
+    if ((await repo.count()) > 0) return { generated: null, adminApiKeyRevoked: false };
     const created = await this.create(db, 'bootstrap-admin', ['admin']);
-    return created.secret;
+    return { generated: created.secret, adminApiKeyRevoked: false };
   }
 }
 
