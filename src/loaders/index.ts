@@ -8,6 +8,7 @@ import { createDatasetVersionLoader } from './dataset-version.loader';
 import { createRetrainPolicyLoader } from './retrain-policy.loader';
 import { createLineageLoaders } from './lineage.loader';
 import { createGroundTruthLoader } from './ground-truth.loader';
+import { createPageLoaders } from './page.loader';
 
 export interface Loaders {
   tags: ReturnType<typeof createTagLoader>;
@@ -19,6 +20,8 @@ export interface Loaders {
   retrainPolicy: ReturnType<typeof createRetrainPolicyLoader>;
   lineage: ReturnType<typeof createLineageLoaders>;
   groundTruth: ReturnType<typeof createGroundTruthLoader>;
+  /** Nested connections (one statement per page of parents, whatever its size). */
+  pages: ReturnType<typeof createPageLoaders>;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createLoaders(db: EntityManager): Loaders {
     retrainPolicy: lazy('retrainPolicy', createRetrainPolicyLoader),
     lineage: lazy('lineage', createLineageLoaders),
     groundTruth: lazy('groundTruth', createGroundTruthLoader),
+    pages: lazy('pages', createPageLoaders),
   };
   return {
     get tags() {
@@ -66,6 +70,9 @@ export function createLoaders(db: EntityManager): Loaders {
     },
     get groundTruth() {
       return getters.groundTruth();
+    },
+    get pages() {
+      return getters.pages();
     },
   };
 }

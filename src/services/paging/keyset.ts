@@ -129,6 +129,49 @@ export class Keyset {
     };
   }
 
+  /**
+   * One page per parent for many parents in ONE statement: what a nested connection (a list under
+   * each object of a page) loads through a per-request DataLoader. Each parent's page is a LATERAL
+   * subquery with the order, cursor predicates and LIMIT of `fetch`, so a page of N parents costs one
+   * statement, not N. `parent` is the column holding the parent key (compared with `parentType`);
+   * filter params are numbered from $1 as in `fetch`. Every parent gets an answer (an empty page).
+   */
+  async fetchByParent<R extends object>(
+    db: EntityManager,
+    parents: readonly string[],
+    args: PageArgs,
+    maxPageSize: number,
+    q: { columns: string; from: string; parent: string; parentType: 'text' | 'uuid'; filter?: string[]; params?: unknown[] },
+  ): Promise<Map<string, PageResult<R>>> {
+    const params = [...(q.params ?? [])];
+    const list = `$${params.push([...parents])}`;
+    const plan = this.plan(args, maxPageSize, (v) => (params.push(v), `$${params.length}`));
+    const where = [`${q.parent} = k.parent`, ...(q.filter ?? []), ...plan.where];
+    const rows: (R & { _parent: string })[] = await db.query(
+      `SELECT k.parent::text AS _parent, x.* FROM unnest(${list}::${q.parentType}[]) AS k(parent)
+       CROSS JOIN LATERAL (SELECT ${q.columns}, ${this.cursorColumns} FROM ${q.from} WHERE ${where.join(' AND ')} ORDER BY ${plan.orderBy} LIMIT ${plan.limit}) x`,
+      params,
+    );
+    const grouped = new Map<string, R[]>(parents.map((p) => [p, []]));
+    for (const { _parent, ...row } of rows) grouped.get(_parent)?.push(row as unknown as R);
+    return new Map([...grouped].map(([parent, list]) => [parent, plan.finish(list, (r) => r)]));
+  }
+
+  /** Items per parent (all pages) for many parents in one statement: the nested connections' `totalCount`. */
+  async countByParent(
+    db: EntityManager,
+    parents: readonly string[],
+    q: { from: string; parent: string; parentType: 'text' | 'uuid'; filter?: string[]; params?: unknown[] },
+  ): Promise<Map<string, number>> {
+    const params = [...(q.params ?? [])];
+    const list = `$${params.push([...parents])}`;
+    const rows: { parent: string; n: number }[] = await db.query(
+      `SELECT (${q.parent})::text AS parent, count(*)::int AS n FROM ${q.from} WHERE ${[`${q.parent} = ANY (${list}::${q.parentType}[])`, ...(q.filter ?? [])].join(' AND ')} GROUP BY 1`,
+      params,
+    );
+    return new Map(rows.map((r) => [r.parent, r.n]));
+  }
+
   private encode(values: string[]): string {
     return Buffer.from(JSON.stringify([this.list, ...values]), 'utf8').toString('base64url');
   }
