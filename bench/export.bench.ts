@@ -1,7 +1,7 @@
 /**
  * `npm run bench:export` — dataset export (issue 9 point 6), in one run on one scratch database:
  *   ours:  `createDatasetVersion(input: {name: "bench-<size>", from, to})` over HTTP with the admin key,
- *          then `datasetVersion(id) { status job { progress } }` polled until READY. Wall time from the
+ *          then `datasetVersion(id) { status job { progress { phase done } } }` polled until READY. Wall time from the
  *          create request to READY seen → examples/s. The service runs in its own process, started fresh
  *          for each size, so its peak RSS (VmRSS sampled every 100 ms from /proc/<pid>/status during the
  *          build, and VmHWM at the end) belongs to that size alone.
@@ -338,16 +338,16 @@ async function buildOurs(svc: Service, pool: Pool, size: number, exportDir: stri
   let last: any;
   let finished = true;
   for (;;) {
-    last = (await svc.gql(`query($id: ID!) { datasetVersion(id: $id) { status error exampleCount job { state progress } } }`, { id })).datasetVersion;
+    last = (await svc.gql(`query($id: ID!) { datasetVersion(id: $id) { status error exampleCount job { state progress { phase done total percent } } } }`, { id })).datasetVersion;
     if (last.status === 'READY') {
       points.push({ t: since(), rows: size });
       break;
     }
     if (last.status === 'FAILED') throw new Error(`bench-${size} FAILED: ${last.error}`);
     const progress = last.job?.progress;
-    if (progress?.phase === 'export') {
+    if (progress?.phase === 'EXPORT') {
       if (Number.isNaN(gateS)) gateS = since();
-      points.push({ t: since(), rows: progress.rowsDone });
+      points.push({ t: since(), rows: progress.done });
     }
     if (since() > BUILD_TIMEOUT_S) {
       finished = false;

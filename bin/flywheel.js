@@ -74,7 +74,7 @@ async function graphql(query, variables) {
 
 async function readiness(opts) {
   const data = await graphql(
-    `query Readiness($v: String!) { retrainReadiness(modelVersion: $v) { ready outcome reasons counts lastDecision { outcome decidedAt } } }`,
+    `query Readiness($v: String!) { retrainReadiness(modelVersion: $v) { ready outcome reasons counts { newAcceptedCorrections lastTrainingRunAt policies } lastDecision { outcome decidedAt } } }`,
     { v: opts.model },
   );
   const r = data.retrainReadiness;

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import type { GraphQLInterfaceType } from 'graphql';
+import { buildFlywheelSchema } from '../src/app';
+import { JobKindEnum } from '../src/schema/job.types';
 import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer, waitFor, ok, errorCode } from './helpers/test-server';
 
 /**
@@ -9,8 +12,14 @@ import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer
  * and anything cached can be refetched with `node(id:)` / `nodes(ids:)`.
  */
 
-const NODE_TYPES = ['LogEntry', 'Tag', 'Feedback', 'Correction', 'ReviewItem', 'LabelConflict', 'DriftEvent', 'ApiKey', 'Job'] as const;
+/** Every type that implements Node; a test checks this is exactly the schema's list. */
+const NODE_TYPES = [
+  'LogEntry', 'Tag', 'Feedback', 'Correction', 'ReviewItem', 'LabelConflict', 'DriftEvent', 'ApiKey', 'Job', 'DatasetVersion', 'RetrainPolicy',
+  'RetrainDecision', 'ModelLine', 'ModelVersion', 'TrainingRun', 'EvalGate', 'Evaluation', 'Deployment', 'Webhook', 'WebhookDelivery', 'GroundTruth',
+] as const;
 type NodeType = (typeof NODE_TYPES)[number];
+/** The keys the tests use, one per scope (ADMIN holds every scope). */
+const SCOPES = ['INGEST', 'FEEDBACK', 'ANNOTATE', 'MODEL_LABEL', 'READ', 'CURATE', 'CI', 'DEPLOY', 'ADMIN'] as const;
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 /** A well-formed global id of an object that does not exist. Clients never build ids; tests may. */
@@ -124,6 +133,34 @@ describe('API contract: global ids, node refetch, normalised caching', () => {
 
   describe('node(id:) and nodes(ids:) for every Node type', () => {
     const ids = {} as Record<NodeType, string>;
+    const homeVars: Record<string, string> = {};
+    /**
+     * The type's own query: the root field a client reads it from (through a nested field where the type
+     * has no root field of its own). Variables come from `homeVars`.
+     */
+    const HOMES: Record<NodeType, string> = {
+      LogEntry: `query($entry: String!) { logEntry(requestId: $entry) { id } }`,
+      Tag: `query($entry: String!) { logEntry(requestId: $entry) { tags { id } } }`,
+      Feedback: `query($entry: String!) { logEntry(requestId: $entry) { feedback { id } } }`,
+      Correction: `{ reviewQueue(first: 1, filter: { includeClaimed: true }) { nodes { entry { corrections { id } } } } }`,
+      ReviewItem: `{ reviewQueue(first: 1) { nodes { id } } }`,
+      LabelConflict: `{ labelConflicts(first: 1) { nodes { id } } }`,
+      DriftEvent: `{ driftEvents(first: 1) { nodes { id } } }`,
+      ApiKey: `{ apiKeys(first: 1) { nodes { id } } }`,
+      Job: `query($job: ID!) { job(id: $job) { id } }`,
+      DatasetVersion: `query($dataset: ID!) { datasetVersion(id: $dataset) { id } }`,
+      RetrainPolicy: `{ retrainPolicies(first: 1) { nodes { id } } }`,
+      RetrainDecision: `{ retrainDecisions(first: 1) { nodes { id } } }`,
+      ModelLine: `query($line: String!) { modelLine(name: $line) { id } }`,
+      ModelVersion: `query($line: String!) { trainingRuns(modelLine: $line, first: 1) { nodes { candidate { id } } } }`,
+      TrainingRun: `query($line: String!) { trainingRuns(modelLine: $line, first: 1) { nodes { id } } }`,
+      EvalGate: `query($line: String!) { evalGates(modelLine: $line, first: 1) { nodes { id } } }`,
+      Evaluation: `query($line: String!) { trainingRuns(modelLine: $line, first: 1) { nodes { candidate { evaluations(first: 1) { nodes { id } } } } } }`,
+      Deployment: `query($line: String!) { deployments(modelLine: $line, first: 1) { nodes { id } } }`,
+      Webhook: `{ webhooks(first: 1) { nodes { id } } }`,
+      WebhookDelivery: `{ webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { id } } } } }`,
+      GroundTruth: `query($groundTruthEntry: String!) { logEntry(requestId: $groundTruthEntry) { groundTruth { id } } }`,
+    };
 
     before(async () => {
       const entry = logInput();
@@ -154,6 +191,98 @@ describe('API contract: global ids, node refetch, normalised caching', () => {
       ).reportDriftEvent.driftEvent.id;
       ids.ApiKey = ok(await server.gql(CREATE_KEY, { input: { name: uniq('node-key'), scopes: ['INGEST'] } })).createApiKey.apiKey.id;
       ids.Job = ok(await server.gql(COMPACT)).compactLogs.job.id;
+      homeVars.entry = entry.requestId as string;
+      homeVars.job = ids.Job;
+
+      // Curate and decide: a READY dataset version of corrected entries, a retrain policy and its
+      // decision, a line with its adopted version, a gate, a run and its score, a webhook and the
+      // delivery of the promotion, a ground-truth report.
+      const mv = uniq('node-mv');
+      const line = uniq('node-line');
+      const items = [logInput({ modelVersion: mv }), logInput({ modelVersion: mv })];
+      await logBatch(server, items);
+      for (const it of items) ok(await server.gql(CORRECT, { input: { requestId: it.requestId, completion: 'Corrected.' } }, annotator));
+      const dataset = ok(
+        await server.gql(`mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id } } }`, { input: { name: uniq('node-ds'), modelVersions: [mv] } }),
+      ).createDatasetVersion.datasetVersion;
+      ids.DatasetVersion = dataset.id;
+      const built = await waitFor(async () => {
+        const v = ok(await server.gql(`query($id: ID!) { datasetVersion(id: $id) { status error } }`, { id: dataset.id })).datasetVersion;
+        return v.status === 'READY' || v.status === 'FAILED' ? v : null;
+      }, 'the dataset version', 60_000);
+      assert.equal(built.status, 'READY', built.error);
+      ids.RetrainPolicy = ok(
+        await server.gql(`mutation($input: CreateRetrainPolicyInput!) { createRetrainPolicy(input: $input) { retrainPolicy { id } } }`, { input: { modelVersion: mv, kind: 'VOLUME', minNewCorrections: 1000 } }),
+      ).createRetrainPolicy.retrainPolicy.id;
+      ids.RetrainDecision = ok(await server.gql(`mutation($input: EvaluateRetrainInput!) { evaluateRetrain(input: $input) { retrainDecision { id } } }`, { input: { modelVersion: mv } }))
+        .evaluateRetrain.retrainDecision.id;
+      const adopted = ok(
+        await server.gql(`mutation($input: AdoptDeploymentInput!) { adoptDeployment(input: $input) { deployment { id version { id } } modelLine { id } } }`, {
+          input: { modelLine: line, modelVersion: `${line}-v1` },
+        }),
+      ).adoptDeployment;
+      ids.Deployment = adopted.deployment.id;
+      ids.ModelVersion = adopted.deployment.version.id;
+      ids.ModelLine = adopted.modelLine.id;
+      ids.EvalGate = ok(
+        await server.gql(`mutation($input: SaveEvalGateInput!) { saveEvalGate(input: $input) { evalGate { id } } }`, { input: { modelLine: line, name: 'accuracy', direction: 'HIGHER_IS_BETTER', threshold: 0.5 } }),
+      ).saveEvalGate.evalGate.id;
+      ids.Webhook = ok(
+        await server.gql(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }`, { input: { url: 'http://127.0.0.1:9/flywheel-hook', events: ['PROMOTED'] } }),
+      ).createWebhook.webhook.id;
+      ids.TrainingRun = ok(
+        await server.gql(`mutation($input: RegisterTrainingRunInput!) { registerTrainingRun(input: $input) { trainingRun { id } } }`, {
+          input: { datasetVersionId: ids.DatasetVersion, baseModelVersion: `${line}-v1`, candidateModelVersion: `${line}-v2` },
+        }),
+      ).registerTrainingRun.trainingRun.id;
+      ok(await server.gql(`mutation($input: UpdateTrainingRunInput!) { updateTrainingRun(input: $input) { trainingRun { id } } }`, { input: { runId: ids.TrainingRun, status: 'SUCCEEDED' } }));
+      ids.Evaluation = ok(
+        await server.gql(`mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { evaluations { id } } }`, { input: { runId: ids.TrainingRun, results: [{ gate: 'accuracy', value: 0.9 }] } }),
+      ).recordEvaluation.evaluations[0].id;
+      ok(await server.gql(`mutation($input: PromoteInput!) { promote(input: $input) { deployment { id } } }`, { input: { runId: ids.TrainingRun } }));
+      const hooks = ok(await server.gql(`{ webhooks(first: 500) { nodes { id deliveries(first: 5) { nodes { id event } } } } }`)).webhooks.nodes;
+      const delivery = hooks.find((h: any) => h.id === ids.Webhook).deliveries.nodes[0];
+      assert.equal(delivery.event, 'PROMOTED');
+      ids.WebhookDelivery = delivery.id;
+      ids.GroundTruth = ok(
+        await server.gql(`mutation($input: ReportGroundTruthInput!) { reportGroundTruth(input: $input) { groundTruth { id } } }`, { input: { requestId: items[0].requestId, expected: 'Corrected.' } }),
+      ).reportGroundTruth.groundTruth.id;
+      Object.assign(homeVars, { groundTruthEntry: items[0].requestId, line, dataset: ids.DatasetVersion });
+    });
+
+    test('the list of Node types here is exactly the schema’s Node implementers', async () => {
+      const schema = await buildFlywheelSchema();
+      const implementers = schema.getPossibleTypes(schema.getType('Node') as GraphQLInterfaceType).map((t) => t.name).sort();
+      assert.deepEqual([...NODE_TYPES].sort(), implementers);
+      assert.deepEqual(Object.keys(HOMES).sort(), implementers, 'every type has its own query below');
+    });
+
+    test('node(id:) refuses exactly the keys the type’s own query refuses, and returns the object to the others', async () => {
+      const keys = {} as Record<(typeof SCOPES)[number], string | undefined>;
+      for (const scope of SCOPES) keys[scope] = scope === 'ADMIN' ? undefined : await createKey(server, [scope], uniq(`node-${scope.toLowerCase()}`));
+      const refused = (r: GqlResponse, what: string) => {
+        for (const e of r.errors ?? []) assert.equal(e.extensions?.code, 'FORBIDDEN', `${what}: ${JSON.stringify(e)}`);
+        return (r.errors ?? []).length > 0;
+      };
+      const mismatches: string[] = [];
+      for (const type of NODE_TYPES) {
+        for (const scope of SCOPES) {
+          const home = await server.gql(HOMES[type], homeVars, keys[scope]);
+          const homeRefused = refused(home, `${type} own query as ${scope}`);
+          if (scope === 'ADMIN') assert.ok(Object.values(home.data).every((v) => v !== null), `${type}: the own query answers ADMIN`);
+          const node = await server.gql(NODE, { id: ids[type] }, keys[scope]);
+          const nodeRefused = refused(node, `node(${type}) as ${scope}`);
+          if (homeRefused !== nodeRefused) mismatches.push(`${type} as ${scope}: own query ${homeRefused ? 'refuses' : 'allows'}, node(id:) ${nodeRefused ? 'refuses' : 'allows'}`);
+          if (nodeRefused) assert.equal(node.data?.node ?? null, null);
+          else assert.deepEqual(node.data.node, { __typename: type, id: ids[type] }, `${type} as ${scope}`);
+        }
+      }
+      assert.deepEqual(mismatches, []);
+    });
+
+    test('JobKind values are the queue names of the jobs the service defines', async () => {
+      const queues = (await server.sql(`SELECT name FROM pgboss.queue`)).map((r: any) => r.name as string).filter((n) => !n.startsWith('__'));
+      assert.deepEqual([...queues].sort(), Object.values(JobKindEnum).sort());
     });
 
     test('node(id:) returns each object with its __typename and the same id', async () => {
@@ -166,7 +295,7 @@ describe('API contract: global ids, node refetch, normalised caching', () => {
       // Type-specific fields come back through fragments.
       const job = ok(await server.gql(`query($id: ID!) { node(id: $id) { ... on Job { id name } } job(id: $id) { id name } }`, { id: ids.Job }));
       assert.deepEqual(job.node, job.job);
-      assert.equal(job.job.name, 'compaction');
+      assert.equal(job.job.name, 'COMPACTION');
     });
 
     test('nodes(ids:) keeps the input order, with null for objects that do not exist', async () => {
@@ -197,6 +326,18 @@ describe('API contract: global ids, node refetch, normalised caching', () => {
         DriftEvent: unknownId('DriftEvent', ZERO_UUID),
         ApiKey: unknownId('ApiKey', ZERO_UUID),
         Job: unknownId('Job', ZERO_UUID),
+        DatasetVersion: unknownId('DatasetVersion', ZERO_UUID),
+        RetrainPolicy: unknownId('RetrainPolicy', ZERO_UUID),
+        RetrainDecision: unknownId('RetrainDecision', ZERO_UUID),
+        ModelLine: unknownId('ModelLine', 'no-such-line'),
+        ModelVersion: unknownId('ModelVersion', 'no-such-version'),
+        TrainingRun: unknownId('TrainingRun', ZERO_UUID),
+        EvalGate: unknownId('EvalGate', ZERO_UUID),
+        Evaluation: unknownId('Evaluation', ZERO_UUID),
+        Deployment: unknownId('Deployment', ZERO_UUID),
+        Webhook: unknownId('Webhook', ZERO_UUID),
+        WebhookDelivery: unknownId('WebhookDelivery', ZERO_UUID),
+        GroundTruth: unknownId('GroundTruth', 'never-reported'),
       };
       for (const type of NODE_TYPES) {
         const r = await server.gql(NODE, { id: unknown[type] });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { GraphQLEnumType } from 'graphql';
+import { buildFlywheelSchema } from '../src/app';
 import { createKey, LOG_MUTATION, logInput, startTestServer, TestServer } from './helpers/test-server';
 
 describe('API keys and scopes', () => {
@@ -78,7 +80,11 @@ describe('API keys and scopes', () => {
     const denied = await server.gql(`{ viewer { name scopes } }`, {}, feedback);
     assert.equal(denied.errors![0].extensions?.code, 'FORBIDDEN', 'a key shipped to browsers learns nothing, not even its own name');
     assert.equal(denied.data?.viewer ?? null, null);
-    for (const scope of ['INGEST', 'ANNOTATE', 'MODEL_LABEL', 'READ']) {
+    // Every scope of the Scope enum but FEEDBACK (ADMIN included), read from the schema so a new scope is covered too.
+    const scopeEnum = (await buildFlywheelSchema()).getType('Scope') as GraphQLEnumType;
+    const scopes = scopeEnum.getValues().map((v) => v.name).filter((s) => s !== 'FEEDBACK');
+    assert.deepEqual([...scopes].sort(), ['ADMIN', 'ANNOTATE', 'CI', 'CURATE', 'DEPLOY', 'INGEST', 'MODEL_LABEL', 'READ']);
+    for (const scope of scopes) {
       const key = await createKey(server, [scope], `viewer-${scope}`);
       const r = await server.gql(`{ viewer { name scopes } }`, {}, key);
       assert.equal(r.errors, undefined, `${scope}: ${JSON.stringify(r.errors)}`);

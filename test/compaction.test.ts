@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sampleFraction } from '../src/services/ingest/keep-reasons';
 import { LOG_MUTATION, logBatch, logInput, startTestServer, TestServer, waitFor } from './helpers/test-server';
 
-const JOB = `query($id: ID!) { job(id: $id) { id name state retryCount progress output createdAt completedAt } }`;
+const JOB = `query($id: ID!) { job(id: $id) { id name state retryCount progress { phase done total percent details } output createdAt completedAt } }`;
 
 describe('late sampling: compaction job', () => {
   let server: TestServer;
@@ -18,7 +18,7 @@ describe('late sampling: compaction job', () => {
     const r = await server.gql(`mutation($input: CompactLogsInput!) { compactLogs(input: $input) { job { id name state data } } }`, { input: { graceHours } });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const enqueued = r.data.compactLogs.job;
-    assert.equal(enqueued.name, 'compaction');
+    assert.equal(enqueued.name, 'COMPACTION');
     assert.ok(['CREATED', 'ACTIVE', 'COMPLETED'].includes(enqueued.state), enqueued.state);
     assert.deepEqual(enqueued.data, { graceHours });
     const id = enqueued.id;
@@ -61,7 +61,8 @@ describe('late sampling: compaction job', () => {
     assert.equal(job.retryCount, 0);
     assert.equal(job.output.deleted, 20);
     assert.equal(job.output.batches, 3, '20 rows in batches of 7');
-    assert.equal(job.progress.deleted, 20);
+    assert.deepEqual([job.progress.phase, job.progress.done, job.progress.percent], ['DONE', 20, 100]);
+    assert.equal(job.progress.details.batches >= 1, true, JSON.stringify(job.progress));
 
     const left = (await server.sql(`SELECT request_id FROM inference_log WHERE model_version = 'cmp-v1' ORDER BY request_id`)).map((x: any) => x.request_id);
     assert.deepEqual(left, [...low, ...flagged].map((i) => i.requestId).sort());

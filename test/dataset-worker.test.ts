@@ -16,7 +16,7 @@ const EXAMPLES = 200_000;
 const CANCEL = `mutation($input: CancelJobInput!) { cancelJob(input: $input) { job { id state } } }`;
 
 const CREATE = `mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id job { id } } } }`;
-const VERSION = `query($id: ID!) { datasetVersion(id: $id) { status contentHash exampleCount error job { state retryCount progress } } }`;
+const VERSION = `query($id: ID!) { datasetVersion(id: $id) { status contentHash exampleCount error job { state retryCount progress { phase done total percent } } } }`;
 
 /**
  * Dataset builds in `npm run worker`, a process apart from the API (RUN_WORKER=false), and a worker
@@ -70,7 +70,7 @@ describe('dataset builds in a separate worker process survive kill -9', { skip: 
       async () => {
         const v = ok(await server.gql(VERSION, { id: created.id })).datasetVersion;
         const p = v.job?.progress;
-        return p?.phase === 'export' && p.rowsDone > 0 && p.rowsDone < p.rowsTotal ? v : null;
+        return p?.phase === 'EXPORT' && p.done > 0 && p.done < p.total ? v : null;
       },
       'the export to be under way',
       60_000,
@@ -118,7 +118,7 @@ describe('dataset builds in a separate worker process survive kill -9', { skip: 
     await waitFor(
       async () => {
         const p = ok(await server.gql(VERSION, { id: created.id })).datasetVersion.job?.progress;
-        return p?.phase === 'export' && p.rowsDone > 0 && p.rowsDone < p.rowsTotal;
+        return p?.phase === 'EXPORT' && p.done > 0 && p.done < p.total;
       },
       'the export to be under way',
       60_000,
@@ -136,7 +136,7 @@ describe('dataset builds in a separate worker process survive kill -9', { skip: 
     );
     assert.equal(v.error, 'cancelled');
     // Stopped mid-file, not after it: the last progress it reported is short of the total.
-    assert.ok(v.job.progress.rowsDone < v.job.progress.rowsTotal, JSON.stringify(v.job.progress));
+    assert.ok(v.job.progress.done < v.job.progress.total, JSON.stringify(v.job.progress));
     assert.equal(v.contentHash, null);
     assert.equal(v.exampleCount, null);
     assert.equal(fs.existsSync(path.join(exportDir, 'cancel-test')) ? fs.readdirSync(path.join(exportDir, 'cancel-test')).length : 0, 0, 'no file, no .partial folder');

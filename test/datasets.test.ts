@@ -33,11 +33,11 @@ const normalise = (t: string) =>
     .replace(/[\s.!?。！？]+$/u, '');
 const promptKey = (t: string) => sha256(normalise(t));
 
-const VERSION_FIELDS = `id name version kind status formats filter systemPrompt validationFraction maxPsi exampleCount validationCount contentHash
-  qualityReport error createdBy createdAt builtAt files { name sha256 bytes lines } parent { id version } job { id name state progress retryCount output }`;
+const VERSION_FIELDS = `id name version kind status formats filter { tags from to modelVersions } systemPrompt validationFraction maxPsi exampleCount validationCount contentHash
+  qualityReport error createdBy createdAt builtAt files { name sha256 bytes lines } parent { id version } job { id name state progress { phase done total percent details } retryCount output }`;
 const CREATE = `mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { ${VERSION_FIELDS} } } }`;
 const VERSION = `query($id: ID!) { datasetVersion(id: $id) { ${VERSION_FIELDS} } }`;
-const JOB = `query($id: ID!) { job(id: $id) { id name state progress retryCount output } }`;
+const JOB = `query($id: ID!) { job(id: $id) { id name state progress { phase done total percent details } retryCount output } }`;
 const CANCEL = `mutation($input: CancelJobInput!) { cancelJob(input: $input) { job { id state } } }`;
 const CORRECT = `mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { correction { id status source } } }`;
 const CLAIM = `mutation($input: ClaimReviewItemsInput!) { claimReviewItems(input: $input) { items { requestId } } }`;
@@ -217,7 +217,7 @@ describe('dataset versions (issue 9)', () => {
     assert.deepEqual(created.formats, ['SFT']);
     assert.equal(created.createdBy, 'curate-pipeline');
     assert.ok(created.job?.id, 'the payload carries the build job');
-    assert.equal(created.job.name, 'dataset-build');
+    assert.equal(created.job.name, 'DATASET_BUILD');
     assert.equal(created.contentHash, null);
 
     const seen = new Set<string>();
@@ -237,8 +237,9 @@ describe('dataset versions (issue 9)', () => {
     assert.ok(Date.parse(ready.builtAt) >= Date.parse(ready.createdAt));
     assert.equal(ready.job.id, created.job.id);
     assert.equal(ready.job.progress.percent, 100);
-    assert.equal(ready.job.progress.rowsDone, 4);
-    assert.equal(ready.job.progress.rowsTotal, 4);
+    assert.equal(ready.job.progress.done, 4);
+    assert.equal(ready.job.progress.total, 4);
+    assert.equal(ready.job.progress.phase, 'DONE');
     assert.equal(ready.parent, null);
     assert.deepEqual(
       ready.files.map((f: Json) => [f.name, f.lines]),

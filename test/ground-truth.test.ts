@@ -105,7 +105,7 @@ describe('delayed ground truth (issue 10)', () => {
     ok(await server.gql(`mutation($input: CreateRetrainPolicyInput!) { createRetrainPolicy(input: $input) { retrainPolicy { id } } }`, { input: { modelVersion: `${line}-v1`, kind: 'ACCURACY', accuracyBelow: 0.6, windowHours: 24, minLabelled: 6 } }, ADMIN_KEY));
     const report = (ids: string[]) => server.gql(REPORT_MANY, { input: { items: ids.map((requestId) => ({ requestId, expected: 'yes' })) } }, endpoint);
     ok(await report([`${line}-a0`, `${line}-a1`, `${line}-a2`, `${line}-b0`, `${line}-b1`]));
-    const readiness = async () => ok(await server.gql(`query($v: String!) { retrainReadiness(modelVersion: $v) { ready reasons checks { counts } } }`, { v: `${line}-v1` }, reader)).retrainReadiness;
+    const readiness = async () => ok(await server.gql(`query($v: String!) { retrainReadiness(modelVersion: $v) { ready reasons checks { counts { labelled correct accuracy minLabelled } } } }`, { v: `${line}-v1` }, reader)).retrainReadiness;
     let r = await readiness();
     assert.equal(r.ready, false);
     assert.match(r.reasons[0], /^ACCURACY: accuracy 60\.0% \(3 of 5 labelled rows\) in the last 24 h against 60\.0%; needs 6 labelled rows to judge/);
@@ -121,12 +121,12 @@ describe('delayed ground truth (issue 10)', () => {
     r = await readiness();
     assert.equal(r.ready, true, r.reasons.join('\n'));
 
-    const series = ok(await server.gql(`query($v: String!, $from: DateTime!, $to: DateTime!) { groundTruthAccuracy(modelVersion: $v, from: $from, to: $to) { hour labelled correct accuracy } }`, {
+    const series = ok(await server.gql(`query($v: String!, $from: DateTime!, $to: DateTime!) { groundTruthAccuracy(modelVersion: $v, from: $from, to: $to) { startsAt labelled correct accuracy } }`, {
       v: `${line}-v1`,
       from: at(3),
       to: new Date(now + 60_000).toISOString(),
     }, reader)).groundTruthAccuracy;
     assert.deepEqual(series.map((b: any) => [b.labelled, b.correct]), [[3, 2], [3, 1]]);
-    assert.equal(series[0].hour, new Date(Math.floor((now - 2 * 3_600_000) / 3_600_000) * 3_600_000).toISOString());
+    assert.equal(series[0].startsAt, new Date(Math.floor((now - 2 * 3_600_000) / 3_600_000) * 3_600_000).toISOString());
   });
 });

@@ -124,8 +124,11 @@ describe('identity rules: the key is the actor', () => {
     assert.deepEqual(tagged.entries[0].tags.find((t: any) => t.name === 'for.ana'), { name: 'for.ana', source: 'OPERATOR', actor: 'ana' });
     const self = ok(await server.gql(TAG, { input: { requestIds: [b], tags: ['by.admin'] } })).tagLogEntries;
     assert.deepEqual(self.entries[0].tags.find((t: any) => t.name === 'by.admin'), { name: 'by.admin', source: 'API', actor: ADMIN_NAME });
-    const byAna = ok(await server.gql(TAG, { input: { requestIds: [b], tags: ['by.ana'] } }, ana)).tagLogEntries;
-    assert.deepEqual(byAna.entries[0].tags.find((t: any) => t.name === 'by.ana'), { name: 'by.ana', source: 'OPERATOR', actor: 'ana' });
+    // ana's key has no READ: the tag is written, and the payload's entries (READ, like logEntry) is null.
+    const byAna = await server.gql(TAG, { input: { requestIds: [b], tags: ['by.ana'] } }, ana);
+    assert.deepEqual([byAna.data.tagLogEntries.taggedCount, byAna.data.tagLogEntries.entries, errorCode(byAna)], [1, null, 'FORBIDDEN']);
+    const tags = ok(await server.gql(`query($r: String!) { logEntry(requestId: $r) { tags { name source actor } } }`, { r: b })).logEntry.tags;
+    assert.deepEqual(tags.find((t: any) => t.name === 'by.ana'), { name: 'by.ana', source: 'OPERATOR', actor: 'ana' });
     const adminClaim = ok(await server.gql(CLAIM, { input: { requestIds: [b] } })).claimReviewItems.items;
     assert.deepEqual(adminClaim.map((i: any) => i.claimedBy), [ADMIN_NAME]);
     // onBehalfOf must still be a usable name.

@@ -111,7 +111,7 @@ describe('jobs through the API', () => {
   });
   after(() => server.stop());
 
-  const JOB = `query($id: ID!) { job(id: $id) { id name state retryCount data progress output createdAt completedAt } }`;
+  const JOB = `query($id: ID!) { job(id: $id) { id name state retryCount data progress { phase done total percent details } output createdAt completedAt } }`;
 
   test('an enqueued job is returned by the mutation and refetched by its global id', async () => {
     const r = await server.gql(`mutation($input: RefreshTrafficProfilesInput!) { refreshTrafficProfiles(input: $input) { job { id name state retryCount data createdAt completedAt } } }`, {
@@ -119,7 +119,7 @@ describe('jobs through the API', () => {
     });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const job = r.data.refreshTrafficProfiles.job;
-    assert.equal(job.name, 'traffic-profile');
+    assert.equal(job.name, 'TRAFFIC_PROFILE');
     assert.equal(job.state, 'CREATED');
     assert.equal(job.retryCount, 0);
     assert.deepEqual(job.data, { maxSamples: 123, windowHours: 2 });

@@ -133,8 +133,8 @@ describe('the README walk-through: log, feedback, correct, build, watch the job,
       },
       'the build job to complete',
     );
-    assert.deepEqual([job.progress.phase, job.progress.percent], ['done', 100]);
-    const jobs = (await gql('jobs', { filter: { name: 'dataset-build' }, first: 10 }, keys.CURATE)).jobs;
+    assert.deepEqual([job.progress.phase, job.progress.percent], ['DONE', 100]);
+    const jobs = (await gql('jobs', { filter: { name: 'DATASET_BUILD' }, first: 10 }, keys.CURATE)).jobs;
     assert.ok(jobs.nodes.some((j: any) => j.id === v.job.id && j.state === 'COMPLETED'), 'the build is in the jobs list');
 
     // 7. The README's curl lines, as written (the port is this test's).

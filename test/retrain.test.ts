@@ -18,10 +18,10 @@ const POLICY_FIELDS = `id modelVersion kind enabled minCorrected intervalHours m
 const CREATE_POLICY = `mutation($input: CreateRetrainPolicyInput!) { createRetrainPolicy(input: $input) { retrainPolicy { ${POLICY_FIELDS} } } }`;
 const UPDATE_POLICY = `mutation($input: UpdateRetrainPolicyInput!) { updateRetrainPolicy(input: $input) { retrainPolicy { ${POLICY_FIELDS} } } }`;
 const DELETE_POLICY = `mutation($input: DeleteRetrainPolicyInput!) { deleteRetrainPolicy(input: $input) { retrainPolicy { id } } }`;
-const DECISION_FIELDS = `id modelVersion outcome reasons counts decidedBy decidedAt policy { id kind } checks { policyId kind fired reason counts }
-  datasetVersion { id name version status filter parent { id } }`;
+const DECISION_FIELDS = `id modelVersion outcome reasons counts { newAcceptedCorrections lastTrainingRunAt policies } decidedBy decidedAt policy { id kind } checks { policyId kind fired reason counts { newAcceptedCorrections minExamples openDriftEvents driftEventId correctedInWindow minCorrected dueAt openTagged threshold flagged flaggedCorrected labelled correct accuracy minLabelled } }
+  datasetVersion { id name version status filter { tags from to modelVersions } parent { id } }`;
 const EVALUATE = `mutation($input: EvaluateRetrainInput!) { evaluateRetrain(input: $input) { retrainDecision { ${DECISION_FIELDS} } } }`;
-const READINESS = `query($v: String!) { retrainReadiness(modelVersion: $v) { modelVersion ready outcome reasons counts checks { kind fired reason counts } lastDecision { id outcome } } }`;
+const READINESS = `query($v: String!) { retrainReadiness(modelVersion: $v) { modelVersion ready outcome reasons counts { newAcceptedCorrections lastTrainingRunAt policies } checks { kind fired reason counts { newAcceptedCorrections minExamples openDriftEvents driftEventId correctedInWindow minCorrected dueAt openTagged threshold flagged flaggedCorrected labelled correct accuracy minLabelled } } lastDecision { id outcome } } }`;
 const DECISIONS = `query($v: String, $first: Int, $after: String) { retrainDecisions(modelVersion: $v, first: $first, after: $after) {
   totalCount nodes { id outcome decidedBy datasetVersion { id } } pageInfo { hasNextPage endCursor } } }`;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildSchema as parseSdl, GraphQLEnumType, GraphQLObjectType, isNonNullType, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema as parseSdl, getNamedType, GraphQLEnumType, GraphQLInputObjectType, GraphQLNamedType, GraphQLObjectType, GraphQLOutputType, isInputObjectType, isNonNullType, isObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildFlywheelSchema } from '../src/app';
 import { startTestServer, TestServer } from './helpers/test-server';
 
@@ -95,9 +95,57 @@ describe('contracts', () => {
     assert.deepEqual(fieldNames('PageInfo').sort(), ['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);
     // totalCount only where it is cheap; never on log entries.
     assert.ok(!fieldNames('LogEntryConnection').includes('totalCount'));
-    for (const c of ['ApiKeyConnection', 'DriftEventConnection', 'ReviewItemConnection', 'LabelConflictConnection']) {
+    for (const c of ['ApiKeyConnection', 'DriftEventConnection', 'ReviewItemConnection', 'LabelConflictConnection', 'EvaluationConnection', 'DeploymentConnection', 'TrainingRunConnection', 'DatasetVersionConnection']) {
       assert.equal(fieldType(c, 'totalCount'), 'Int!', c);
     }
+    // Lists that grow hang off objects as connections; hops into a type some readers of the parent may not read are nullable.
+    assert.equal(fieldType('ModelVersion', 'evaluations'), 'EvaluationConnection!');
+    assert.equal(fieldType('ModelVersion', 'deployments'), 'DeploymentConnection!');
+    assert.equal(fieldType('DatasetVersion', 'trainingRuns'), 'TrainingRunConnection!');
+    assert.equal(fieldType('LogEntry', 'datasetVersions'), 'DatasetVersionConnection');
+    assert.equal(fieldType('DatasetVersion', 'entries'), 'LogEntryConnection');
+    assert.equal(fieldType('TrainingRun', 'datasetVersion'), 'DatasetVersion');
+    assert.equal(fieldType('TagLogEntriesPayload', 'entries'), '[LogEntry!]');
+    // Typed where the shape is known.
+    assert.equal(fieldType('Job', 'name'), 'JobKind!');
+    assert.equal(fieldType('Job', 'progress'), 'JobProgress');
+    assert.equal(fieldType('JobProgress', 'done'), 'SafeInt!');
+    assert.equal(String((schema.getType('JobsFilter') as GraphQLInputObjectType).getFields().name.type), 'JobKind');
+    assert.deepEqual(enumValues('JobKind'), ['COMPACTION', 'DATASET_BUILD', 'DRIFT_REVIEW', 'GROUND_TRUTH_MATCH', 'RETRAIN_EVALUATION', 'TRAFFIC_PROFILE', 'WEBHOOK_DELIVERY']);
+    assert.equal(fieldType('RetrainDecision', 'counts'), 'RetrainCounts!');
+    assert.equal(fieldType('RetrainReadiness', 'counts'), 'RetrainCounts!');
+    assert.equal(fieldType('RetrainPolicyCheck', 'counts'), 'RetrainPolicyCounts!');
+    assert.equal(fieldType('RetrainCounts', 'newAcceptedCorrections'), 'SafeInt!');
+    assert.equal(fieldType('DatasetVersion', 'filter'), 'DatasetVersionFilter!');
+    assert.equal(fieldType('AccuracyBucket', 'startsAt'), 'DateTime!');
+    assert.equal(fieldType('Deployment', 'probationEndsAt'), 'DateTime');
+    assert.equal(fieldType('DeploymentPayload', 'endedDeployment'), 'Deployment');
+    assert.equal(fieldType('DeploymentPayload', 'modelLine'), 'ModelLine!');
+  });
+
+  test('JSONObject only for free-form content, and every instant of an object type is named …At', async () => {
+    const schema = await buildFlywheelSchema();
+    const json: string[] = [];
+    const instants: string[] = [];
+    for (const t of Object.values(schema.getTypeMap())) {
+      if (t.name.startsWith('__') || !(isObjectType(t) || isInputObjectType(t))) continue;
+      for (const f of Object.values(t.getFields())) {
+        const named = (getNamedType(f.type as GraphQLOutputType) as GraphQLNamedType).name;
+        if (named === 'JSONObject') json.push(`${t.name}.${f.name}`);
+        // Inputs and the filter mirrored from one take ranges (from/to); everything else is an instant …At.
+        if (named === 'DateTime' && isObjectType(t) && !/At$/.test(f.name) && !t.name.endsWith('Filter')) instants.push(`${t.name}.${f.name}`);
+      }
+    }
+    assert.deepEqual(json.sort(), [
+      'DatasetVersion.qualityReport', // the manifest's own object, keyed by data (reasons, tags)
+      'Job.data', // per job kind
+      'Job.output', // per job kind
+      'JobProgress.details', // one kind's extras beyond the common fields
+      'LogEntry.metadata', // the endpoint's free-form metadata
+      'LogInferenceInput.metadata',
+      'WebhookDelivery.payload', // the body as sent
+    ]);
+    assert.deepEqual(instants, []);
   });
 });
 

@@ -41,8 +41,9 @@ describe('tags with provenance', () => {
     const a = logInput({ requestId: unsampledId() });
     const b = logInput({ requestId: unsampledId() });
     await logBatch(server, [a, b]);
-    // Ana tags with her own ANNOTATE key: the key's name is the actor, and the source is OPERATOR.
-    const ana = await createKey(server, ['annotate'], 'ana');
+    // Ana tags with her own ANNOTATE key: the key's name is the actor, and the source is OPERATOR. (Her key
+    // also READs: the payload's entries need READ, like logEntry.)
+    const ana = await createKey(server, ['annotate', 'read'], 'ana');
     const r = await server.gql(TAG, { input: { requestIds: [a.requestId, b.requestId, 'never-logged'], tags: ['operator_review', 'billing.refund'] } }, ana);
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const { entries, ...counts } = r.data.tagLogEntries;
@@ -84,7 +85,8 @@ describe('tags with provenance', () => {
     await server.gql(LOG_MUTATION, { input: a });
     const bad = await server.gql(TAG, { input: { requestIds: [a.requestId], tags: ['Has Space'] } });
     assert.equal(bad.errors![0].extensions?.code, 'BAD_USER_INPUT');
-    assert.match(bad.errors![0].message, /"Has Space" is not a tag/);
+    assert.match(bad.errors![0].message, /tags\[0\]: not a tag/);
+    assert.doesNotMatch(bad.errors![0].message, /Has Space/, 'the message names the field, never the value sent');
     const annotate = await createKey(server, ['annotate', 'read'], 'labeling-tool');
     const tagged = await server.gql(TAG, { input: { requestIds: [a.requestId], tags: ['custom'] } }, annotate);
     assert.equal(tagged.errors, undefined, JSON.stringify(tagged.errors));
@@ -97,6 +99,40 @@ describe('tags with provenance', () => {
     ]);
     const ingestOnly = await createKey(server, ['ingest']);
     assert.equal((await server.gql(TAG, { input: { requestIds: [a.requestId], tags: ['x'] } }, ingestOnly)).errors![0].extensions?.code, 'FORBIDDEN');
+  });
+
+  test('payloads show no more than the key may read: without READ, the entries of tag/untag and the logEntry of submitCorrection are null (FORBIDDEN), the rest arrives', async () => {
+    const e = logInput();
+    const other = logInput();
+    await logBatch(server, [e, other]);
+    const annotateOnly = await createKey(server, ['ANNOTATE'], `annotate-only-${crypto.randomBytes(3).toString('hex')}`);
+    // logEntry itself is refused to this key…
+    const read = await server.gql(ENTRY, { id: e.requestId }, annotateOnly);
+    assert.equal(read.errors![0].extensions?.code, 'FORBIDDEN');
+
+    // …so tagging must not hand the entry back: the write happens, the counts arrive, `entries` alone is null.
+    const tagged = await server.gql(TAG, { input: { requestIds: [e.requestId], tags: ['needs.look'] } }, annotateOnly);
+    assert.deepEqual(tagged.data.tagLogEntries, { taggedCount: 1, unchangedCount: 0, missingRequestIds: [], entries: null });
+    assert.equal(tagged.errors?.length, 1, JSON.stringify(tagged.errors));
+    assert.equal(tagged.errors![0].extensions?.code, 'FORBIDDEN');
+    assert.deepEqual(tagged.errors![0].path, ['tagLogEntries', 'entries']);
+    assert.deepEqual(tagged.errors![0].extensions?.requiredScopes, ['READ']);
+    const untagged = await server.gql(UNTAG, { input: { requestIds: [e.requestId], tags: ['needs.look'] } }, annotateOnly);
+    assert.deepEqual(untagged.data.untagLogEntries, { untaggedCount: 1, missingRequestIds: [], entries: null });
+    assert.deepEqual(untagged.errors!.map((x) => [x.extensions?.code, x.path]), [['FORBIDDEN', ['untagLogEntries', 'entries']]]);
+    // Any stored entry may be corrected (not only queued ones): the payload's logEntry needs READ too.
+    const CORRECT = `mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { correction { id status } logEntry { requestId prompt } } }`;
+    const corrected = await server.gql(CORRECT, { input: { requestId: other.requestId, completion: 'Better.' } }, annotateOnly);
+    assert.equal(corrected.data.submitCorrection.correction.status, 'ACCEPTED');
+    assert.equal(corrected.data.submitCorrection.logEntry, null);
+    assert.deepEqual(corrected.errors!.map((x) => [x.extensions?.code, x.path]), [['FORBIDDEN', ['submitCorrection', 'logEntry']]]);
+    assert.ok(!JSON.stringify(corrected.data).includes(other.prompt as string), 'the prompt never reaches the key');
+
+    // The same calls by a key that also READs carry the entries.
+    const both = await createKey(server, ['ANNOTATE', 'READ'], `annotate-read-${crypto.randomBytes(3).toString('hex')}`);
+    const seen = await server.gql(TAG, { input: { requestIds: [e.requestId], tags: ['needs.look'] } }, both);
+    assert.equal(seen.errors, undefined, JSON.stringify(seen.errors));
+    assert.deepEqual(seen.data.tagLogEntries.entries, [{ requestId: e.requestId, tags: [{ name: 'needs.look' }] }]);
   });
 
   test('a tagged row is never compacted; the same row untagged is', async () => {

@@ -1,6 +1,7 @@
 import type { Metrics } from '../metrics';
 import { CompactionService } from '../services/compaction.service';
 import type { JobDefinition } from './job-queue';
+import { reportProgress } from './progress';
 
 export const COMPACTION_JOB = 'compaction';
 
@@ -42,10 +43,10 @@ export function compactionJob(defaults: { graceHours: number; batchSize: number 
         onBatch: async (r) => {
           metrics.rowsCompacted.inc(r.deleted - reported);
           reported = r.deleted;
-          await ctx.progress({ deleted: r.deleted, batches: r.batches, cutoff: r.cutoff });
+          await reportProgress(ctx, 'DELETE', r.deleted, null, { batches: r.batches, cutoff: r.cutoff });
         },
       });
-      await ctx.progress({ deleted: result.deleted, batches: result.batches, cutoff: result.cutoff, done: true });
+      await reportProgress(ctx, 'DONE', result.deleted, result.deleted, { batches: result.batches, cutoff: result.cutoff });
       return { ...result };
     },
   };

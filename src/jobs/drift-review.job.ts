@@ -1,5 +1,6 @@
 import { DRIFT_REVIEW_JOB, DriftService } from '../services/drift.service';
 import type { JobDefinition } from './job-queue';
+import { reportProgress } from './progress';
 
 /** Puts a large drift window into the review queue after reportDriftEvent has tagged it. */
 export function driftReviewJob(drift: DriftService): JobDefinition<{ driftEventId: string }> {
@@ -15,7 +16,7 @@ export function driftReviewJob(drift: DriftService): JobDefinition<{ driftEventI
     expireInSeconds: 1800,
     async handle(payload, ctx) {
       const queued = await ctx.db.transaction((tx) => drift.enqueueWindow(tx, payload.driftEventId));
-      await ctx.progress({ queued });
+      await reportProgress(ctx, 'DONE', queued, queued);
       return { queued };
     },
   };

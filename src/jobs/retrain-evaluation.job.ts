@@ -1,5 +1,6 @@
 import type { RetrainService } from '../services/decide/retrain.service';
 import type { JobDefinition } from './job-queue';
+import { reportProgress } from './progress';
 
 export const RETRAIN_EVALUATION_JOB = 'retrain-evaluation';
 
@@ -28,8 +29,9 @@ export function retrainEvaluationJob(retrain: RetrainService): JobDefinition<Rec
         if (ctx.signal.aborted) break;
         const d = await ctx.db.transaction((tx) => retrain.decide(tx, v, 'schedule', { onlyIfChanged: true }));
         if (d) recorded[v] = d.outcome;
-        await ctx.progress({ modelVersionsDone: i + 1, modelVersionsTotal: versions.length });
+        await reportProgress(ctx, 'EVALUATE', i + 1, versions.length);
       }
+      if (!ctx.signal.aborted) await reportProgress(ctx, 'DONE', versions.length, versions.length);
       return { evaluated: versions.length, recorded };
     },
   };

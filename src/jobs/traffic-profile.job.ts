@@ -1,5 +1,6 @@
 import { refreshProfiles } from '../services/ingest/ood-profile';
 import type { JobDefinition } from './job-queue';
+import { reportProgress } from './progress';
 
 export const TRAFFIC_PROFILE_JOB = 'traffic-profile';
 
@@ -32,7 +33,7 @@ export function trafficProfileJob(): JobDefinition<TrafficProfilePayload> {
     expireInSeconds: 600,
     async handle(payload, ctx) {
       const profiles = await refreshProfiles(ctx.db, { maxSamples: payload.maxSamples ?? 2000, windowHours: payload.windowHours ?? 24 });
-      await ctx.progress({ profiles });
+      await reportProgress(ctx, 'DONE', profiles, profiles);
       return { profiles };
     },
   };

@@ -5,7 +5,8 @@ import { TRAFFIC_PROFILE_JOB } from '../jobs/traffic-profile.job';
 import { ApiKeyConnection, ApiKeyView, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from '../schema/api-key.types';
 import { ConnectionArgs, PageResult } from '../schema/connection';
 import { ScopeEnum } from '../schema/enums';
-import { CompactLogsInput, JobConnection, JobPayload, JobsArgs, JobView, RefreshTrafficProfilesInput } from '../schema/job.types';
+import { CompactLogsInput, JobConnection, JobPayload, JobProgress, JobsArgs, JobView, RefreshTrafficProfilesInput } from '../schema/job.types';
+import { toJobProgress } from '../jobs/progress';
 import { keyOf } from '../schema/node';
 import type { JobStatus } from '../jobs/job-queue';
 import { FlywheelError } from '../errors';
@@ -33,12 +34,17 @@ export class JobFieldsResolver {
     const out = job.output as { message?: unknown } | null;
     return typeof out?.message === 'string' ? out.message : out ? JSON.stringify(out) : 'failed';
   }
+
+  @FieldResolver(() => JobProgress, { nullable: true, description: 'How far it got, as its handler last reported; null before the first report (some kinds report only at the end).' })
+  progress(@Root() job: JobStatus): JobProgress | null {
+    return toJobProgress(job.progress) as JobProgress | null;
+  }
 }
 
 @Resolver()
 export class AdminResolver {
   // Every scope but FEEDBACK: a browser-shipped key learns nothing, not even its own name.
-  @Authorized('ingest', 'annotate', 'model_label', 'read')
+  @Authorized('ingest', 'annotate', 'model_label', 'read', 'curate', 'ci', 'deploy')
   @Query(() => Viewer, { nullable: true, description: 'The key making this request (not available to FEEDBACK-only keys).' })
   viewer(@Ctx() ctx: AppContext): Viewer {
     const p = ctx.principal!;

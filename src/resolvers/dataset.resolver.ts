@@ -8,6 +8,7 @@ import {
   DatasetFile,
   DatasetVersion,
   DatasetVersionConnection,
+  DatasetVersionFilter,
   DatasetVersionsArgs,
 } from '../schema/dataset.types';
 import { JobPayload, JobView } from '../schema/job.types';
@@ -53,7 +54,14 @@ export class DatasetResolver {
     return v.baseVersionId ? ctx.loaders.datasetVersion.load(v.baseVersionId) : null;
   }
 
-  @FieldResolver(() => JobView, { nullable: true, description: 'The build job (progress: phase, rowsDone, rowsTotal, percent).' })
+  @FieldResolver(() => DatasetVersionFilter, { description: 'The entry filter it was built from.' })
+  filter(@Root() v: DatasetVersionRow): DatasetVersionFilter {
+    const f = v.filter ?? {};
+    const date = (d: string | null | undefined) => (d ? new Date(d) : null);
+    return { tags: f.tags ?? null, from: date(f.from), to: date(f.to), modelVersions: f.modelVersions ?? null };
+  }
+
+  @FieldResolver(() => JobView, { nullable: true, description: 'The build job (progress: phase, done, total, percent).' })
   job(@Root() v: DatasetVersionRow, @Ctx() ctx: AppContext): Promise<unknown> {
     return v.jobId ? ctx.services.jobs.status(v.jobId) : Promise.resolve(null);
   }

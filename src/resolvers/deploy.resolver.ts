@@ -13,7 +13,7 @@ import {
   EvalGateConnection,
   EvalGatePayload,
   EvalGatesArgs,
-  Evaluation,
+  EvaluationConnection,
   ModelLine,
   ModelLineConnection,
   ModelLinePayload,
@@ -33,15 +33,25 @@ import {
   UpdateTrainingRunInput,
 } from '../schema/deploy.types';
 import { ConnectionArgs } from '../schema/connection';
+import { DatasetVersionConnection } from '../schema/dataset.types';
 import { LogEntry, LogEntryConnection } from '../schema/log-entry.types';
 import { keyOf } from '../schema/node';
 import { actingIdentity } from '../services/api-key.service';
 import type { DatasetVersionRow } from '../services/curate/dataset.service';
 import type { DeploymentRow, ModelLineRow, ModelVersionRow, TrainingRunRow } from '../services/decide/lineage.service';
-import type { EvalGateRow, EvaluationRow } from '../services/decide/promotion.service';
+import type { DeploymentChange, EvalGateRow, EvaluationRow } from '../services/decide/promotion.service';
 import type { LogRow } from '../services/log-query.service';
 
 const as = <T>(row: unknown) => row as T;
+
+/**
+ * A deployment change as a payload: the new deployment, the one it ended, and the line (whose
+ * `deployed` resolves to the new one once the transaction has committed), for client caches.
+ */
+async function deploymentPayload(ctx: AppContext, change: DeploymentChange): Promise<DeploymentPayload> {
+  const line = await ctx.services.lineage.line(ctx.db, change.deployment.modelLine);
+  return { deployment: as(change.deployment), endedDeployment: as(change.ended), modelLine: as(line) };
+}
 
 @Resolver()
 export class DeployResolver {
@@ -55,8 +65,8 @@ export class DeployResolver {
   @Authorized('deploy')
   @Mutation(() => DeploymentPayload, { nullable: true, description: 'Record the version in production when Flywheel is adopted (a line with no deployment yet).' })
   async adoptDeployment(@Arg('input', () => AdoptDeploymentInput, { description: 'The line and version.' }) input: AdoptDeploymentInput, @Ctx() ctx: AppContext): Promise<DeploymentPayload> {
-    const row = await ctx.db.transaction((tx) => ctx.services.promotion.adopt(tx, input, actingIdentity(ctx.principal!, null).name));
-    return { deployment: as(row) };
+    const change = await ctx.db.transaction((tx) => ctx.services.promotion.adopt(tx, input, actingIdentity(ctx.principal!, null).name));
+    return deploymentPayload(ctx, change);
   }
 
   @Authorized('curate')
@@ -102,15 +112,15 @@ export class DeployResolver {
   @Mutation(() => DeploymentPayload, { nullable: true, description: 'Deploy a run’s candidate; refused (PROMOTION_REFUSED, with the reasons) unless promotionDecision says PROMOTE.' })
   async promote(@Arg('input', () => PromoteInput, { description: 'The run.' }) input: PromoteInput, @Ctx() ctx: AppContext): Promise<DeploymentPayload> {
     const id = keyOf(input.runId, 'TrainingRun', 'runId');
-    const row = await ctx.db.transaction((tx) => ctx.services.promotion.promote(tx, id, input.reason, actingIdentity(ctx.principal!, null).name));
-    return { deployment: as(row) };
+    const change = await ctx.db.transaction((tx) => ctx.services.promotion.promote(tx, id, input.reason, actingIdentity(ctx.principal!, null).name));
+    return deploymentPayload(ctx, change);
   }
 
   @Authorized('deploy')
   @Mutation(() => DeploymentPayload, { nullable: true, description: 'Restore the deployment the current one replaced, with a reason.' })
   async rollback(@Arg('input', () => RollbackInput, { description: 'The line and why.' }) input: RollbackInput, @Ctx() ctx: AppContext): Promise<DeploymentPayload> {
-    const row = await ctx.db.transaction((tx) => ctx.services.promotion.rollback(tx, input.modelLine, input.reason, actingIdentity(ctx.principal!, null).name));
-    return { deployment: as(row) };
+    const change = await ctx.db.transaction((tx) => ctx.services.promotion.rollback(tx, input.modelLine, input.reason, actingIdentity(ctx.principal!, null).name));
+    return deploymentPayload(ctx, change);
   }
 
   @Authorized('ci', 'curate', 'deploy', 'read')
@@ -166,20 +176,23 @@ export class ModelVersionFieldsResolver {
     return (await ctx.loaders.lineage.runByCandidate.load(v.name))[0] ?? null;
   }
 
-  @FieldResolver(() => [Deployment], { description: 'Its deployments, newest first.' })
-  deployments(@Root() v: ModelVersionRow, @Ctx() ctx: AppContext): Promise<DeploymentRow[]> {
-    return ctx.loaders.lineage.deploymentsByVersion.load(v.name);
+  @FieldResolver(() => DeploymentConnection, { description: 'Its deployments, newest first (one statement per page of versions).' })
+  deployments(@Root() v: ModelVersionRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<DeploymentRow>> {
+    return ctx.loaders.pages.load(ctx.services.lineage.versionDeployments, v.name, args);
   }
 
-  @FieldResolver(() => [Evaluation], { description: 'Its recorded scores, newest first.' })
-  evaluations(@Root() v: ModelVersionRow, @Ctx() ctx: AppContext): Promise<EvaluationRow[]> {
-    return ctx.loaders.lineage.evaluationsByVersion.load(v.name);
+  @FieldResolver(() => EvaluationConnection, { description: 'Its recorded scores, newest first (one statement per page of versions).' })
+  evaluations(@Root() v: ModelVersionRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<EvaluationRow>> {
+    return ctx.loaders.pages.load(ctx.services.promotion.versionEvaluations, v.name, args);
   }
 }
 
 @Resolver(() => TrainingRun)
 export class TrainingRunFieldsResolver {
-  @FieldResolver(() => DatasetVersion, { nullable: true, description: 'The dataset version it trained on.' })
+  // A DEPLOY key reads runs but not dataset versions (node(id:) and datasetVersion refuse it): the hop
+  // checks the scopes of the type it leads to, so no path reaches what the key may not read.
+  @Authorized('read', 'curate')
+  @FieldResolver(() => DatasetVersion, { nullable: true, description: 'The dataset version it trained on (READ or CURATE, like datasetVersion; null with FORBIDDEN for other keys).' })
   datasetVersion(@Root() t: TrainingRunRow, @Ctx() ctx: AppContext): Promise<DatasetVersionRow | null> {
     return ctx.loaders.datasetVersion.load(t.datasetVersionId);
   }
@@ -210,14 +223,19 @@ export class DeploymentFieldsResolver {
 
 @Resolver(() => DatasetVersion)
 export class DatasetLineageResolver {
-  @FieldResolver(() => [TrainingRun], { description: 'The training runs on this version, newest first.' })
-  trainingRuns(@Root() v: DatasetVersionRow, @Ctx() ctx: AppContext): Promise<TrainingRunRow[]> {
-    return ctx.loaders.lineage.runsByDataset.load(v.id);
+  @FieldResolver(() => TrainingRunConnection, { description: 'The training runs on this version, newest first (one statement per page of versions).' })
+  trainingRuns(@Root() v: DatasetVersionRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<TrainingRunRow>> {
+    return ctx.loaders.pages.load(ctx.services.lineage.datasetRuns, v.id, args);
   }
 
-  @FieldResolver(() => LogEntryConnection, { description: 'Member entries by requestId: the way back from a deployment to the traffic behind it.' })
+  // A CURATE key reads dataset versions but not the log (logEntry and node(id:) refuse it).
+  @Authorized('read')
+  @FieldResolver(() => LogEntryConnection, {
+    nullable: true,
+    description: 'Member entries by requestId: the way back from a deployment to the traffic behind it. READ only, like logEntries (null with FORBIDDEN for other keys).',
+  })
   async entries(@Root() v: DatasetVersionRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<LogRow>> {
-    const page = await ctx.services.datasets.members(ctx.db, v.id, args);
+    const page = await ctx.loaders.pages.load(ctx.services.datasets.versionMembers, v.id, args);
     const rows = await ctx.loaders.logEntry.loadMany(page.nodes.map((m) => m.requestId));
     const entries = rows.map((r) => (r instanceof Error ? null : r));
     const edges = page.edges.map((e, i) => ({ cursor: e.cursor, node: entries[i] })).filter((e): e is { cursor: string; node: LogRow } => e.node != null);
@@ -227,9 +245,15 @@ export class DatasetLineageResolver {
 
 @Resolver(() => LogEntry)
 export class LogEntryLineageResolver {
-  @FieldResolver(() => [DatasetVersion], { description: 'The dataset versions this entry is a member of, newest first (→ their trainingRuns → candidate → deployments).' })
-  datasetVersions(@Root() e: LogRow, @Ctx() ctx: AppContext): Promise<DatasetVersionRow[]> {
-    return ctx.loaders.lineage.datasetVersionsByEntry.load(e.requestId);
+  // ANNOTATE and MODEL_LABEL keys read entries through their review items, not dataset versions.
+  @Authorized('read', 'curate')
+  @FieldResolver(() => DatasetVersionConnection, {
+    nullable: true,
+    description:
+      'The dataset versions this entry is a member of, newest first (→ their trainingRuns → candidate → deployments); one statement per page of entries. READ or CURATE, like datasetVersions (null with FORBIDDEN for other keys).',
+  })
+  datasetVersions(@Root() e: LogRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<DatasetVersionRow>> {
+    return ctx.loaders.pages.load(ctx.services.datasets.entryVersions, e.requestId, args);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   DeleteRetrainPolicyInput,
   EvaluateRetrainInput,
   EvaluateRetrainPayload,
+  RetrainCounts,
   RetrainDatasetTemplate,
   RetrainDecision,
   RetrainDecisionConnection,
@@ -16,6 +17,7 @@ import {
   RetrainPolicy,
   RetrainPolicyCheck,
   RetrainPolicyConnection,
+  RetrainPolicyCounts,
   RetrainPolicyPayload,
   RetrainReadiness,
   UpdateRetrainPolicyInput,
@@ -25,7 +27,43 @@ import type { DatasetVersionRow } from '../services/curate/dataset.service';
 import type { PolicyCheck, RetrainDecisionRow } from '../services/decide/retrain.service';
 import type { RetrainPolicyRow } from '../services/decide/retrain-policy.service';
 
-const checkView = (c: PolicyCheck) => ({ ...c, policyId: toGlobalId('RetrainPolicy', c.policyId) }) as unknown as RetrainPolicyCheck;
+type StoredCounts = Record<string, unknown>;
+const num = (v: unknown) => (typeof v === 'number' ? v : null);
+const date = (v: unknown) => (typeof v === 'string' || v instanceof Date ? new Date(v) : null);
+
+/** The stored counts object (jsonb) as the typed RetrainCounts. */
+const countsView = (c: StoredCounts): RetrainCounts => ({
+  newAcceptedCorrections: num(c.newAcceptedCorrections) ?? 0,
+  lastTrainingRunAt: date(c.lastTrainingRunAt),
+  policies: num(c.policies) ?? 0,
+});
+
+/** One policy's stored counts as the typed RetrainPolicyCounts (keys the kind does not use are null). */
+const policyCountsView = (c: StoredCounts): RetrainPolicyCounts => ({
+  newAcceptedCorrections: num(c.newAcceptedCorrections),
+  minExamples: num(c.minExamples),
+  openDriftEvents: num(c.openDriftEvents),
+  driftEventId: typeof c.driftEventId === 'string' ? toGlobalId('DriftEvent', c.driftEventId) : null,
+  correctedInWindow: num(c.correctedInWindow),
+  minCorrected: num(c.minCorrected),
+  dueAt: date(c.dueAt),
+  openTagged: num(c.openTagged),
+  threshold: num(c.threshold),
+  flagged: num(c.flagged),
+  flaggedCorrected: num(c.flaggedCorrected),
+  labelled: num(c.labelled),
+  correct: num(c.correct),
+  accuracy: num(c.accuracy),
+  minLabelled: num(c.minLabelled),
+});
+
+const checkView = (c: PolicyCheck): RetrainPolicyCheck => ({
+  policyId: toGlobalId('RetrainPolicy', c.policyId),
+  kind: c.kind as never,
+  fired: c.fired,
+  reason: c.reason,
+  counts: policyCountsView(c.counts ?? {}),
+});
 
 @Resolver(() => RetrainPolicy)
 export class RetrainPolicyResolver {
@@ -93,9 +131,14 @@ export class RetrainDecisionResolver {
       outcome: a.outcome as never,
       reasons: a.reasons,
       checks: a.checks.map(checkView),
-      counts: a.counts,
+      counts: countsView(a.counts),
       lastDecision: last as unknown as RetrainDecision,
     };
+  }
+
+  @FieldResolver(() => RetrainCounts, { description: 'The numbers it was decided on.' })
+  counts(@Root() d: RetrainDecisionRow): RetrainCounts {
+    return countsView(d.counts);
   }
 
   @FieldResolver(() => [RetrainPolicyCheck], { description: 'Each policy’s verdict at the time.' })
@@ -103,12 +146,18 @@ export class RetrainDecisionResolver {
     return (d.counts.checks ?? []).map(checkView);
   }
 
-  @FieldResolver(() => RetrainPolicy, { nullable: true, description: 'The policy that fired (null for WAIT, or once the policy is deleted).' })
+  // A CI key reads lastDecision (through retrainReadiness) but neither policies nor dataset versions.
+  @Authorized('read', 'curate')
+  @FieldResolver(() => RetrainPolicy, { nullable: true, description: 'The policy that fired (null for WAIT, or once the policy is deleted). READ or CURATE, like retrainPolicies.' })
   policy(@Root() d: RetrainDecisionRow, @Ctx() ctx: AppContext): Promise<RetrainPolicyRow | null> | null {
     return d.policyId ? ctx.loaders.retrainPolicy.load(d.policyId) : null;
   }
 
-  @FieldResolver(() => DatasetVersion, { nullable: true, description: 'On RETRAIN: the dataset version built for it (or built by an earlier decision on the same data).' })
+  @Authorized('read', 'curate')
+  @FieldResolver(() => DatasetVersion, {
+    nullable: true,
+    description: 'On RETRAIN: the dataset version built for it (or built by an earlier decision on the same data). READ or CURATE, like datasetVersion.',
+  })
   datasetVersion(@Root() d: RetrainDecisionRow, @Ctx() ctx: AppContext): Promise<DatasetVersionRow | null> | null {
     return d.datasetVersionId ? ctx.loaders.datasetVersion.load(d.datasetVersionId) : null;
   }

@@ -20,7 +20,7 @@ import {
   SubmitCorrectionInput,
   SubmitCorrectionPayload,
 } from '../schema/review.types';
-import { actingIdentity } from '../services/api-key.service';
+import { actingIdentity, hasScope } from '../services/api-key.service';
 import type { CorrectionRow } from '../services/correction.service';
 
 async function reviewItems(ctx: AppContext, requestIds: string[]): Promise<ReviewItem[]> {
@@ -30,7 +30,11 @@ async function reviewItems(ctx: AppContext, requestIds: string[]): Promise<Revie
 
 /** The correction, its entry's review item and the entry as they are after a mutation (for client caches). */
 async function afterCorrection(ctx: AppContext, c: CorrectionRow) {
-  const [reviewItem, logEntry] = await Promise.all([ctx.loaders.reviewItem.load(c.requestId), ctx.loaders.logEntry.load(c.requestId)]);
+  // The entry only for keys that may READ the log (the payload's `logEntry` is refused to the others).
+  const [reviewItem, logEntry] = await Promise.all([
+    ctx.loaders.reviewItem.load(c.requestId),
+    hasScope(ctx.principal!, ['read']) ? ctx.loaders.logEntry.load(c.requestId) : null,
+  ]);
   return { correction: c as unknown as CorrectionView, reviewItem: reviewItem as unknown as ReviewItem | null, logEntry: logEntry as unknown as LogEntry | null };
 }
 

@@ -3,11 +3,15 @@ import type { AppContext } from '../context';
 import { LogEntry } from '../schema/log-entry.types';
 import { toGlobalId } from '../schema/node';
 import { Tag, TagCount, TagCountsArgs, TagLogEntriesInput, TagLogEntriesPayload, UntagLogEntriesInput, UntagLogEntriesPayload } from '../schema/tag.types';
-import { actingIdentity } from '../services/api-key.service';
+import { actingIdentity, hasScope } from '../services/api-key.service';
 import { tagCounts } from '../services/tag.service';
 
-/** The entries named in a tag mutation, as they are after it (for client caches). */
-async function entriesAfter(ctx: AppContext, requestIds: string[]): Promise<LogEntry[]> {
+/**
+ * The entries named in a tag mutation, as they are after it (for client caches). Only for keys that may
+ * READ the log: for the others the payload's `entries` is refused anyway, so nothing is loaded.
+ */
+async function entriesAfter(ctx: AppContext, requestIds: string[]): Promise<LogEntry[] | null> {
+  if (!hasScope(ctx.principal!, ['read'])) return null;
   const rows = await ctx.loaders.logEntry.loadMany([...new Set(requestIds)]);
   return rows.filter((e): e is NonNullable<typeof e> & object => e !== null && !(e instanceof Error)) as unknown as LogEntry[];
 }

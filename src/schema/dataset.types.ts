@@ -63,6 +63,21 @@ export class DatasetFile {
   lines: number;
 }
 
+@ObjectType({ description: 'The entry filter a dataset version was built from: the filter fields of CreateDatasetVersionInput, as recorded (null: not filtered on).' })
+export class DatasetVersionFilter {
+  @Field(() => [String], { nullable: true, description: 'Only entries carrying any of these tags (sorted, deduplicated).' })
+  tags: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only entries with occurredAt ≥ from.' })
+  from: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only entries with occurredAt < to.' })
+  to: Date | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only entries of these model versions (sorted, deduplicated).' })
+  modelVersions: string[] | null;
+}
+
 @ObjectType({ implements: Node, description: 'An immutable, numbered build of a named dataset: corrected entries that passed the quality gate.' })
 export class DatasetVersion extends Node {
   @Field({ description: 'The dataset’s name.' })
@@ -80,8 +95,7 @@ export class DatasetVersion extends Node {
   @Field(() => [DatasetFormatEnum], { description: 'The layouts it is written in.' })
   formats: DatasetFormatEnum[];
 
-  @Field(() => JSONObject, { description: 'The entry filter it was built from (tags, from, to, modelVersions).' })
-  filter: Record<string, unknown>;
+  // `filter` is resolved by DatasetResolver (stored as jsonb with ISO strings).
 
   @Field(() => String, { nullable: true, description: 'The system message written before each conversation.' })
   systemPrompt: string | null;
@@ -101,7 +115,11 @@ export class DatasetVersion extends Node {
   @Field(() => String, { nullable: true, description: 'sha256 of train.jsonl (preference.jsonl for a preference-only version), once READY.' })
   contentHash: string | null;
 
-  @Field(() => JSONObject, { nullable: true, description: 'What the quality gate did: candidates, accepted, exclusions by reason, label-conflict prompt keys, base, distribution (PSI), preference.' })
+  @Field(() => JSONObject, {
+    nullable: true,
+    description:
+      'What the quality gate did, exactly as written into manifest.json: candidates, accepted, excluded (counts keyed by exclusion reason), labelConflictPromptKeys, base, members, validation, distribution (PSI, tag shares keyed by tag), preference. A JSON object because it is keyed by data (reasons, tags) and is the manifest’s own format.',
+  })
   qualityReport: Record<string, unknown> | null;
 
   @Field(() => String, { nullable: true, description: 'Why the build failed ("cancelled" when cancelled).' })

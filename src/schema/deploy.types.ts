@@ -121,7 +121,7 @@ export class TrainingRun extends Node {
   updatedAt: Date;
 }
 
-export const TrainingRunConnection = Connection(TrainingRun, 'TrainingRun', { totalCount: 'Runs matching.' });
+export const TrainingRunConnection = Connection(TrainingRun, 'TrainingRun', { totalCount: 'Runs in this list (all pages).' });
 
 @ObjectType({ implements: Node, description: 'A named metric candidates of a model line are judged on.' })
 export class EvalGate extends Node {
@@ -167,6 +167,8 @@ export class Evaluation extends Node {
   recordedAt: Date;
 }
 
+export const EvaluationConnection = Connection(Evaluation, 'Evaluation', { totalCount: 'Scores in this list (all pages).' });
+
 @ObjectType({ implements: Node, description: 'A model version in production for its line, from deployedAt until endedAt.' })
 export class Deployment extends Node {
   @Field({ description: 'The line.' })
@@ -187,7 +189,8 @@ export class Deployment extends Node {
   @Field({ description: 'When it went live.' })
   deployedAt: Date;
 
-  @Field(() => Date, { nullable: true, description: 'Until when a drift event or a worse gold-set result rolls it back automatically.' })
+  // Stored as probation_until; the API names every instant `…At`.
+  @Field(() => Date, { name: 'probationEndsAt', nullable: true, description: 'When its probation ends: until then a drift event or a worse gold-set result rolls it back automatically (null: no probation, e.g. adopted or restored).' })
   probationUntil: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'When it stopped being deployed (null: deployed now).' })
@@ -197,7 +200,7 @@ export class Deployment extends Node {
   endReason: string | null;
 }
 
-export const DeploymentConnection = Connection(Deployment, 'Deployment', { totalCount: 'Deployments of the line.' });
+export const DeploymentConnection = Connection(Deployment, 'Deployment', { totalCount: 'Deployments in this list (all pages).' });
 
 @ObjectType({ description: 'One gate’s verdict on a candidate.' })
 export class GateVerdict {
@@ -286,10 +289,19 @@ export class AdoptDeploymentInput {
   reason?: string;
 }
 
-@ObjectType({ description: 'The deployment written.' })
+@ObjectType({ description: 'Every object a deployment change touched, as it is now, so a normalising client cache updates without a refetch.' })
 export class DeploymentPayload {
   @Field(() => Deployment, { description: 'The new current deployment of the line.' })
   deployment: Deployment;
+
+  @Field(() => Deployment, {
+    nullable: true,
+    description: 'The deployment this change ended, now with its endedAt and endReason: the one a promotion replaced, or the one a rollback rolled back; null for adoptDeployment (nothing was live).',
+  })
+  endedDeployment: Deployment | null;
+
+  @Field(() => ModelLine, { description: 'The model line, whose `deployed` is now `deployment`.' })
+  modelLine: ModelLine;
 }
 
 @InputType({ description: 'A training run your pipeline started.' })

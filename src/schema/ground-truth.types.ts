@@ -97,7 +97,8 @@ export class ReportGroundTruthsPayload {
 
 @ObjectType({ description: 'Live accuracy of one model version in one hour (by the entries’ time).' })
 export class AccuracyBucket {
-  @Field({ description: 'The hour (UTC).' })
+  // The service returns `hour`; the API names every instant `…At` (like IngestStatsBucket and TagCount).
+  @Field({ name: 'startsAt', description: 'Start of the hour (UTC).' })
   hour: Date;
 
   @Field(() => Int, { description: 'Compared ground-truth reports.' })

@@ -2,7 +2,7 @@ import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumTyp
 import { Connection, ConnectionArgs } from './connection';
 import { DatasetFormatEnum } from './dataset.types';
 import { Node } from './node';
-import { JSONObject } from './scalars';
+import { SafeInt } from './scalars';
 
 export enum RetrainPolicyKindEnum {
   DRIFT = 'DRIFT',
@@ -113,6 +113,66 @@ export class RetrainPolicy extends Node {
 
 export const RetrainPolicyConnection = Connection(RetrainPolicy, 'RetrainPolicy', { totalCount: 'Policies matching.' });
 
+@ObjectType({ description: 'The numbers a retrain decision (or a readiness answer) was made on.' })
+export class RetrainCounts {
+  @Field(() => SafeInt, { description: 'Accepted corrections of the version’s traffic since the last training run started from it (since the beginning when there is none).' })
+  newAcceptedCorrections: number;
+
+  @Field(() => Date, { nullable: true, description: 'When the last training run started from this version was registered; null: none yet.' })
+  lastTrainingRunAt: Date | null;
+
+  @Field(() => Int, { description: 'Enabled policies checked.' })
+  policies: number;
+}
+
+@ObjectType({ description: 'The numbers one policy was judged on. Each kind fills its own fields; the others are null.' })
+export class RetrainPolicyCounts {
+  @Field(() => SafeInt, { nullable: true, description: 'SCHEDULE, CLUSTER, VOLUME, ACCURACY: accepted corrections since the last training run from the version.' })
+  newAcceptedCorrections: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'SCHEDULE, CLUSTER, VOLUME, ACCURACY: the fewest new accepted corrections the policy retrains on.' })
+  minExamples: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'DRIFT: open drift events of the version.' })
+  openDriftEvents: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'DRIFT: the global id of the open drift event with the most corrected rows in its window.' })
+  driftEventId: string | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'DRIFT: rows in that event’s window with an accepted correction.' })
+  correctedInWindow: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'DRIFT: corrected rows needed in the window.' })
+  minCorrected: number | null;
+
+  @Field(() => Date, { nullable: true, description: 'SCHEDULE: when the next retrain is (or was) due.' })
+  dueAt: Date | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'CLUSTER: open (uncorrected) entries carrying the tag within the period.' })
+  openTagged: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'CLUSTER: open tagged entries that make a cluster.' })
+  threshold: number | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'VOLUME: entries that entered the review queue since the last training run.' })
+  flagged: number | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'VOLUME: of those, entries corrected (their review item DONE).' })
+  flaggedCorrected: number | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'ACCURACY: compared ground-truth reports in the window.' })
+  labelled: number | null;
+
+  @Field(() => SafeInt, { nullable: true, description: 'ACCURACY: of those, the model was right.' })
+  correct: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'ACCURACY: correct / labelled (null with no labelled rows).' })
+  accuracy: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'ACCURACY: the fewest labelled rows the policy judges on.' })
+  minLabelled: number | null;
+}
+
 @ObjectType({ description: 'One policy’s verdict, with the numbers behind it.' })
 export class RetrainPolicyCheck {
   @Field(() => ID, { description: 'The policy’s global id.' })
@@ -127,8 +187,8 @@ export class RetrainPolicyCheck {
   @Field({ description: 'Why, with the numbers ("84 of 100 corrected rows in its 12 h window").' })
   reason: string;
 
-  @Field(() => JSONObject, { description: 'The counts it was decided on.' })
-  counts: Record<string, unknown>;
+  @Field(() => RetrainPolicyCounts, { description: 'The numbers it was decided on.' })
+  counts: RetrainPolicyCounts;
 }
 
 @ObjectType({ implements: Node, description: 'A recorded evaluation of a model version’s retrain policies.' })
@@ -142,8 +202,7 @@ export class RetrainDecision extends Node {
   @Field(() => [String], { description: 'One line per policy checked, with its numbers.' })
   reasons: string[];
 
-  @Field(() => JSONObject, { description: 'The counts decided on: newAcceptedCorrections, lastTrainingRunAt, and per policy.' })
-  counts: Record<string, unknown>;
+  // `counts` is resolved by RetrainDecisionResolver (the stored object also holds the checks).
 
   @Field({ description: 'Who decided: the key’s name, or "schedule".' })
   decidedBy: string;
@@ -171,8 +230,8 @@ export class RetrainReadiness {
   @Field(() => [RetrainPolicyCheck], { description: 'Each enabled policy’s verdict.' })
   checks: RetrainPolicyCheck[];
 
-  @Field(() => JSONObject, { description: 'newAcceptedCorrections, lastTrainingRunAt, policies.' })
-  counts: Record<string, unknown>;
+  @Field(() => RetrainCounts, { description: 'The numbers it was decided on.' })
+  counts: RetrainCounts;
 
   @Field(() => RetrainDecision, { nullable: true, description: 'The last recorded decision for this model version.' })
   lastDecision: RetrainDecision | null;

@@ -1,4 +1,4 @@
-import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Authorized, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, ConnectionArgs } from './connection';
 import { CorrectionSourceEnum, CorrectionStatusEnum } from './enums';
 import { LogEntry } from './log-entry.types';
@@ -196,7 +196,13 @@ export class SubmitCorrectionPayload {
   @Field(() => ReviewItem, { nullable: true, description: 'The entry’s review item as it is now (DONE when the correction was accepted); null if it was never queued.' })
   reviewItem: ReviewItem | null;
 
-  @Field(() => LogEntry, { nullable: true, description: 'The corrected entry with its corrections now.' })
+  // Any stored entry may be corrected, not only one the key reached through its review item: like the
+  // tag payloads, the entry itself needs READ.
+  @Authorized('read')
+  @Field(() => LogEntry, {
+    nullable: true,
+    description: 'The corrected entry with its corrections now. Needs READ, like logEntry: null (with FORBIDDEN) for other keys; the review item’s `entry` stays readable to its claimant.',
+  })
   logEntry: LogEntry | null;
 }
 

@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Authorized, Field, InputType, Int, ObjectType } from 'type-graphql';
 import { TagSourceEnum, TimeBucket } from './enums';
 import { LogEntry } from './log-entry.types';
 import { Node } from './node';
@@ -40,8 +40,14 @@ export class UntagLogEntriesInput extends TagLogEntriesInput {}
 
 @ObjectType({ description: 'What tagLogEntries changed.' })
 export class TagLogEntriesPayload {
-  @Field(() => [LogEntry], { description: 'The stored entries named in the input, with their tags as they are now.' })
-  entries: LogEntry[];
+  // A payload shows no more than the key may read: an ANNOTATE-only key tags entries it may not list
+  // (logEntry needs READ), so without READ this field is null with a FORBIDDEN error, and only it.
+  @Authorized('read')
+  @Field(() => [LogEntry], {
+    nullable: true,
+    description: 'The stored entries named in the input, with their tags as they are now. Needs READ, like logEntry: null (with FORBIDDEN) for other keys.',
+  })
+  entries: LogEntry[] | null;
 
   @Field(() => Int, { description: 'New assignments.' })
   taggedCount: number;
@@ -55,8 +61,14 @@ export class TagLogEntriesPayload {
 
 @ObjectType({ description: 'What untagLogEntries changed.' })
 export class UntagLogEntriesPayload {
-  @Field(() => [LogEntry], { description: 'The stored entries named in the input, with their tags as they are now.' })
-  entries: LogEntry[];
+  // A payload shows no more than the key may read: an ANNOTATE-only key tags entries it may not list
+  // (logEntry needs READ), so without READ this field is null with a FORBIDDEN error, and only it.
+  @Authorized('read')
+  @Field(() => [LogEntry], {
+    nullable: true,
+    description: 'The stored entries named in the input, with their tags as they are now. Needs READ, like logEntry: null (with FORBIDDEN) for other keys.',
+  })
+  entries: LogEntry[] | null;
 
   @Field(() => Int, { description: 'Assignments removed (recorded with who and when, not erased).' })
   untaggedCount: number;

@@ -82,13 +82,13 @@ export class CorrectionService {
        WHERE r.request_id = $1`,
       [input.requestId],
     );
-    if (!entry) throw new FlywheelError('NOT_FOUND', `No stored log entry ${input.requestId} (never logged, or compacted)`);
+    if (!entry) throw new FlywheelError('NOT_FOUND', 'requestId: no stored log entry (never logged, or compacted)', { field: 'requestId' });
     if (entry.status === 'OPEN' && !(entry.held && entry.claimed_by === input.annotator)) {
       throw forbidden(
         entry.held
-          ? `Entry ${input.requestId} is claimed by someone else; only the holder of the claim may correct it`
-          : `Entry ${input.requestId} is waiting in the review queue: claim it first (claimReviewItems with requestIds)`,
-        { requestId: input.requestId },
+          ? 'requestId: the entry is claimed by someone else; only the holder of the claim may correct it'
+          : 'requestId: the entry is waiting in the review queue: claim it first (claimReviewItems with requestIds)',
+        { field: 'requestId' },
       );
     }
     const status: CorrectionStatus =
@@ -126,7 +126,7 @@ export class CorrectionService {
     if (to === 'ACCEPTED' && isUuid(id)) {
       const [own]: { annotator: string }[] = await tx.query(`SELECT annotator FROM correction WHERE id = $1`, [id]);
       // Four eyes: a label becomes training data only when someone other than its author accepts it.
-      if (own?.annotator === reviewer) throw forbidden(`Correction ${id} was written by ${reviewer}; nobody accepts their own correction`);
+      if (own?.annotator === reviewer) throw forbidden('correctionId: the correction was written by the acting identity; nobody accepts their own correction', { field: 'correctionId' });
     }
     const rows = isUuid(id)
       ? await queryRows<{ request_id: string; status: string }>(

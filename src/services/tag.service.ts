@@ -55,9 +55,10 @@ export class TagService {
     const problems: InputProblem[] = [];
     if (requestIds.length === 0 || requestIds.length > MAX_ENTRIES_PER_CALL) problems.push({ field: 'requestIds', message: `give 1–${MAX_ENTRIES_PER_CALL} request ids` });
     if (tags.length === 0 || tags.length > 20) problems.push({ field: 'tags', message: 'give 1–20 tags' });
-    for (const t of tags) {
-      if (!TAG_RE.test(t)) problems.push({ field: 'tags', message: `"${t.slice(0, 80)}" is not a tag: use 1–64 of a-z 0-9 _ . : - starting with a letter or digit` });
-    }
+    // Named by position, never quoted: a message never carries what the caller sent.
+    tags.forEach((t, i) => {
+      if (!TAG_RE.test(t)) problems.push({ field: `tags[${i}]`, message: 'not a tag: use 1–64 of a-z 0-9 _ . : - starting with a letter or digit' });
+    });
     if (problems.length) throw badInput(problems);
   }
 

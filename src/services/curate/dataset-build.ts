@@ -8,6 +8,7 @@ import { queryRows } from '../../db/sql';
 import { normalisedKey } from '../correction.service';
 import { DATASET_COLUMNS, DatasetFormat, DatasetVersionRow } from './dataset.service';
 import { populationStabilityIndex, Distribution } from './psi';
+import { reportProgress } from '../../jobs/progress';
 
 // dist/src/services/curate → the repository's package.json.
 const SERVICE_VERSION = require('../../../../package.json').version as string;
@@ -213,7 +214,7 @@ export async function buildDatasetVersion(id: string, ctx: BuildContext): Promis
   const finalDir = path.join(ctx.exportDir, found.name, `v${found.version}`);
   const workDir = `${finalDir}.partial`;
   try {
-    await ctx.progress({ phase: 'gate', rowsDone: 0, rowsTotal: null, percent: 0 });
+    await reportProgress(ctx, 'GATE', 0, null);
     await analyzeIfStale(db);
     const report = await db.transaction('REPEATABLE READ', async (tx) => {
       // The statement's estimates are inflated by its CTEs; JIT compiling it cost 2+ s for nothing.
@@ -271,7 +272,7 @@ export async function buildDatasetVersion(id: string, ctx: BuildContext): Promis
       [id, JSON.stringify(files), primary.sha256, JSON.stringify(report)],
     );
     if (!ready) throw new BuildCancelled('cancelled');
-    await ctx.progress({ phase: 'done', rowsDone: report.members, rowsTotal: report.members, percent: 100 });
+    await reportProgress(ctx, 'DONE', report.members as number, report.members as number);
     return ready;
   } catch (err) {
     // Nothing half-built stays: no membership, no files, no counts, and the version says why (a gate
@@ -554,7 +555,7 @@ async function writeFiles(v: DatasetVersionRow, dir: string, report: Record<stri
     // (up to ~10 s); the request on the version's row is seen here within a second.
     const [row]: { cancelled: boolean }[] = await ctx.db.query(`SELECT cancel_requested_at IS NOT NULL AS cancelled FROM dataset_version WHERE id = $1`, [v.id]);
     if (row?.cancelled) throw new BuildCancelled('cancelled');
-    await ctx.progress({ phase: 'export', rowsDone: done, rowsTotal: total, percent: total ? Math.floor((done / total) * 100) : 100 });
+    await reportProgress(ctx, 'EXPORT', done, total);
   });
   // An empty version still has its primary file, so downloads and hashes work the same.
   if (has('SFT')) writer('train.jsonl');

@@ -6,6 +6,7 @@ import type { JobQueue } from '../../jobs/job-queue';
 import type { PageResult } from '../../schema/connection';
 import { TAG_RE } from '../tag.service';
 import { Keyset, PageArgs } from '../paging/keyset';
+import { nestedList } from '../paging/nested';
 
 export const DATASET_BUILD_JOB = 'dataset-build';
 
@@ -76,6 +77,10 @@ export function retrainDatasetName(modelVersion: string): string {
 }
 const MAX_SYSTEM_PROMPT = 8000;
 const MEMBERS_KEYSET = new Keyset('datasetEntries', [{ expr: 'e.request_id', dir: 'ASC', type: 'text' }]);
+const ENTRY_VERSIONS_KEYSET = new Keyset('entryDatasetVersions', [
+  { expr: 'd.created_at', dir: 'DESC', type: 'timestamptz' },
+  { expr: 'd.id', dir: 'DESC', type: 'uuid' },
+]);
 const VERSIONS_KEYSET = new Keyset('datasetVersions', [
   { expr: 'd.created_at', dir: 'DESC', type: 'timestamptz' },
   { expr: 'd.id', dir: 'DESC', type: 'uuid' },
@@ -92,6 +97,22 @@ export class DatasetService {
     private readonly config: Config,
     private readonly jobs: JobQueue,
   ) {}
+
+  /** DatasetVersion.entries: a version's members by requestId (the primary key's order). */
+  readonly versionMembers = nestedList<{ requestId: string }>('datasetEntries', MEMBERS_KEYSET, () => this.config.maxPageSize, {
+    columns: 'e.request_id AS "requestId"',
+    from: 'dataset_example e',
+    parent: 'e.dataset_version_id',
+    parentType: 'uuid',
+  });
+
+  /** LogEntry.datasetVersions: the versions an entry is a member of, newest first. */
+  readonly entryVersions = nestedList<DatasetVersionRow>('entryDatasetVersions', ENTRY_VERSIONS_KEYSET, () => this.config.maxPageSize, {
+    columns: DATASET_COLUMNS,
+    from: 'dataset_example e JOIN dataset_version d ON d.id = e.dataset_version_id',
+    parent: 'e.request_id',
+    parentType: 'text',
+  });
 
   async create(tx: EntityManager, input: CreateDatasetInput, createdBy: string): Promise<DatasetVersionRow> {
     const kind = input.kind ?? 'TRAIN';
@@ -153,16 +174,6 @@ export class DatasetService {
     if (rows.length > 0) return 'cancel';
     const [ready]: unknown[] = await db.query(`SELECT 1 FROM dataset_version WHERE job_id = $1 AND status = 'READY'`, [jobId]);
     return ready ? 'built' : 'cancel';
-  }
-
-  /** A version's members by requestId (the primary key's order). */
-  members(db: EntityManager, versionId: string, page: PageArgs): Promise<PageResult<{ requestId: string }>> {
-    return MEMBERS_KEYSET.fetch<{ requestId: string }>(db, page, this.config.maxPageSize, {
-      columns: 'e.request_id AS "requestId"',
-      from: 'dataset_example e',
-      filter: ['e.dataset_version_id = $1'],
-      params: [versionId],
-    });
   }
 
   byIds(db: EntityManager, ids: string[]): Promise<DatasetVersionRow[]> {

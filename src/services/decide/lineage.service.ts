@@ -5,6 +5,7 @@ import { badInput, FlywheelError, InputProblem } from '../../errors';
 import type { PageResult } from '../../schema/connection';
 import { httpUrlProblem } from '../input-rules';
 import { Keyset, PageArgs } from '../paging/keyset';
+import { nestedList } from '../paging/nested';
 
 export type TrainingRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
@@ -81,6 +82,17 @@ const DEPLOYMENTS_KEYSET = new Keyset('deployments', [
   { expr: 'p.id', dir: 'DESC', type: 'uuid' },
 ]);
 
+// Nested connections (one statement per page of parents): their own list names, so a cursor of one
+// list is never taken for a position in another.
+const VERSION_DEPLOYMENTS_KEYSET = new Keyset('versionDeployments', [
+  { expr: 'p.deployed_at', dir: 'DESC', type: 'timestamptz' },
+  { expr: 'p.id', dir: 'DESC', type: 'uuid' },
+]);
+const DATASET_RUNS_KEYSET = new Keyset('datasetTrainingRuns', [
+  { expr: 't.created_at', dir: 'DESC', type: 'timestamptz' },
+  { expr: 't.id', dir: 'DESC', type: 'uuid' },
+]);
+
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,199}$/;
 const RUN_TRANSITIONS: Record<TrainingRunStatus, TrainingRunStatus[]> = { RUNNING: ['SUCCEEDED', 'FAILED'], SUCCEEDED: [], FAILED: [] };
 
@@ -92,6 +104,22 @@ const RUN_TRANSITIONS: Record<TrainingRunStatus, TrainingRunStatus[]> = { RUNNIN
  */
 export class LineageService {
   constructor(private readonly config: Config) {}
+
+  /** ModelVersion.deployments: a model version's deployments, newest first. */
+  readonly versionDeployments = nestedList<DeploymentRow>('versionDeployments', VERSION_DEPLOYMENTS_KEYSET, () => this.config.maxPageSize, {
+    columns: DEPLOYMENT_COLUMNS,
+    from: 'deployment p',
+    parent: 'p.model_version',
+    parentType: 'text',
+  });
+
+  /** DatasetVersion.trainingRuns: the runs trained on a dataset version, newest first. */
+  readonly datasetRuns = nestedList<TrainingRunRow>('datasetTrainingRuns', DATASET_RUNS_KEYSET, () => this.config.maxPageSize, {
+    columns: RUN_COLUMNS,
+    from: 'training_run t',
+    parent: 't.dataset_version_id',
+    parentType: 'uuid',
+  });
 
   /** Creates the line, or changes its probation period. */
   async saveLine(
@@ -134,7 +162,7 @@ export class LineageService {
     if (!(await this.line(tx, line))) await this.saveLine(tx, { name: line }, by);
     await tx.query(`INSERT INTO model_version (name, model_line) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [version, line]);
     const [row]: ModelVersionRow[] = await tx.query(`SELECT ${VERSION_COLUMNS} FROM model_version v WHERE v.name = $1`, [version]);
-    if (row.modelLine !== line) throw new FlywheelError('CONFLICT', `${field}: ${version} belongs to model line ${row.modelLine}, not ${line}`);
+    if (row.modelLine !== line) throw new FlywheelError('CONFLICT', `${field}: the version already belongs to another model line`, { field });
     return row;
   }
 
@@ -163,19 +191,18 @@ export class LineageService {
     if (dataset.status !== 'READY') throw badInput([{ field: 'datasetVersionId', message: `must be a READY dataset version (it is ${dataset.status})` }]);
     const [base] = await this.versionsByName(tx, [input.baseModelVersion]);
     if (!base) {
-      throw new FlywheelError(
-        'NOT_FOUND',
-        `baseModelVersion: ${input.baseModelVersion} is not in any model line; record the version in production with adoptDeployment first`,
-      );
+      throw new FlywheelError('NOT_FOUND', 'baseModelVersion: not in any model line; record the version in production with adoptDeployment first', {
+        field: 'baseModelVersion',
+      });
     }
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('flywheel:model-version:' || $1))`, [input.candidateModelVersion]);
     const [existing]: TrainingRunRow[] = await tx.query(`SELECT ${RUN_COLUMNS} FROM training_run t WHERE t.candidate_model_version = $1`, [input.candidateModelVersion]);
     if (existing) {
       if (existing.datasetVersionId === input.datasetVersionId && existing.baseModelVersion === input.baseModelVersion) return existing;
-      throw new FlywheelError('CONFLICT', `candidateModelVersion: ${input.candidateModelVersion} was already registered by another training run`);
+      throw new FlywheelError('CONFLICT', 'candidateModelVersion: already registered by another training run', { field: 'candidateModelVersion' });
     }
     const [known] = await this.versionsByName(tx, [input.candidateModelVersion]);
-    if (known) throw new FlywheelError('CONFLICT', `candidateModelVersion: ${input.candidateModelVersion} already exists in model line ${known.modelLine}`);
+    if (known) throw new FlywheelError('CONFLICT', 'candidateModelVersion: the version already exists in a model line', { field: 'candidateModelVersion' });
     await this.addVersion(tx, base.modelLine, input.candidateModelVersion, by, 'candidateModelVersion');
     const [row]: TrainingRunRow[] = await tx.query(
       `INSERT INTO training_run AS t (dataset_version_id, base_model_version, candidate_model_version, model_line, external_url, created_by)

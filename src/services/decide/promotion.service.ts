@@ -4,6 +4,7 @@ import { isUuid, queryRows } from '../../db/sql';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
 import type { PageResult } from '../../schema/connection';
 import { Keyset, PageArgs } from '../paging/keyset';
+import { nestedList } from '../paging/nested';
 import { DeploymentRow, DEPLOYMENT_COLUMNS, GateSnapshot, LineageService, TrainingRunRow } from './lineage.service';
 import type { WebhookService } from './webhook.service';
 import { toGlobalId } from '../../schema/node';
@@ -48,6 +49,12 @@ export interface GateVerdict {
   reason: string;
 }
 
+/** A deployment change: the new current deployment and the one it ended (none for an adoption). */
+export interface DeploymentChange {
+  deployment: DeploymentRow;
+  ended: DeploymentRow | null;
+}
+
 export interface PromotionDecision {
   runId: string;
   outcome: 'PROMOTE' | 'REJECT';
@@ -63,6 +70,10 @@ export const GATE_COLUMNS = `g.id, g.model_line AS "modelLine", g.name, g.direct
 export const EVALUATION_COLUMNS = `e.id, e.model_version AS "modelVersion", e.training_run_id AS "trainingRunId", e.gate, e.value, e.recorded_by AS "recordedBy",
   e.recorded_at AS "recordedAt"`;
 const GATES_KEYSET = new Keyset('evalGates', [{ expr: 'g.name', dir: 'ASC', type: 'text' }]);
+const VERSION_EVALUATIONS_KEYSET = new Keyset('versionEvaluations', [
+  { expr: 'e.recorded_at', dir: 'DESC', type: 'timestamptz' },
+  { expr: 'e.id', dir: 'DESC', type: 'uuid' },
+]);
 const GATE_NAME_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 const MAX_RESULTS = 100;
 
@@ -89,6 +100,14 @@ export class PromotionService {
     private readonly webhooks: WebhookService,
   ) {}
 
+  /** ModelVersion.evaluations: a model version's recorded scores, newest first. */
+  readonly versionEvaluations = nestedList<EvaluationRow>('versionEvaluations', VERSION_EVALUATIONS_KEYSET, () => this.config.maxPageSize, {
+    columns: EVALUATION_COLUMNS,
+    from: 'evaluation e',
+    parent: 'e.model_version',
+    parentType: 'text',
+  });
+
   async saveGate(
     tx: EntityManager,
     input: { modelLine: string; name: string; direction: GateDirection; threshold: number; tolerance?: number | null; required?: boolean | null },
@@ -99,7 +118,7 @@ export class PromotionService {
     if (!Number.isFinite(input.threshold)) problems.push({ field: 'threshold', message: 'must be a finite number' });
     if (input.tolerance != null && !(input.tolerance >= 0 && Number.isFinite(input.tolerance))) problems.push({ field: 'tolerance', message: 'must be a finite number ≥ 0' });
     if (problems.length) throw badInput(problems);
-    if (!(await this.lineage.line(tx, input.modelLine))) throw new FlywheelError('NOT_FOUND', `modelLine: no model line ${input.modelLine}`);
+    if (!(await this.lineage.line(tx, input.modelLine))) throw new FlywheelError('NOT_FOUND', 'modelLine: no model line of this name', { field: 'modelLine' });
     const [row]: EvalGateRow[] = await tx.query(
       `INSERT INTO eval_gate AS g (model_line, name, direction, threshold, tolerance, required, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (model_line, name) DO UPDATE SET direction = EXCLUDED.direction, threshold = EXCLUDED.threshold, tolerance = EXCLUDED.tolerance,
@@ -151,14 +170,16 @@ export class PromotionService {
       version = input.modelVersion!;
     }
     const [mv] = await this.lineage.versionsByName(tx, [version]);
-    if (!mv) throw new FlywheelError('NOT_FOUND', `modelVersion: ${version} is not in any model line`);
+    // Named by the field the caller sent (a run's candidate is always in a line, so this is `modelVersion`).
+    if (!mv) throw new FlywheelError('NOT_FOUND', 'modelVersion: not in any model line; record it with adoptDeployment or registerTrainingRun first', { field: 'modelVersion' });
     const gates: EvalGateRow[] = await tx.query(`SELECT ${GATE_COLUMNS} FROM eval_gate g WHERE g.model_line = $1`, [mv.modelLine]);
     // A gate deleted after the deployed version passed it still binds candidates, so it still takes scores.
     const deployed = await this.lineage.current(tx, mv.modelLine);
     const known = new Set([...gates.map((g) => g.name), ...(deployed?.gates ?? []).map((s) => s.gate)]);
     const problems: InputProblem[] = [];
     input.results.forEach((r, index) => {
-      if (!known.has(r.gate)) problems.push({ index, field: 'gate', message: `no gate ${JSON.stringify(r.gate.slice(0, 64))} on model line ${mv.modelLine}; gates: ${[...known].sort().join(', ') || 'none yet'}` });
+      // The gates the line has are the line's (not the caller's input): listing them says what to send.
+      if (!known.has(r.gate)) problems.push({ index, field: 'gate', message: `not a gate of the version's model line; its gates: ${[...known].sort().join(', ') || 'none yet'}` });
       if (!Number.isFinite(r.value)) problems.push({ index, field: 'value', message: 'must be a finite number' });
     });
     if (problems.length) throw badInput(problems);
@@ -179,13 +200,13 @@ export class PromotionService {
   }
 
   /** Deploys the candidate when the decision is PROMOTE; otherwise PROMOTION_REFUSED with the reasons. */
-  async promote(tx: EntityManager, runId: string, reason: string | null | undefined, by: string): Promise<DeploymentRow> {
+  async promote(tx: EntityManager, runId: string, reason: string | null | undefined, by: string): Promise<DeploymentChange> {
     const [run] = isUuid(runId) ? await this.lineage.runsByIds(tx, [runId]) : [];
     if (!run) throw new FlywheelError('NOT_FOUND', 'runId: no training run with this id');
     const current = await this.lockLine(tx, run.modelLine);
     const d = await this.verdict(tx, run, current);
     if (d.outcome !== 'PROMOTE') {
-      throw new FlywheelError('PROMOTION_REFUSED', `${run.candidateModelVersion} may not be promoted: ${d.reasons.filter((r) => !r.startsWith('ok')).join('; ')}`, {
+      throw new FlywheelError('PROMOTION_REFUSED', `runId: the run's candidate may not be promoted: ${d.reasons.filter((r) => !r.startsWith('ok')).join('; ')}`, {
         reasons: d.reasons,
       });
     }
@@ -194,7 +215,7 @@ export class PromotionService {
     const snapshot: GateSnapshot[] = d.gates
       .filter((g) => g.candidateValue != null && g.passed)
       .map((g) => ({ gate: g.gate, direction: g.direction, threshold: g.threshold, tolerance: g.tolerance, value: g.candidateValue! }));
-    if (current) await this.end(tx, current.id, `replaced by ${run.candidateModelVersion} (promotion of training run ${run.id})`);
+    const ended = current ? await this.end(tx, current.id, `replaced by ${run.candidateModelVersion} (promotion of training run ${run.id})`) : null;
     const [row]: DeploymentRow[] = await tx.query(
       `INSERT INTO deployment AS p (model_line, model_version, training_run_id, kind, reason, deployed_by, probation_until, replaces_id, gates)
        VALUES ($1, $2, $3, 'PROMOTED', $4, $5, now() + $6 * interval '1 hour', $7, $8) RETURNING ${DEPLOYMENT_COLUMNS}`,
@@ -210,30 +231,30 @@ export class PromotionService {
       reason: row.reason,
       gates: d.gates.map((g) => ({ gate: g.gate, value: g.candidateValue, deployedValue: g.deployedValue })),
     });
-    return row;
+    return { deployment: row, ended };
   }
 
   /** Records the version in production before Flywheel (no training run): only for a line with no deployment. */
-  async adopt(tx: EntityManager, input: { modelLine: string; modelVersion: string; reason?: string | null }, by: string): Promise<DeploymentRow> {
+  async adopt(tx: EntityManager, input: { modelLine: string; modelVersion: string; reason?: string | null }, by: string): Promise<DeploymentChange> {
     await this.lineage.addVersion(tx, input.modelLine, input.modelVersion, by);
     const current = await this.lockLine(tx, input.modelLine);
-    if (current) throw new FlywheelError('CONFLICT', `Model line ${input.modelLine} already has ${current.modelVersion} deployed; later versions arrive through promote`);
+    if (current) throw new FlywheelError('CONFLICT', 'modelLine: the line already has a deployment; later versions arrive through promote', { field: 'modelLine' });
     const [row]: DeploymentRow[] = await tx.query(
       `INSERT INTO deployment AS p (model_line, model_version, kind, reason, deployed_by, gates)
        VALUES ($1, $2, 'ADOPTED', $3, $4, $5) RETURNING ${DEPLOYMENT_COLUMNS}`,
       [input.modelLine, input.modelVersion, input.reason ?? 'in production before Flywheel', by, JSON.stringify(await this.passedGates(tx, input.modelLine, input.modelVersion))],
     );
-    return row;
+    return { deployment: row, ended: null };
   }
 
   /** Restores the deployment the current one replaced. `automatic` rollbacks act as "flywheel". */
-  async rollback(tx: EntityManager, line: string, reason: string, by: string, automatic = false): Promise<DeploymentRow> {
+  async rollback(tx: EntityManager, line: string, reason: string, by: string, automatic = false): Promise<DeploymentChange> {
     if (reason.trim() === '' || reason.length > 2000) throw badInput([{ field: 'reason', message: 'say why, in 1–2000 characters' }]);
     const current = await this.lockLine(tx, line);
-    if (!current) throw new FlywheelError('NOT_FOUND', `modelLine: ${line} has no deployment`);
+    if (!current) throw new FlywheelError('NOT_FOUND', 'modelLine: no deployment on a line of this name', { field: 'modelLine' });
     const [previous] = current.replacesId ? await this.lineage.deploymentsByIds(tx, [current.replacesId]) : [];
-    if (!previous) throw new FlywheelError('CONFLICT', `${current.modelVersion} has no earlier deployment on ${line} to roll back to`);
-    await this.end(tx, current.id, `rolled back: ${reason}`);
+    if (!previous) throw new FlywheelError('CONFLICT', 'modelLine: the current deployment replaced none, so there is nothing to roll back to', { field: 'modelLine' });
+    const ended = await this.end(tx, current.id, `rolled back: ${reason}`);
     const [row]: DeploymentRow[] = await tx.query(
       `INSERT INTO deployment AS p (model_line, model_version, training_run_id, kind, reason, deployed_by, replaces_id, gates)
        VALUES ($1, $2, $3, 'ROLLED_BACK', $4, $5, $6, $7) RETURNING ${DEPLOYMENT_COLUMNS}`,
@@ -247,20 +268,21 @@ export class PromotionService {
       automatic,
       reason,
     });
-    return row;
+    return { deployment: row, ended };
   }
 
   /** A drift event for a version on probation rolls its line back. */
   async rollBackOnDrift(tx: EntityManager, event: { id: string; modelVersion: string; metric: string; value: number; threshold: number }): Promise<DeploymentRow | null> {
     const d = await this.onProbation(tx, event.modelVersion);
     if (!d) return null;
-    return this.rollback(
+    const change = await this.rollback(
       tx,
       d.modelLine,
       `automatic: drift event ${event.id} (${event.metric} ${num(event.value)} against ${num(event.threshold)}) on ${event.modelVersion} during its probation`,
       AUTOMATIC_ACTOR,
       true,
     );
+    return change.deployment;
   }
 
   private async rollBackOnGoldSet(tx: EntityManager, line: string, version: string, results: { gate: string; value: number }[], gates: EvalGateRow[]): Promise<DeploymentRow | null> {
@@ -274,13 +296,14 @@ export class PromotionService {
       const before = prior.get(r.gate) ?? previous.gates.find((s) => s.gate === r.gate)?.value;
       if (before == null || !g) continue;
       if (beyond(shortfall(r.value, before, g.direction), g.tolerance)) {
-        return this.rollback(
+        const change = await this.rollback(
           tx,
           line,
           `automatic: ${r.gate} ${num(r.value)} on ${version} during its probation, worse than ${num(before)} of the previous deployment ${previous.modelVersion} beyond the tolerance ${num(g.tolerance)}`,
           AUTOMATIC_ACTOR,
           true,
         );
+        return change.deployment;
       }
     }
     return null;
@@ -370,8 +393,10 @@ export class PromotionService {
     return this.lineage.current(tx, line, true);
   }
 
-  private async end(tx: EntityManager, id: string, why: string): Promise<void> {
-    await tx.query(`UPDATE deployment SET ended_at = now(), end_reason = $2 WHERE id = $1`, [id, why]);
+  /** Ends a deployment; returns it as it is now. */
+  private async end(tx: EntityManager, id: string, why: string): Promise<DeploymentRow> {
+    const [row] = await queryRows<DeploymentRow>(tx, `UPDATE deployment p SET ended_at = now(), end_reason = $2 WHERE p.id = $1 RETURNING ${DEPLOYMENT_COLUMNS}`, [id, why]);
+    return row;
   }
 }
 
