@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generate, type CodegenConfig } from '@graphql-codegen/cli';
-import { Kind, parse } from 'graphql';
+import { buildSchema, Kind, parse, validate } from 'graphql';
 import ts from 'typescript';
 
 // Compiled to dist/test/, so the repo root is two levels up.
@@ -15,13 +15,12 @@ const examples = fs.existsSync(EXAMPLES_DIR)
   ? fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.graphql')).sort().map((f) => path.join(EXAMPLES_DIR, f))
   : [];
 
-// What a TypeScript client should see for each custom scalar. DateTimeISO is the committed
-// schema's current name for DateTime; strictScalars makes an unmapped new scalar fail the test
-// instead of silently becoming `any` in client code.
+// What a TypeScript client should see for each custom scalar (the README's codegen.yml says the same).
+// strictScalars makes an unmapped new scalar fail the test instead of silently becoming `any` in
+// client code.
 const SCALARS = {
   ID: 'string',
   DateTime: 'string',
-  DateTimeISO: 'string',
   JSONObject: 'Record<string, unknown>',
   SafeInt: 'number',
 };
@@ -125,5 +124,50 @@ describe('README quotes the examples', () => {
       [],
       'paste these files, unchanged, into a ```graphql block of README.md',
     );
+  });
+});
+
+/**
+ * GraphQL written inside other languages' snippets (a `query:` string in the TypeScript and HTML
+ * examples, `MUTATION = "…"` in the Python one, the CLI's queries): every string literal that starts
+ * with an operation keyword and has a selection set (so the key "query" itself is not one). Good enough for snippets (no escaped quotes in their operations).
+ */
+function embeddedOperations(code: string): string[] {
+  return [...code.matchAll(/(['"`])\s*((?:query|mutation|subscription)\b[^'"`{]*\{[^'"`]*)\1/g)].map((m) => m[2]);
+}
+
+function problems(schemaText: string, operation: string): string[] {
+  try {
+    return validate(buildSchema(schemaText), parse(operation)).map((e) => e.message);
+  } catch (err) {
+    return [(err as Error).message];
+  }
+}
+
+describe('GraphQL inside the README’s code snippets and the CLI', () => {
+  const schemaText = fs.readFileSync(SCHEMA, 'utf8');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\r\n/g, '\n');
+  const snippets = [...readme.matchAll(/^```(ts|typescript|js|javascript|python|html)[^\n]*\n([\s\S]*?)^```/gm)].map((m) => ({ lang: m[1], code: m[2] }));
+
+  test('every operation in a ts, python or html snippet of README.md validates against schema.graphql', () => {
+    const found = snippets.flatMap((s) => embeddedOperations(s.code).map((op) => ({ lang: s.lang, op })));
+    // The ones the README has today: logInference (ts), logInferences (python), submitFeedback (html).
+    for (const [lang, field] of [['ts', 'logInference('], ['python', 'logInferences('], ['html', 'submitFeedback(']]) {
+      assert.ok(found.some((f) => f.lang === lang && f.op.includes(field)), `no ${field}…) operation found in a \`\`\`${lang} snippet`);
+    }
+    const bad = found.map((f) => ({ ...f, errors: problems(schemaText, f.op) })).filter((f) => f.errors.length > 0);
+    assert.deepEqual(bad, [], 'README snippets whose GraphQL does not match the schema');
+  });
+
+  test('every operation bin/flywheel.js sends validates against schema.graphql', () => {
+    const ops = embeddedOperations(fs.readFileSync(path.join(ROOT, 'bin/flywheel.js'), 'utf8'));
+    assert.ok(ops.length >= 2, 'the readiness and promotion queries');
+    assert.deepEqual(ops.map((op) => problems(schemaText, op)).filter((e) => e.length > 0), []);
+  });
+
+  test('the check can fail: an operation with an unknown field, or one that does not parse, has problems', () => {
+    const [op] = embeddedOperations("body: JSON.stringify({ query: 'mutation($input: LogInferenceInput!) { logInference(input: $input) { requestId noSuchField } }' })");
+    assert.match(problems(schemaText, op).join('\n'), /Cannot query field "noSuchField"/);
+    assert.ok(problems(schemaText, 'query { viewer { name }').length > 0);
   });
 });

@@ -17,10 +17,12 @@ export const ID_EXEMPT_SUFFIXES = [
   'File', // a file of a dataset version: a value inside its version, cached with it
   'Stats', // aggregates computed per request (IngestStats, ReviewStats)
   'Count', // aggregates (TagCount, ReasonCount, RedactionCount)
-  'Bucket', // IngestStatsBucket: one aggregate row
+  'Counts', // the numbers a decision was made on (RetrainCounts, RetrainPolicyCounts): values inside it
+  'Bucket', // IngestStatsBucket, AccuracyBucket: one aggregate row
   'Viewer', // the caller, not a stored object
-  'Result', // mutation results (LogInferenceResult, TagEntriesResult, ...)
-  'Conflict', // LabelConflict: a computed grouping of corrections
+  'Result', // GroundTruthResult: one item of a batch's results
+  'Filter', // DatasetVersionFilter: a value inside its dataset version
+  'Progress', // JobProgress: a value inside its job
   'Template', // RetrainDatasetTemplate: a value inside its policy
   'Check', // RetrainPolicyCheck: one policy's verdict inside a decision or a readiness answer
   'Readiness', // RetrainReadiness: computed per request, never stored
@@ -33,8 +35,9 @@ export const schemaLintRules: Linter.RulesRecord = {
   // `types: true` already covers the six type kinds; they are listed too so that the intent
   // survives if someone narrows `types`. rootField (needs schema) is the option for fields of
   // Query/Mutation. DirectiveDefinition is added as the plugin's recommended config does.
-  // The root types themselves are ignored: schema.graphql is emitted by type-graphql, which builds
-  // Query/Mutation without a description option, so that finding could never be fixed in code.
+  // The root types themselves are ignored for now: type-graphql builds Query/Mutation without a
+  // description option. src/schema/root-types.ts describes them on the built schema; once
+  // buildFlywheelSchema (src/app.ts) applies it and `npm run schema` has run, delete ignoredSelectors.
   '@graphql-eslint/require-description': [
     'error',
     {
@@ -87,12 +90,13 @@ export const schemaLintRules: Linter.RulesRecord = {
   // Paging follows the Relay cursor spec, which client caches rely on.
   // *Connection types: object types with `edges: [..]` and `pageInfo: PageInfo!`.
   '@graphql-eslint/relay-connection-types': 'error',
-  // Edge types (needs schema): `node` and `cursor` fields, named *Edge. shouldImplementNode is off:
-  // there is no `Node` interface (no global object identification). listTypeCanWrapOnlyEdgeType
-  // is off: it would forbid every plain list (scopes, tags, batch results), not only paging.
+  // Edge types (needs schema): `node` and `cursor` fields, named *Edge, and every edge's node
+  // implements the `Node` interface (shouldImplementNode), so whatever a client pages through it can
+  // cache by id and refetch with node(id:). listTypeCanWrapOnlyEdgeType is off: it would forbid every
+  // plain list (scopes, tags, batch results), not only paging.
   '@graphql-eslint/relay-edge-types': [
     'error',
-    { withEdgeSuffix: true, shouldImplementNode: false, listTypeCanWrapOnlyEdgeType: false },
+    { withEdgeSuffix: true, shouldImplementNode: true, listTypeCanWrapOnlyEdgeType: false },
   ],
   // PageInfo (needs schema) has hasNextPage/hasPreviousPage/startCursor/endCursor.
   '@graphql-eslint/relay-page-info': 'error',
