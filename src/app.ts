@@ -74,11 +74,12 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<AppContext> {
       return {
         async didResolveOperation(rc) {
           if (!rc.operation) return;
-          const fields = rc.operation.selectionSet.selections
-            .map((s) => (s.kind === 'Field' ? s.name.value : '…'))
-            .sort()
-            .join(',');
-          operation = `${rc.operation.operation} ${fields}`.slice(0, 120);
+          // A fixed set of label values: the operation type and its root field when it has one, else
+          // "multiple". Before, the sorted list of root fields (repeats included) made a new series per
+          // combination: 5 requests with no key created 85.
+          const fields = new Set(rc.operation.selectionSet.selections.map((s) => (s.kind === 'Field' ? s.name.value : '…')));
+          const [only] = fields;
+          operation = `${rc.operation.operation} ${fields.size === 1 && only !== '…' ? only : 'multiple'}`;
           if (rc.contextValue.request) rc.contextValue.request.operation = operation;
         },
         async willSendResponse(rc) {

@@ -11,6 +11,8 @@ import { PgliteServer } from '../src/db/pglite-server';
  * would. Before the fix, a startup packet declaring length 0 made the parser loop forever on the same
  * bytes (the whole API hung at 100% CPU).
  */
+const PASSWORD = 'per-start-secret-0123456789abcdef';
+
 describe('embedded wire server: impossible lengths and vanishing clients', () => {
   let db: PGlite;
   let server: PgliteServer;
@@ -18,7 +20,7 @@ describe('embedded wire server: impossible lengths and vanishing clients', () =>
 
   before(async () => {
     db = await PGlite.create();
-    server = new PgliteServer(db);
+    server = new PgliteServer(db, PASSWORD);
     port = await server.listen('127.0.0.1', 0);
     await db.exec('CREATE TABLE t (v int)');
   });
@@ -28,7 +30,7 @@ describe('embedded wire server: impossible lengths and vanishing clients', () =>
   });
 
   const client = async () => {
-    const c = new Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
+    const c = new Client({ connectionString: `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres` });
     await c.connect();
     return c;
   };
@@ -37,6 +39,8 @@ describe('embedded wire server: impossible lengths and vanishing clients', () =>
   function send(bytes: Buffer): Promise<'closed' | 'open'> {
     return new Promise((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => s.write(bytes));
+      // Read what the server says (the password request): unread data would hold back 'close'.
+      s.resume();
       const timer = setTimeout(() => {
         s.destroy();
         resolve('open');
@@ -94,5 +98,32 @@ describe('embedded wire server: impossible lengths and vanishing clients', () =>
     await b.query('INSERT INTO t VALUES (2)');
     assert.equal((await b.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 1);
     await b.end();
+  });
+
+  test('issue 12: a client without the per-start password is refused (28P01) and reads nothing', async () => {
+    for (const url of [`postgresql://postgres@127.0.0.1:${port}/postgres`, `postgresql://postgres:wrong@127.0.0.1:${port}/postgres`, `postgresql://admin:${PASSWORD}x@127.0.0.1:${port}/postgres`]) {
+      const c = new Client({ connectionString: url });
+      c.on('error', () => undefined);
+      await assert.rejects(c.connect(), (err: any) => {
+        assert.equal(err.code, '28P01', String(err));
+        return true;
+      });
+    }
+    // A raw client that skips authentication and sends a query gets the socket closed, no rows.
+    const chunks: Buffer[] = [];
+    const outcome = await new Promise<string>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => sock.write(Buffer.concat([startup(), Buffer.from('Q'), int32(4 + 'SELECT * FROM t\0'.length), Buffer.from('SELECT * FROM t\0')])));
+      sock.on('data', (b) => chunks.push(b));
+      sock.on('close', () => resolve('closed'));
+      sock.on('error', () => undefined);
+      setTimeout(() => resolve('open'), 5000);
+    });
+    assert.equal(outcome, 'closed');
+    const reply = Buffer.concat(chunks);
+    assert.ok(!reply.includes(Buffer.from('T')) || reply.includes(Buffer.from('28P01')), 'an error, no row description');
+    assert.ok(reply.includes(Buffer.from('28P01')));
+    // The right password still works.
+    const ok = await client();
+    await ok.end();
   });
 });

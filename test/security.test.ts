@@ -13,6 +13,25 @@ describe('security: operational surfaces', () => {
     assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
   });
 
+  test('/metrics labels come from a fixed set: repeated or combined root fields add no series', async () => {
+    const server = await startTestServer();
+    try {
+      const labels = async () => {
+        const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+        return new Set([...text.matchAll(/^flywheel_http_requests_total\{[^}]*operation="([^"]*)"/gm)].map((m) => m[1]));
+      };
+      const before = await labels();
+      for (const query of ['{ viewer { name } viewer { name } }', '{ a: viewer { name } b: viewer { name } c: viewer { name } }', '{ viewer { name } logEntries { nodes { id } } }', '{ logEntries { nodes { id } } viewer { name } __typename }', '{ __typename viewer { name } }']) {
+        await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      }
+      const added = [...(await labels())].filter((l) => !before.has(l));
+      assert.ok(added.length <= 2, `new operation labels: ${added.join(', ')}`);
+      assert.ok(added.every((l) => ['query viewer', 'query multiple'].includes(l)), added.join(', '));
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('a revoked ADMIN_API_KEY stays revoked after a restart; a new value rotates it', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-revoke-'));
     try {
@@ -45,6 +64,42 @@ describe('security: operational surfaces', () => {
         await third.stop();
       }
     } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('security: the embedded database is private', () => {
+  test('its files are 0600 and folders 0700 (an existing world-writable data dir is fixed on start); its port refuses a client without the secret', async () => {
+    const { Client } = await import('pg');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-private-'));
+    fs.chmodSync(dataDir, 0o777);
+    fs.writeFileSync(path.join(dataDir, 'left-over.txt'), 'x', { mode: 0o666 });
+    fs.chmodSync(path.join(dataDir, 'left-over.txt'), 0o666);
+    const server = await startTestServer({}, { embedded: true, dataDir });
+    try {
+      await server.gql('{ viewer { name } }');
+      const loose: string[] = [];
+      const walk = (p: string) => {
+        const st = fs.lstatSync(p);
+        if (st.isSymbolicLink()) return;
+        const mode = st.mode & 0o777;
+        if (st.isDirectory()) {
+          if (mode !== 0o700) loose.push(`${p} ${mode.toString(8)}`);
+          for (const n of fs.readdirSync(p)) walk(path.join(p, n));
+        } else if (mode !== 0o600) loose.push(`${p} ${mode.toString(8)}`);
+      };
+      walk(dataDir);
+      assert.deepEqual(loose, [], 'every folder 0700 and file 0600');
+      // What the review did: psql on the embedded port as any user, reading the key table.
+      const url = new URL(server.app.database.url);
+      for (const password of ['', 'postgres', 'x']) {
+        const c = new Client({ host: '127.0.0.1', port: Number(url.port), user: 'postgres', password, database: 'postgres' });
+        c.on('error', () => undefined);
+        await assert.rejects(c.connect().then(() => c.query('SELECT key_hash FROM api_key')), (err: any) => err.code === '28P01');
+      }
+    } finally {
+      await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -178,20 +179,57 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Folders 0700, files 0600, under `dir` (symlinks are left alone). */
+export function makePrivate(dir: string): void {
+  const walk = (p: string) => {
+    try {
+      const st = fs.lstatSync(p);
+      if (st.isSymbolicLink()) return;
+      if (st.isDirectory()) {
+        if ((st.mode & 0o777) !== 0o700) fs.chmodSync(p, 0o700);
+        for (const name of fs.readdirSync(p)) walk(path.join(p, name));
+      } else if ((st.mode & 0o777) !== 0o600) fs.chmodSync(p, 0o600);
+    } catch (err) {
+      // A temporary file PGlite removed while we walked.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  };
+  walk(dir);
+}
+
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   // PGlite does not create parent folders of its data directory.
-  fs.mkdirSync(dataDir, { recursive: true });
+  // Everything the service writes from here is private to its user (PGlite created its files 0666):
+  // new files 0600 and folders 0700, and an existing data dir is brought to that on start.
+  process.umask(0o077);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makePrivate(dataDir);
   const releaseLock = acquireLock(dataDir);
   try {
     const db = await PGlite.create(path.join(dataDir, 'pgdata'));
-    const server = new PgliteServer(db);
+    // PGlite's file layer sets mode 0666 on the files it creates, whatever the umask: the data dir itself
+    // is 0700 (nobody else can reach inside), and a sweep every minute brings new files to 0600.
+    makePrivate(dataDir);
+    const sweep = setInterval(() => {
+      try {
+        makePrivate(dataDir);
+      } catch {
+        /* e.g. a file we may not chmod: the next sweep tries again */
+      }
+    }, 60_000);
+    sweep.unref();
+    // Known only to this process: it is in the URL the service's own pools use, never printed or stored.
+    const password = crypto.randomBytes(24).toString('hex');
+    const server = new PgliteServer(db, password);
     const port = await server.listen('127.0.0.1', 0);
-    const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+    const url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
     return {
       url,
       async stop() {
+        clearInterval(sweep);
         await server.close();
         await db.close();
+        makePrivate(dataDir);
         releaseLock();
       },
     };

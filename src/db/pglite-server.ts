@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 
@@ -14,6 +15,10 @@ import type { PGlite } from '@electric-sql/pglite';
  * simple Query, Flush, CopyDone/CopyFail), and a group runs as one unit. While a transaction is open,
  * only the connection that opened it runs; the others queue. A client that disconnects mid-transaction
  * has it rolled back.
+ *
+ * Only the service may connect: a client must send the per-start password (cleartext authentication,
+ * on loopback only) before its startup packet reaches PGlite. Before, any local user's `psql` on this
+ * port read `api_key` and inserted an admin key of their own.
  */
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
@@ -44,6 +49,8 @@ const ROLLBACK_MESSAGE = (() => {
 class Connection {
   buffer: Buffer = Buffer.alloc(0);
   started = false;
+  /** The startup packet, held back until the password is right. */
+  startup: Buffer | null = null;
   pending: Buffer[] = [];
   closed = false;
   constructor(readonly socket: net.Socket) {}
@@ -62,7 +69,10 @@ export class PgliteServer {
   private owner: Connection | null = null;
   private running = false;
 
-  constructor(private readonly db: PGlite) {
+  constructor(
+    private readonly db: PGlite,
+    private readonly password: string,
+  ) {
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
@@ -107,7 +117,9 @@ export class PgliteServer {
         }
         if (code === CANCEL_REQUEST) continue; // not supported: the query runs to completion
         conn.started = true;
-        this.enqueue(conn, buf.subarray(0, len));
+        // AuthenticationCleartextPassword: 'R', length 8, code 3.
+        conn.startup = Buffer.from(buf.subarray(0, len));
+        conn.socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]));
         continue;
       }
       if (buf.length < 5) return;
@@ -122,6 +134,16 @@ export class PgliteServer {
         conn.socket.end();
         return;
       }
+      if (conn.startup) {
+        // Until authenticated, the only message accepted is the password ('p', NUL-terminated).
+        const given = type === 0x70 ? message.subarray(5, message.length - 1) : Buffer.alloc(0);
+        const expected = Buffer.from(this.password);
+        if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return this.deny(conn);
+        const startup = conn.startup;
+        conn.startup = null;
+        this.enqueue(conn, startup);
+        continue;
+      }
       conn.pending.push(message);
       if (GROUP_END.has(type)) {
         const group = Buffer.concat(conn.pending);
@@ -129,6 +151,18 @@ export class PgliteServer {
         this.enqueue(conn, group);
       }
     }
+  }
+
+  /** A wrong or missing password: FATAL 28P01, as PostgreSQL answers, then the socket closes. */
+  private deny(conn: Connection): void {
+    const fields = Buffer.from('SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed\0\0');
+    const msg = Buffer.alloc(5 + fields.length);
+    msg[0] = 0x45; // E
+    msg.writeInt32BE(4 + fields.length, 1);
+    fields.copy(msg, 5);
+    conn.buffer = Buffer.alloc(0);
+    conn.socket.end(msg);
+    void this.disconnect(conn);
   }
 
   /** A client that sent an impossible length: drop it (and its open transaction, if any). */
