@@ -15,11 +15,12 @@ import { Cors } from './http/cors';
 import { datasetDownloads, EXPORTS_PREFIX } from './http/dataset-downloads';
 import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
 import { errorContractPlugin, formatError } from './http/graphql-errors';
-import { DATABASE_UNAVAILABLE_MESSAGE, databaseUnavailableError, httpErrorBody, isDatabaseUnavailable } from './errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, httpErrorBody, isDatabaseUnavailable } from './errors';
 import { createLogger, errorFields, Logger } from './logging';
 import { beginRequest, RequestRecord, requestRecord } from './http/request-record';
 import { DatabaseProbe } from './db/database-probe';
 import { DateTime } from './schema/scalars';
+import { describeRootTypes } from './schema/root-types';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
@@ -53,16 +54,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export function buildFlywheelSchema(emitSchemaFile?: string): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildFlywheelSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     authChecker,
     scalarsMap: [{ type: Date, scalar: DateTime }],
     // Input checks live in the services, where batch items are reported by index and the hot path
     // avoids class-validator's per-object cost.
     validate: false,
-    emitSchemaFile: emitSchemaFile ? { path: emitSchemaFile, sortedSchema: true } : false,
   });
+  return describeRootTypes(schema);
 }
 
 /** Prometheus labels must stay bounded: label by the schema's root fields, never by client-chosen names. */
@@ -122,7 +123,9 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     // An idle client's "terminating connection due to administrator command" (a database restart) is
     // emitted on the pool; unhandled, it ended the process. The pool drops that client and reconnects.
     ingestPool.on('error', (err) => logger.warn({ pool: 'ingest', ...errorFields(err) }, 'idle database connection lost'));
-    const probe = new DatabaseProbe(() => db.query('SELECT 1'), logger);
+    // Straight on the pool, not through TypeORM: probes must not count as statements a page costs.
+    const mainPool = (database.dataSource.driver as unknown as { master: pg.Pool }).master;
+    const probe = new DatabaseProbe(() => mainPool.query('SELECT 1'), logger);
     probe.start();
     const committer = new GroupCommitter(ingestPool, {
       maxGroupRows: config.ingestMaxGroupRows,
@@ -161,7 +164,6 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       ...createCurateDecideServices(config, jobs, tags),
     };
 
-    const mainPool = (database.dataSource.driver as unknown as { master?: pg.Pool }).master;
     addRuntimeGauges(metrics, {
       databaseUp: () => probe.up,
       pools: {
@@ -265,18 +267,35 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     await apollo.start();
 
     const handleGraphql = graphqlHandler(apollo, {
-      maxBodyBytes: config.maxBodyBytes,
+      // Body limits by what the key may do: only ingest (and admin) keys send large batches.
+      bodyLimit: (req) => {
+        const scopes = requestRecord(req).principal?.scopes;
+        if (scopes?.has('ingest') || scopes?.has('admin')) return { bytes: config.maxBodyBytes, setting: 'MAX_BODY_BYTES' };
+        if (scopes && scopes.size === 1 && scopes.has('feedback')) return { bytes: config.maxBodyBytesFeedback, setting: 'MAX_BODY_BYTES_FEEDBACK' };
+        return { bytes: config.maxBodyBytesSmall, setting: 'MAX_BODY_BYTES_SMALL' };
+      },
       context: async (req): Promise<AppContext> => {
-        const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization).catch((err) => {
-          // Apollo answers a failed context with a 500; the key lookup failing because the database is
-          // away is a 503 the client should retry.
-          if (isDatabaseUnavailable(err)) throw databaseUnavailableError();
-          throw err;
-        });
         const request = requestRecord(req);
-        return { db, principal, authFailure: failure, services, loaders: createLoaders(db), requestId: request.requestId, request };
+        return { db, principal: request.principal ?? null, authFailure: null, services, loaders: createLoaders(db), requestId: request.requestId, request };
       },
     });
+    /**
+     * The key is checked before the body is read: a request with no key, a malformed header, or an
+     * unknown or revoked key costs one cached lookup, not a 64 MB read and a parse (an unauthenticated
+     * 5.6 MB alias flood used to block the event loop for seconds).
+     */
+    async function authenticate(req: http.IncomingMessage): Promise<void> {
+      // A lookup failing because the database is away reaches the router, which answers 503.
+      const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
+      if (!principal) {
+        throw new HttpError(401, 'UNAUTHENTICATED', failure ?? 'Missing API key: send `Authorization: Bearer <key>`', {
+          'www-authenticate': 'Bearer',
+          // The body is not read: close the connection rather than drain it.
+          connection: 'close',
+        });
+      }
+      requestRecord(req).principal = principal;
+    }
 
     const downloads = datasetDownloads({ config, db, apiKeys: services.apiKeys, datasets: services.datasets });
     const json = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -293,6 +312,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
         if (req.method === 'OPTIONS') return cors.preflight(req, res);
         cors.apply(req, res);
         if (wantsHtml(req, search)) return serveIdePage(res, config.graphqlIntrospection);
+        await authenticate(req);
         return handleGraphql(req, res, search);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -25,7 +25,12 @@ export interface Config {
   maxTextChars: number;
   maxMetadataBytes: number;
   maxPageSize: number;
+  /** Largest request body for keys that may ingest (INGEST, ADMIN): batches are large. */
   maxBodyBytes: number;
+  /** Largest request body for every other key (read, review, curate, CI, deploy). */
+  maxBodyBytesSmall: number;
+  /** Largest request body for a FEEDBACK-only key (a browser button sends a few hundred bytes). */
+  maxBodyBytesFeedback: number;
   dbPoolSize: number;
   /** Run job handlers inside the API process (default). `npm run worker` runs them on their own. */
   runWorker: boolean;
@@ -170,6 +175,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxMetadataBytes: r.number('MAX_METADATA_BYTES', 16_384, { min: 2, integer: true }),
     maxPageSize: r.number('MAX_PAGE_SIZE', 500, { min: 1, max: 10_000, integer: true }),
     maxBodyBytes: r.number('MAX_BODY_BYTES', 64 * 1024 * 1024, { min: 1024, integer: true }),
+    // A correction's completion may be MAX_TEXT_CHARS (65,536) characters: up to ~400 KB as escaped JSON.
+    maxBodyBytesSmall: r.number('MAX_BODY_BYTES_SMALL', 1024 * 1024, { min: 1024, integer: true }),
+    maxBodyBytesFeedback: r.number('MAX_BODY_BYTES_FEEDBACK', 64 * 1024, { min: 1024, integer: true }),
     dbPoolSize: r.number('DB_POOL_SIZE', 10, { min: 2, max: 200, integer: true }),
     runWorker: r.boolean('RUN_WORKER', true),
     httpWorkers: r.number('HTTP_WORKERS', 1, { min: 1, max: 64, integer: true }),

@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   /** The key lacks the scope, or the rule (own claim, not your own correction, admin-only on-behalf) forbids it. */
   FORBIDDEN: 'The key lacks the scope for this field, or a rule forbids the action (someone else holds the claim; nobody accepts their own correction; only ADMIN acts on behalf of another)',
   /** A mutation names an object that does not exist. */
-  NOT_FOUND: 'A mutation names an object that does not exist (reads of an unknown id return null instead)',
+  NOT_FOUND: 'A mutation names an object that does not exist (reads of an unknown id return null instead); HTTP 404 on /exports for an unknown dataset version or file, or a version that is not READY yet',
   /** The object is not in a state that allows this (a second adoption, a finished run, nothing to roll back to). */
   CONFLICT: 'The object is not in a state that allows this: a model line that already has a deployment cannot adopt another, a finished training run cannot change status, a candidate model version that exists cannot be registered again, a line with no earlier deployment cannot roll back',
   /** promote() on a run whose promotion decision is REJECT. */

@@ -13,9 +13,16 @@ import { MainProcess, startMain } from './helpers/main-process';
 describe('GraphQL over HTTP: the production start (`npm start`, embedded database)', () => {
   let main: MainProcess;
   let endpoint: string;
+  const adminKey = crypto.randomBytes(30).toString('base64url');
+  // Every request carries a key: a request without one is refused (401) before its body is read.
+  const withKey: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${adminKey}`);
+    return fetch(input, { ...init, headers });
+  };
 
   before(async () => {
-    main = await startMain({ ADMIN_API_KEY: crypto.randomBytes(30).toString('base64url') }, 'flywheel-audit-');
+    main = await startMain({ ADMIN_API_KEY: adminKey }, 'flywheel-audit-');
     endpoint = `${main.base}/graphql`;
   });
 
@@ -23,7 +30,7 @@ describe('GraphQL over HTTP: the production start (`npm start`, embedded databas
 
   test('graphql-http audit: every MUST passes', async () => {
     const results: AuditResult[] = [];
-    for (const audit of serverAudits({ url: endpoint, fetchFn: fetch })) {
+    for (const audit of serverAudits({ url: endpoint, fetchFn: withKey })) {
       try {
         results.push(await audit.fn());
       } catch (err) {
@@ -42,7 +49,7 @@ describe('GraphQL over HTTP: the production start (`npm start`, embedded databas
   test('introspection is on for the embedded zero-setup start', async () => {
     const res = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
       body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
     });
     const body = (await res.json()) as any;

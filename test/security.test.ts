@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -101,6 +102,64 @@ describe('security: the embedded database is private', () => {
     } finally {
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('security: authenticate before work, body limits by key kind', () => {
+  /** Sends headers and the first bytes of a body that claims `declared` bytes, and never the rest. */
+  function partialPost(url: string, headers: Record<string, string>, declared: number): Promise<{ status: number; body: any }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(declared), ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.write('{"query":"{ ' + 'a: __typename '.repeat(100));
+      // The rest never comes: a server that reads the body before checking the key waits forever.
+      setTimeout(() => {
+        req.destroy();
+        reject(new Error('no answer within 10 s: the server waited for the body'));
+      }, 10_000).unref();
+    });
+  }
+
+  test('no key, a malformed header or an unknown key: 401 UNAUTHENTICATED before the body is read', async () => {
+    const server = await startTestServer();
+    try {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Basic abc' }, { authorization: 'Bearer fw_not_a_key_0123456789abcdef' }]) {
+        const r = await partialPost(server.url, headers, 50 * 1024 * 1024);
+        assert.equal(r.status, 401, JSON.stringify(r));
+        assert.equal(r.body.errors[0].extensions.code, 'UNAUTHENTICATED');
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('body limits by key kind: feedback 64 KiB, read/review 1 MiB, ingest MAX_BODY_BYTES; the 413 names the setting', async () => {
+    const server = await startTestServer();
+    try {
+      const feedback = await createKey(server, ['feedback']);
+      const read = await createKey(server, ['read']);
+      const ingest = await createKey(server, ['ingest']);
+      const post = async (key: string, bytes: number) => {
+        const query = `{ __typename }${' '.repeat(bytes)}`;
+        const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      const fb = await post(feedback, 100 * 1024);
+      assert.equal(fb.status, 413);
+      assert.match(fb.body.errors[0].message, /MAX_BODY_BYTES_FEEDBACK/);
+      assert.equal((await post(feedback, 10 * 1024)).status, 200);
+      const rd = await post(read, 2 * 1024 * 1024);
+      assert.equal(rd.status, 413);
+      assert.match(rd.body.errors[0].message, /MAX_BODY_BYTES_SMALL/);
+      assert.equal((await post(read, 512 * 1024)).status, 200);
+      assert.equal((await post(ingest, 2 * 1024 * 1024)).status, 200);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -39,7 +39,7 @@ export function datasetDownloads(deps: { config: Config; db: EntityManager; apiK
       return serveExportFile(req, res, { path: path.join(dir, file), ...(await manifestInfo(path.join(dir, file))), contentType: 'application/json' });
     }
     const info = version.files?.[file];
-    if (!info) throw new HttpError(404, 'NOT_FOUND', `Version ${version.name} v${version.version} has no file ${file}; it has ${Object.keys(version.files ?? {}).join(', ')} and manifest.json`);
+    if (!info) throw new HttpError(404, 'NOT_FOUND', `This version has no such file; it has ${Object.keys(version.files ?? {}).join(', ')} and manifest.json`);
     return serveExportFile(req, res, { path: path.join(dir, file), sha256: info.sha256, bytes: info.bytes, contentType: 'application/x-ndjson' });
   };
 }

@@ -15,12 +15,18 @@ export class HttpError extends Error {
   }
 }
 
+/** A body limit and the setting that sets it (named in the 413 so the caller knows what to change or split). */
+export interface BodyLimit {
+  bytes: number;
+  setting: string;
+}
+
 /** Reads a request body up to `limit` bytes; a larger body is refused with 413 before it is buffered whole. */
-export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: http.IncomingMessage, { bytes: limit, setting }: BodyLimit): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
-      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${declared} bytes exceeds MAX_BODY_BYTES (${limit}); send smaller batches`, { connection: 'close' }));
+      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body of ${declared} bytes exceeds ${setting} (${limit}) for this key; send less per request`, { connection: 'close' }));
       req.resume();
       return;
     }
@@ -34,7 +40,7 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
         req.off('data', onData);
         chunks.length = 0;
         req.resume();
-        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds MAX_BODY_BYTES (${limit}); send smaller batches`, { connection: 'close' }));
+        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${setting} (${limit}) for this key; send less per request`, { connection: 'close' }));
         return;
       }
       chunks.push(chunk);
@@ -63,7 +69,7 @@ const JSON_TYPES = /^application\/(graphql-response\+)?json\b/i;
  */
 export function graphqlHandler<TContext extends object>(
   apollo: ApolloServer<TContext>,
-  opts: { maxBodyBytes: number; context: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<TContext> },
+  opts: { bodyLimit: (req: http.IncomingMessage) => BodyLimit; context: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<TContext> },
 ): (req: http.IncomingMessage, res: http.ServerResponse, search: string) => Promise<void> {
   return async (req, res, search) => {
     const method = req.method!.toUpperCase();
@@ -84,7 +90,7 @@ export function graphqlHandler<TContext extends object>(
         req.resume();
         throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type "${type.slice(0, 100)}" is not supported; send application/json`);
       }
-      const raw = await readBody(req, opts.maxBodyBytes);
+      const raw = await readBody(req, opts.bodyLimit(req));
       if (raw.length > 0 && JSON_TYPES.test(type)) {
         try {
           body = JSON.parse(raw.toString('utf8'));

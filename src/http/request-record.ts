@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { requestIdFor } from '../logging';
+import type { Principal } from '../services/api-key.service';
 
 /**
  * What one HTTP request is, for its log line and its errors: the request id (sent back as
@@ -13,6 +14,8 @@ export interface RequestRecord {
   codes: string[];
   /** The root fields of the GraphQL operation (schema names, never client-chosen text). */
   operation?: string;
+  /** The caller, once its key was checked (before the body is read). */
+  principal?: Principal;
 }
 
 const RECORD = Symbol('flywheel.request');

@@ -206,7 +206,8 @@ export class JobQueue {
    * alerts on (a queue that grows, or a job nobody picks up). Read from pg-boss's table at scrape time.
    */
   async depth(): Promise<{ queue: string; state: 'waiting' | 'active'; count: number; oldestSeconds: number }[]> {
-    return this.db.query(
+    // On pg-boss's pool: a scrape must not count as statements of the request paths (flywheel_db_statements_total).
+    const { rows } = await this.boss.getDb().executeSql(
       `SELECT name AS queue, CASE WHEN state = 'active' THEN 'active' ELSE 'waiting' END AS state, count(*)::int AS count,
               extract(epoch FROM now() - min(CASE WHEN state = 'active' THEN started_on ELSE start_after END))::float8 AS "oldestSeconds"
        FROM pgboss.job
@@ -214,6 +215,7 @@ export class JobQueue {
        GROUP BY 1, 2`,
       [[...this.definitions.keys()]],
     );
+    return rows as { queue: string; state: 'waiting' | 'active'; count: number; oldestSeconds: number }[];
   }
 
   queueNames(): string[] {

@@ -34,10 +34,9 @@ export const schemaLintRules: Linter.RulesRecord = {
   // Every public name is documented: the schema is the API reference (GraphiQL shows these).
   // `types: true` already covers the six type kinds; they are listed too so that the intent
   // survives if someone narrows `types`. rootField (needs schema) is the option for fields of
-  // Query/Mutation. DirectiveDefinition is added as the plugin's recommended config does.
-  // The root types themselves are ignored for now: type-graphql builds Query/Mutation without a
-  // description option. src/schema/root-types.ts describes them on the built schema; once
-  // buildFlywheelSchema (src/app.ts) applies it and `npm run schema` has run, delete ignoredSelectors.
+  // Query/Mutation. DirectiveDefinition is added as the plugin's recommended config does. The root
+  // types' own descriptions are set on the built schema (src/schema/root-types.ts): type-graphql has
+  // no option for them.
   '@graphql-eslint/require-description': [
     'error',
     {
@@ -52,7 +51,6 @@ export const schemaLintRules: Linter.RulesRecord = {
       EnumValueDefinition: true,
       DirectiveDefinition: true,
       rootField: true,
-      ignoredSelectors: ['[type=ObjectTypeDefinition][name.value=/^(Query|Mutation|Subscription)$/]'],
     },
   ],
 

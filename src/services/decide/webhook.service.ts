@@ -141,7 +141,7 @@ export class WebhookService {
     }
     // The attempt is counted before the POST: a worker killed mid-POST (the receiver may have seen it)
     // still used one, so crashes cannot leave a delivery PENDING after pg-boss's retries are spent.
-    const [{ attempts }]: { attempts: number }[] = await db.query(`UPDATE webhook_delivery SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`, [deliveryId]);
+    const [{ attempts }] = await queryRows<{ attempts: number }>(db, `UPDATE webhook_delivery SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts`, [deliveryId]);
     if (attempts > this.config.webhookMaxAttempts) {
       await db.query(`UPDATE webhook_delivery SET status = 'FAILED', attempts = $2, last_error = coalesce(last_error, 'attempts used up by interrupted deliveries') WHERE id = $1`, [
         deliveryId,
