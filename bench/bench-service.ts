@@ -87,7 +87,7 @@ export async function startBenchService(opts: { name: string; port: number; http
       return body.data;
     },
     async metric(name) {
-      const res = await http.request({ path: '/metrics', method: 'GET' });
+      const res = await http.request({ path: '/metrics', method: 'GET', headers: { authorization: `Bearer ${adminKey}` } });
       return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await res.body.text())?.[1] ?? NaN);
     },
     stop,

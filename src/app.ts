@@ -334,10 +334,15 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
           }
           if (!(await migrationsApplied(database.dataSource))) return json(res, 503, { status: 'unavailable', reason: 'migrations pending', code: 'SERVICE_UNAVAILABLE' });
           return json(res, 200, { status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
-        case '/metrics':
+        case '/metrics': {
+          // Metrics name every model version, queue and pool: a METRICS (or ADMIN) key, like the API.
+          const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
+          if (!principal) throw new HttpError(401, 'UNAUTHENTICATED', failure ?? 'Missing API key: send `Authorization: Bearer <key>` (a METRICS key)', { 'www-authenticate': 'Bearer' });
+          if (!principal.scopes.has('metrics') && !principal.scopes.has('admin')) throw new HttpError(403, 'FORBIDDEN', '/metrics needs a key with the METRICS scope');
           res.setHeader('content-type', metrics.registry.contentType);
           res.end(await metrics.registry.metrics());
           return;
+        }
         default:
           throw new HttpError(404, 'ROUTE_NOT_FOUND', `No route ${pathname}; the API is POST /graphql`);
       }

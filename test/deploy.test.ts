@@ -251,7 +251,7 @@ describe('training runs, eval gates, promotion and rollback (issue 10)', () => {
   });
 
   test('nested connections cost a constant number of statements, whatever the page size', async () => {
-    const statements = async () => Number(/^flywheel_db_statements_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+    const statements = async () => Number(/^flywheel_db_statements_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text())![1]);
     const query = `query($l: String!, $n: Int) { trainingRuns(modelLine: $l, first: $n) { nodes { id
       candidate { name evaluations(first: 3) { totalCount nodes { gate } } deployments(first: 3) { totalCount nodes { kind } } }
       datasetVersion { id trainingRuns(first: 3) { totalCount nodes { id } } entries(first: 2) { nodes { requestId datasetVersions(first: 2) { totalCount nodes { id } } } } } } } }`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createKey, LOG_MUTATION, logBatch, logInput, startTestServer, TestServer, usingRealPostgres } from './helpers/test-server';
+import { ADMIN_KEY, createKey, LOG_MUTATION, logBatch, logInput, startTestServer, TestServer, usingRealPostgres } from './helpers/test-server';
 
 const REPORT = `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id taggedCount open windowHours } windowRows } }`;
 // The claimant, annotator and reviewer are the calling key's name: each person below has a key of their own.
@@ -305,7 +305,7 @@ describe('nested reads, filters and aggregates', () => {
       assert.equal(c.errors, undefined, JSON.stringify(c.errors));
     }
 
-    const statements = async () => Number(/^flywheel_db_statements_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())![1]);
+    const statements = async () => Number(/^flywheel_db_statements_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text())![1]);
     const query = `{ logEntries(first: 100, filter: {modelVersion: "nest-v1"}, order: ASC) { edges { node { requestId tags { name source } feedback { kind } corrections { completion status annotator confidence } } } } }`;
     await server.gql(query); // warms the key cache
     const before = await statements();

@@ -67,7 +67,7 @@ describe('the service survives PostgreSQL restarts under load (private cluster)'
   };
   const status = async (path: string) => (await fetch(`${main.base}${path}`, { signal: AbortSignal.timeout(10_000) })).status;
   const metric = async (name: string) => {
-    const text = await (await fetch(`${main.base}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    const text = await (await fetch(`${main.base}/metrics`, { headers: { authorization: `Bearer ${admin}` }, signal: AbortSignal.timeout(10_000) })).text();
     return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
   };
   const waitUntil = async (what: string, ms: number, fn: () => Promise<boolean>) => {

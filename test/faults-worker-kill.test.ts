@@ -191,7 +191,7 @@ describe('kill -9 the worker mid-job: the job completes once, the hash is the sa
   });
 
   const CREATE = `mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id version job { id } } } }`;
-  const VERSION = `query($id: ID!) { datasetVersion(id: $id) { id version status contentHash exampleCount validationCount error files { name sha256 bytes lines } job { id state retryCount progress output } } }`;
+  const VERSION = `query($id: ID!) { datasetVersion(id: $id) { id version status contentHash exampleCount validationCount error files { name sha256 bytes lines } job { id state retryCount progress { phase done total percent } output } } }`;
   const INPUT = { input: { name: NAME, modelVersions: [MODEL], systemPrompt: 'You are the support assistant.', validationFraction: 0.1, formats: ['SFT', 'PREFERENCE'] } };
 
   test('dataset build: a worker killed mid-export; a fresh worker finishes it once, with the undisturbed hash', async () => {
@@ -230,7 +230,7 @@ describe('kill -9 the worker mid-job: the job completes once, the hash is the sa
       async () => {
         const j = await jobRow();
         const p = j?.progress;
-        return j?.state === 'active' && p?.phase === 'export' && p.rowsDone > 0 && p.rowsDone < p.rowsTotal ? j : null;
+        return j?.state === 'active' && p?.phase === 'EXPORT' && p.done > 0 && p.done < p.total ? j : null;
       },
       'the export to be under way',
       60_000,
@@ -244,7 +244,7 @@ describe('kill -9 the worker mid-job: the job completes once, the hash is the sa
     const afterKill = await jobRow();
     assert.equal(afterKill?.status, 'BUILDING', 'nothing marks it READY (or FAILED) after the kill');
     assert.equal(afterKill?.state, 'active', 'pg-boss still thinks the dead worker has it');
-    console.log(`[faults] dataset: worker ${victim.pid} SIGKILLed at export ${during.progress.rowsDone}/${during.progress.rowsTotal} rows (attempt retryCount ${during.retryCount})`);
+    console.log(`[faults] dataset: worker ${victim.pid} SIGKILLed at export ${during.progress.done}/${during.progress.total} rows (attempt retryCount ${during.retryCount})`);
 
     await worker();
     // Every state the version and its job go through until it is done, and when.

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sampleFraction } from '../src/services/ingest/keep-reasons';
-import { HMAC_KEY, LOG_BATCH_MUTATION, LOG_MUTATION, logInput, startTestServer, TestServer } from './helpers/test-server';
+import { ADMIN_KEY, HMAC_KEY, LOG_BATCH_MUTATION, LOG_MUTATION, logInput, startTestServer, TestServer } from './helpers/test-server';
 
 const ENTRY_QUERY = `query($id: String!) { logEntry(requestId: $id) {
   requestId occurredAt modelVersion prompt response latencyMs userIdHash responseLogprob flagged metadata keepReasons } }`;
@@ -158,7 +158,7 @@ function findId(pred: (fraction: number) => boolean): string {
 }
 
 async function commitGroups(server: TestServer): Promise<{ count: number; rows: number }> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
   const count = Number(/^flywheel_ingest_commit_group_rows_count (\d+)/m.exec(text)?.[1] ?? 0);
   const rows = Number(/^flywheel_ingest_commit_group_rows_sum (\d+)/m.exec(text)?.[1] ?? 0);
   return { count, rows };

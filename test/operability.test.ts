@@ -102,7 +102,7 @@ describe('operability: structured logs with request ids, no PII, runtime metrics
     const compact = await post({ query: 'mutation($input: CompactLogsInput!) { compactLogs(input: $input) { job { id } } }', variables: { input: {} } });
     assert.equal(compact.json.errors, undefined, JSON.stringify(compact.json.errors));
     // RUN_WORKER=false and no worker: the job waits, and the gauges say so.
-    const text = await (await fetch(`${main.base}/metrics`)).text();
+    const text = await (await fetch(`${main.base}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
     const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text)?.[1]);
     assert.equal(value('flywheel_database_up'), 1);
     assert.equal(value('flywheel_db_pool_connections{pool="main",state="max"}'), 10);

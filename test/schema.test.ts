@@ -89,7 +89,7 @@ describe('contracts', () => {
     assert.equal(fieldType('Job', 'createdAt'), 'DateTime!');
     assert.equal(fieldType('Job', 'completedAt'), 'DateTime');
     assert.equal(fieldType('RedactionCount', 'type'), 'PiiType!');
-    assert.deepEqual(enumValues('Scope'), ['ADMIN', 'ANNOTATE', 'CI', 'CURATE', 'DEPLOY', 'FEEDBACK', 'INGEST', 'MODEL_LABEL', 'READ']);
+    assert.deepEqual(enumValues('Scope'), ['ADMIN', 'ANNOTATE', 'CI', 'CURATE', 'DEPLOY', 'FEEDBACK', 'INGEST', 'METRICS', 'MODEL_LABEL', 'READ']);
     assert.deepEqual(enumValues('JobState'), ['ACTIVE', 'CANCELLED', 'COMPLETED', 'CREATED', 'FAILED', 'RETRY']);
     assert.deepEqual(enumValues('PiiType'), ['API_SECRET', 'CREDIT_CARD', 'EMAIL', 'IBAN', 'IP', 'JWT', 'MAC_ADDRESS', 'PHONE', 'SSN']);
     assert.deepEqual(fieldNames('PageInfo').sort(), ['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);
@@ -111,7 +111,7 @@ describe('contracts', () => {
     assert.equal(fieldType('Job', 'progress'), 'JobProgress');
     assert.equal(fieldType('JobProgress', 'done'), 'SafeInt!');
     assert.equal(String((schema.getType('JobsFilter') as GraphQLInputObjectType).getFields().name.type), 'JobKind');
-    assert.deepEqual(enumValues('JobKind'), ['COMPACTION', 'DATASET_BUILD', 'DRIFT_REVIEW', 'GROUND_TRUTH_MATCH', 'RETRAIN_EVALUATION', 'TRAFFIC_PROFILE', 'WEBHOOK_DELIVERY']);
+    assert.deepEqual(enumValues('JobKind'), ['COMPACTION', 'DATASET_BUILD', 'DRIFT_REVIEW', 'FEEDBACK_MATCH', 'GROUND_TRUTH_MATCH', 'RETRAIN_EVALUATION', 'TRAFFIC_PROFILE', 'WEBHOOK_DELIVERY']);
     assert.equal(fieldType('RetrainDecision', 'counts'), 'RetrainCounts!');
     assert.equal(fieldType('RetrainReadiness', 'counts'), 'RetrainCounts!');
     assert.equal(fieldType('RetrainPolicyCheck', 'counts'), 'RetrainPolicyCounts!');

@@ -33,6 +33,28 @@ describe('security: operational surfaces', () => {
     }
   });
 
+  test('/metrics needs a METRICS (or ADMIN) key: none → 401, another scope → 403', async () => {
+    const server = await startTestServer();
+    try {
+      const metricsKey = await createKey(server, ['metrics'], 'prometheus');
+      const read = await createKey(server, ['read']);
+      const get = (key?: string) => fetch(`${server.url}/metrics`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+      const none = await get();
+      assert.equal(none.status, 401);
+      assert.equal(((await none.json()) as any).errors[0].extensions.code, 'UNAUTHENTICATED');
+      const wrong = await get(read);
+      assert.equal(wrong.status, 403);
+      assert.equal(((await wrong.json()) as any).errors[0].extensions.code, 'FORBIDDEN');
+      const ok = await get(metricsKey);
+      assert.equal(ok.status, 200);
+      assert.match(await ok.text(), /^flywheel_database_up 1$/m);
+      // The scraper's key reads nothing else.
+      assert.equal((await server.gql('{ logEntries(first: 1) { nodes { id } } }', {}, metricsKey)).errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('a revoked ADMIN_API_KEY stays revoked after a restart; a new value rotates it', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-revoke-'));
     try {

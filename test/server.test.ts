@@ -26,7 +26,7 @@ describe('HTTP endpoints', () => {
     assert.equal(((await ready.json()) as any).status, 'ready');
 
     await server.gql(LOG_MUTATION, { input: logInput({ prompt: 'write to ops@example.com' }) });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
     assert.match(metrics, /^flywheel_rows_ingested_total [1-9]/m);
     assert.match(metrics, /^flywheel_redactions_total\{type="EMAIL"\} [1-9]/m);
     assert.match(metrics, /^flywheel_http_requests_total\{route="\/graphql",operation="mutation logInference",status="ok"\} [1-9]/m);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sampleFraction } from '../src/services/ingest/keep-reasons';
-import { createKey, HMAC_KEY, LOG_MUTATION, logBatch, logInput, startTestServer, TestServer, waitFor } from './helpers/test-server';
+import { ADMIN_KEY, createKey, HMAC_KEY, LOG_MUTATION, logBatch, logInput, startTestServer, TestServer, waitFor } from './helpers/test-server';
 
 // The acting identity (tag actor, remover) is the calling key's name; only an ADMIN key may name someone
 // else, and only by saying so (onBehalfOf).
@@ -255,7 +255,7 @@ describe('feedback', () => {
     assert.deepEqual({ target: told.data.submitFeedback.feedback.targetState, logEntry: told.data.submitFeedback.logEntry }, { target: 'COMPACTED', logEntry: null });
     const afterStats = (await server.gql(`{ reviewStats { feedbackOnCompacted } }`)).data.reviewStats.feedbackOnCompacted;
     assert.equal(afterStats, before + 2);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
     assert.match(metrics, /flywheel_feedback_total\{kind="THUMBS_DOWN",target="compacted"\} 2/);
   });
 });

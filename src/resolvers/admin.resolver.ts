@@ -44,7 +44,7 @@ export class JobFieldsResolver {
 @Resolver()
 export class AdminResolver {
   // Every scope but FEEDBACK: a browser-shipped key learns nothing, not even its own name.
-  @Authorized('ingest', 'annotate', 'model_label', 'read', 'curate', 'ci', 'deploy')
+  @Authorized('ingest', 'annotate', 'model_label', 'read', 'curate', 'ci', 'deploy', 'metrics')
   @Query(() => Viewer, { nullable: true, description: 'The key making this request (not available to FEEDBACK-only keys).' })
   viewer(@Ctx() ctx: AppContext): Viewer {
     const p = ctx.principal!;

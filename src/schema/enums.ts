@@ -30,6 +30,7 @@ export enum ScopeEnum {
   CURATE = 'curate',
   CI = 'ci',
   DEPLOY = 'deploy',
+  METRICS = 'metrics',
   ADMIN = 'admin',
 }
 registerEnumType(ScopeEnum, {
@@ -44,6 +45,7 @@ registerEnumType(ScopeEnum, {
     CURATE: { description: 'Training pipelines: build dataset versions, read and download them, follow and cancel their build jobs.' },
     CI: { description: 'A CI secret: reads retrainReadiness and promotionDecision, nothing else.' },
     DEPLOY: { description: 'A release pipeline: promote a training run’s candidate, roll a model line back, record the version deployed before Flywheel.' },
+    METRICS: { description: 'A Prometheus scraper: GET /metrics (and viewer), nothing else.' },
     ADMIN: { description: 'Everything, plus API keys, jobs, retrain policies, eval gates, and acting on behalf of a named operator.' },
   },
 });

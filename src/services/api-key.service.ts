@@ -6,7 +6,7 @@ import type { PageResult } from '../schema/connection';
 import { Keyset, PageArgs } from './paging/keyset';
 import { badInput, FlywheelError, forbidden, InputProblem } from '../errors';
 
-export const SCOPES = ['ingest', 'feedback', 'annotate', 'model_label', 'read', 'curate', 'ci', 'deploy', 'admin'] as const;
+export const SCOPES = ['ingest', 'feedback', 'annotate', 'model_label', 'read', 'curate', 'ci', 'deploy', 'metrics', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {
