@@ -73,6 +73,21 @@ export interface Config {
   reviewInlineMax: number;
   /** MODEL corrections at or above this confidence are accepted without a human. */
   autoAcceptConfidence: number;
+  /**
+   * Per-key rate limits (token buckets; a rate of 0 turns that limit off). Ingest counts rows, feedback
+   * and review count calls. Shared by every API process on one PostgreSQL database (src/services/rate-limit).
+   */
+  rateLimits: {
+    ingest: { perSecond: number; burst: number };
+    feedback: { perSecond: number; burst: number };
+    review: { perSecond: number; burst: number };
+    /** Each process takes tokens from the shared bucket this many milliseconds' worth at a time. */
+    leaseMs: number;
+  };
+  /** Feedback on requestIds not logged yet: at most this many wait per key (the oldest are dropped). */
+  feedbackPendingMaxPerKey: number;
+  /** …and each waits at most this long for its row before the feedback-match job deletes it. */
+  feedbackPendingHours: number;
   /** Auto-flagging at ingest; each flag can be switched off. */
   autoFlag: {
     lowConfidence: boolean;
@@ -138,6 +153,27 @@ class EnvReader {
   }
 }
 
+/**
+ * RATE_LIMIT_*: a rate per second and a burst (the bucket's size; default two seconds' worth). Ingest
+ * counts rows, so its burst must hold the largest batch (MAX_BATCH_SIZE) or such a batch could never pass.
+ */
+function rateLimits(r: EnvReader, maxBatchSize: number): Config['rateLimits'] {
+  const bucket = (name: string, perSecondDefault: number, minBurst: number) => {
+    const perSecond = r.number(`RATE_LIMIT_${name}`, perSecondDefault, { min: 0, max: 10_000_000 });
+    const burst = r.number(`RATE_LIMIT_${name.replace(/_(ROWS_)?PER_SECOND$/, '')}_BURST`, Math.max(minBurst, 2 * perSecond), { min: 1, max: 100_000_000 });
+    if (perSecond > 0 && burst < minBurst) {
+      r.problems.push(`RATE_LIMIT_${name.replace(/_(ROWS_)?PER_SECOND$/, '')}_BURST=${burst}: must be at least ${minBurst} (MAX_BATCH_SIZE: a batch of that many rows must fit)`);
+    }
+    return { perSecond, burst };
+  };
+  return {
+    ingest: bucket('INGEST_ROWS_PER_SECOND', 20_000, maxBatchSize),
+    feedback: bucket('FEEDBACK_PER_SECOND', 20, 1),
+    review: bucket('REVIEW_PER_SECOND', 20, 1),
+    leaseMs: r.number('RATE_LIMIT_LEASE_MS', 100, { min: 1, max: 10_000 }),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const r = new EnvReader(env);
   const databaseUrl = r.string('DATABASE_URL');
@@ -159,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     r.problems.push('USER_ID_HMAC_KEY: required when DATABASE_URL is set (e.g. `openssl rand -hex 32`)');
   }
 
+  const maxBatchSize = r.number('MAX_BATCH_SIZE', 1000, { min: 1, max: 100_000, integer: true });
   const config: Config = {
     databaseUrl,
     dataDir: path.resolve(r.string('DATA_DIR') ?? './data'),
@@ -170,7 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     sampleRate: r.number('SAMPLE_RATE', 0.05, { min: 0, max: 1 }),
     samplingGraceHours: r.number('SAMPLING_GRACE_HOURS', 24, { min: 0 }),
     lowConfidenceLogprob: r.number('LOW_CONFIDENCE_LOGPROB', -3.0, { max: 0 }),
-    maxBatchSize: r.number('MAX_BATCH_SIZE', 1000, { min: 1, max: 100_000, integer: true }),
+    maxBatchSize,
     maxTextChars: r.number('MAX_TEXT_CHARS', 65_536, { min: 1, integer: true }),
     maxMetadataBytes: r.number('MAX_METADATA_BYTES', 16_384, { min: 2, integer: true }),
     maxPageSize: r.number('MAX_PAGE_SIZE', 500, { min: 1, max: 10_000, integer: true }),
@@ -210,6 +247,11 @@ export function loadConfig(env: Env = process.env): Config {
     webhookRetryDelaySeconds: r.number('WEBHOOK_RETRY_DELAY_SECONDS', 10, { min: 1, max: 3600, integer: true }),
     webhookMaxAttempts: r.number('WEBHOOK_MAX_ATTEMPTS', 9, { min: 1, max: 20, integer: true }),
     autoAcceptConfidence: r.number('AUTO_ACCEPT_CONFIDENCE', 0.9, { min: 0, max: 1 }),
+    rateLimits: rateLimits(r, maxBatchSize),
+    // A burst of 1,000 pending feedback at RATE_LIMIT_FEEDBACK_PER_SECOND=20 takes 50 s: a flood from one
+    // key pushes out its own oldest pending clicks, never another key's.
+    feedbackPendingMaxPerKey: r.number('FEEDBACK_PENDING_MAX_PER_KEY', 1000, { min: 1, max: 1_000_000, integer: true }),
+    feedbackPendingHours: r.number('FEEDBACK_PENDING_HOURS', 24, { min: 0.0001, max: 24 * 30 }),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),
       anomalousOutput: r.boolean('AUTO_FLAG_ANOMALOUS_OUTPUT', true),

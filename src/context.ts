@@ -20,6 +20,7 @@ import type { TagService } from './services/tag.service';
 import type { IngestStatsService } from './services/ingest-stats.service';
 import type { IngestService } from './services/ingest/ingest.service';
 import type { LogQueryService } from './services/log-query.service';
+import type { RateLimits } from './services/rate-limit';
 
 /** Long-lived services, built once at boot. They hold rules and caches, never a request's state. */
 export interface AppServices {
@@ -42,6 +43,11 @@ export interface AppServices {
   promotion: PromotionService;
   webhooks: WebhookService;
   groundTruth: GroundTruthService;
+  /**
+   * Per-key rate limits (ingest rows, feedback and review calls). startApp should build it with
+   * createRateLimits(config); until it does, rateLimitsOf(services) makes one per app.
+   */
+  rateLimits?: RateLimits;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

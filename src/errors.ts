@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   INTERNAL_SERVER_ERROR: 'A fault on the server; nothing internal is shown, `extensions.requestId` finds it in the server log',
   /** The database does not answer (stopped, restarting, unreachable); retry shortly. */
   DATABASE_UNAVAILABLE: 'HTTP 503 with Retry-After: the database does not answer within DB_TIMEOUT_MS (stopped, restarting, unreachable, pool exhausted); retry with the same requestIds (a call cut off mid-commit may have been stored; a retry never stores it twice). The service recovers on its own when it is back',
+  /** The key spent its rate limit (ingest rows, feedback or review calls); retry after `extensions.retryAfterSeconds`. */
+  RATE_LIMITED: 'HTTP 429 with Retry-After: the key spent its rate limit for this kind of call (RATE_LIMIT_INGEST_ROWS_PER_SECOND, RATE_LIMIT_FEEDBACK_PER_SECOND, RATE_LIMIT_REVIEW_PER_SECOND); `extensions.retryAfterSeconds` (also the `Retry-After` header) says when to retry and `extensions.limit` which limit. Nothing of the refused field was done; retrying ingestion with the same requestIds is safe',
   /** Start-up only: another process holds the embedded data directory. */
   DATA_DIR_LOCKED: 'Start-up only: another process holds the embedded database in DATA_DIR',
 } as const;

@@ -77,7 +77,18 @@ describe('two APIs and two workers on one database (private cluster)', { skip: !
   before(async () => {
     t0 = Date.now();
     pg = await startPrivatePostgres();
-    const apiEnv = { DATABASE_URL: pg.url, ADMIN_API_KEY: admin, USER_ID_HMAC_KEY: hmac, API_KEY_CACHE_SECONDS: '0', RUN_WORKER: 'false', REVIEW_INLINE_MAX: '0' };
+    // Per-key rate limits off: (b) sends 240 clicks with one feedback key and hundreds of claims per
+    // annotator at once, far past the default bursts (rate limits have their own test: rate-limits.test.ts).
+    const apiEnv = {
+      DATABASE_URL: pg.url,
+      ADMIN_API_KEY: admin,
+      USER_ID_HMAC_KEY: hmac,
+      API_KEY_CACHE_SECONDS: '0',
+      RUN_WORKER: 'false',
+      REVIEW_INLINE_MAX: '0',
+      RATE_LIMIT_FEEDBACK_PER_SECOND: '0',
+      RATE_LIMIT_REVIEW_PER_SECOND: '0',
+    };
     // The first API applies the migrations; the others start on a migrated database.
     apis.push(await startMain(apiEnv, 'flywheel-conc-api-'));
     const workerEnv = (n: number) => {

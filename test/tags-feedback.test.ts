@@ -231,6 +231,11 @@ describe('feedback', () => {
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     assert.deepEqual({ target: r.data.submitFeedback.feedback.targetState, logEntry: r.data.submitFeedback.logEntry }, { target: 'PENDING', logEntry: null });
     await server.gql(LOG_MUTATION, { input: a });
+    // The entry shows its feedback at once; the tag (and the review queue) follow when the
+    // feedback-match job (every minute) links it: pending feedback writes nothing else until then.
+    assert.deepEqual((await server.gql(ENTRY, { id: a.requestId })).data.logEntry.tags, []);
+    const job = await server.app.services.jobs.send('feedback-match', {});
+    await waitFor(async () => (await server.app.services.jobs.status(job))?.state === 'completed', 'the feedback-match job');
     const entry = (await server.gql(ENTRY, { id: a.requestId })).data.logEntry;
     assert.deepEqual(entry.feedback.map((f: any) => [f.kind, f.targetState]), [['REPORT', 'PENDING']]);
     assert.deepEqual(entry.tags.map((t: any) => t.name), ['user_negative']);

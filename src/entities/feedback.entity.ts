@@ -2,8 +2,10 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 
 /** A user's reaction to one response. The comment is redacted; the user id is HMAC'd. */
 @Entity({ name: 'feedback' })
-@Index('feedback_client_id_uq', ['clientFeedbackId'], { unique: true, where: 'client_feedback_id IS NOT NULL' })
+// Idempotency keys are the sending key's own: another key cannot squat or replay them.
+@Index('feedback_client_id_uq', ['apiKeyId', 'clientFeedbackId'], { unique: true, where: 'client_feedback_id IS NOT NULL' })
 @Index('feedback_request_idx', ['requestId'])
+@Index('feedback_pending_idx', ['apiKeyId', 'createdAt'], { where: 'pending_expires_at IS NOT NULL' })
 @Check('feedback_kind_ck', "kind IN ('THUMBS_UP', 'THUMBS_DOWN', 'REGENERATE', 'REPORT', 'RATING')")
 @Check('feedback_target_ck', "target_state IN ('LOGGED', 'PENDING', 'COMPACTED')")
 export class Feedback {
@@ -37,6 +39,14 @@ export class Feedback {
 
   @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
   apiKeyId: string | null;
+
+  /**
+   * Set while the feedback waits for its log row (PENDING): no tag, no review item, counted against
+   * FEEDBACK_PENDING_MAX_PER_KEY. The feedback-match job clears it when the row arrives, or deletes the
+   * feedback once this time has passed.
+   */
+  @Column({ name: 'pending_expires_at', type: 'timestamptz', nullable: true })
+  pendingExpiresAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

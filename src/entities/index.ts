@@ -18,6 +18,7 @@ import { EvalGate, Evaluation } from './eval.entity';
 import { Deployment } from './deployment.entity';
 import { Webhook, WebhookDelivery } from './webhook.entity';
 import { GroundTruth } from './ground-truth.entity';
+import { RateLimitBucket } from './rate-limit-bucket.entity';
 
-export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth];
-export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth };
+export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket];
+export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket };

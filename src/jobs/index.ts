@@ -8,6 +8,7 @@ import type { WebhookService } from '../services/decide/webhook.service';
 import type { GroundTruthService } from '../services/decide/ground-truth.service';
 import { GROUND_TRUTH_MATCH_JOB, groundTruthMatchJob } from './ground-truth-match.job';
 import { COMPACTION_JOB, compactionJob } from './compaction.job';
+import { FEEDBACK_MATCH_JOB, feedbackMatchJob } from './feedback-match.job';
 import { datasetBuildJob } from './dataset-build.job';
 import { driftReviewJob } from './drift-review.job';
 import type { JobQueue } from './job-queue';
@@ -26,10 +27,12 @@ export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics:
   jobs.define(datasetBuildJob(config));
   jobs.define(retrainEvaluationJob(deps.retrain));
   jobs.define(groundTruthMatchJob(deps.groundTruth));
+  jobs.define(feedbackMatchJob(config.reviewTags));
   jobs.define(webhookDeliveryJob(deps.webhooks, { retryDelaySeconds: config.webhookRetryDelaySeconds, maxAttempts: config.webhookMaxAttempts }));
   await jobs.start();
   await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
   await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
   await jobs.schedule(GROUND_TRUTH_MATCH_JOB, '* * * * *');
+  await jobs.schedule(FEEDBACK_MATCH_JOB, '* * * * *');
   await jobs.schedule(RETRAIN_EVALUATION_JOB, `*/${config.retrainEvaluationMinutes} * * * *`);
 }

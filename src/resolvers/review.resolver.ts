@@ -22,6 +22,10 @@ import {
 } from '../schema/review.types';
 import { actingIdentity, hasScope } from '../services/api-key.service';
 import type { CorrectionRow } from '../services/correction.service';
+import { rateLimitsOf } from '../services/rate-limit';
+
+/** Claims, releases and corrections share one budget per key (RATE_LIMIT_REVIEW_PER_SECOND), spent before the transaction. */
+const spendReview = (ctx: AppContext) => rateLimitsOf(ctx.services).take(ctx.db, ctx.principal!.keyId, 'REVIEW');
 
 async function reviewItems(ctx: AppContext, requestIds: string[]): Promise<ReviewItem[]> {
   const rows = await ctx.loaders.reviewItem.loadMany(requestIds);
@@ -55,6 +59,7 @@ export class ReviewResolver {
   @Mutation(() => ClaimReviewItemsPayload, { nullable: true, description: 'Take items under a lease (REVIEW_LEASE_MINUTES) as the calling key; no item goes to two claimants.' })
   async claimReviewItems(@Arg('input', () => ClaimReviewItemsInput, { description: 'How many, or which.' }) input: ClaimReviewItemsInput, @Ctx() ctx: AppContext): Promise<ClaimReviewItemsPayload> {
     const who = actingIdentity(ctx.principal!, input.onBehalfOf);
+    await spendReview(ctx);
     const ids = await ctx.db.transaction((tx) => ctx.services.review.claim(tx, input, who.name));
     return { items: await reviewItems(ctx, ids) };
   }
@@ -66,6 +71,7 @@ export class ReviewResolver {
     @Ctx() ctx: AppContext,
   ): Promise<ReleaseReviewItemsPayload> {
     const who = actingIdentity(ctx.principal!, input.onBehalfOf);
+    await spendReview(ctx);
     const ids = await ctx.db.transaction((tx) => ctx.services.review.release(tx, input.requestIds, who.name));
     return { items: await reviewItems(ctx, ids), releasedCount: ids.length };
   }
@@ -88,6 +94,7 @@ export class CorrectionResolver {
     const who = actingIdentity(ctx.principal!, input.onBehalfOf);
     // The key decides the source: a labelling model's key cannot pass its output off as a human's.
     const source = ctx.principal!.scopes.has('annotate') || ctx.principal!.scopes.has('admin') ? 'OPERATOR' : 'MODEL';
+    await spendReview(ctx);
     const c = await ctx.db.transaction((tx) => ctx.services.corrections.submit(tx, { ...input, source, annotator: who.name }));
     return afterCorrection(ctx, c);
   }
@@ -97,6 +104,7 @@ export class CorrectionResolver {
   async acceptCorrection(@Arg('input', () => AcceptCorrectionInput, { description: 'The correction.' }) input: AcceptCorrectionInput, @Ctx() ctx: AppContext): Promise<ReviewCorrectionPayload> {
     const who = actingIdentity(ctx.principal!, input.onBehalfOf);
     const id = keyOf(input.correctionId, 'Correction', 'correctionId');
+    await spendReview(ctx);
     return afterCorrection(ctx, await ctx.db.transaction((tx) => ctx.services.corrections.review(tx, id, 'ACCEPTED', who.name)));
   }
 
@@ -105,6 +113,7 @@ export class CorrectionResolver {
   async rejectCorrection(@Arg('input', () => RejectCorrectionInput, { description: 'The correction.' }) input: RejectCorrectionInput, @Ctx() ctx: AppContext): Promise<ReviewCorrectionPayload> {
     const who = actingIdentity(ctx.principal!, input.onBehalfOf);
     const id = keyOf(input.correctionId, 'Correction', 'correctionId');
+    await spendReview(ctx);
     return afterCorrection(ctx, await ctx.db.transaction((tx) => ctx.services.corrections.review(tx, id, 'REJECTED', who.name)));
   }
 

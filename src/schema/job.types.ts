@@ -15,6 +15,7 @@ export enum JobKindEnum {
   DATASET_BUILD = 'dataset-build',
   RETRAIN_EVALUATION = 'retrain-evaluation',
   GROUND_TRUTH_MATCH = 'ground-truth-match',
+  FEEDBACK_MATCH = 'feedback-match',
   WEBHOOK_DELIVERY = 'webhook-delivery',
 }
 registerEnumType(JobKindEnum, {
@@ -27,6 +28,7 @@ registerEnumType(JobKindEnum, {
     DATASET_BUILD: { description: 'Builds a dataset version: quality gate, membership, files.' },
     RETRAIN_EVALUATION: { description: 'Evaluates the retrain policies of every model version that has one (every RETRAIN_EVALUATION_MINUTES).' },
     GROUND_TRUTH_MATCH: { description: 'Compares ground truth that arrived before its log row (every minute).' },
+    FEEDBACK_MATCH: { description: 'Links feedback that arrived before its log row once the row exists, and deletes pending feedback past FEEDBACK_PENDING_HOURS (every minute).' },
     WEBHOOK_DELIVERY: { description: 'POSTs one webhook delivery, retried with backoff.' },
   },
 });
