@@ -249,8 +249,12 @@ describe('dataset versions (issue 9)', () => {
     const job = ok(await server.gql(JOB, { id: created.job.id }, curate)).job;
     assert.equal(job.state, 'COMPLETED');
     assert.equal(job.progress.percent, 100);
-    // A READ key sees the version too.
-    assert.equal((await version(created.id, reader)).status, 'READY');
+    // A READ key sees the version too, but not its build job: jobs are CURATE's (job, jobs, node), and
+    // the nested hop checks the type it leads to.
+    const asReader = await server.gql(`query($id: ID!) { datasetVersion(id: $id) { status job { id } } }`, { id: created.id }, reader);
+    assert.equal(asReader.data.datasetVersion.status, 'READY');
+    assert.equal(asReader.data.datasetVersion.job, null);
+    assert.deepEqual(asReader.errors?.map((e) => [e.extensions?.code, e.path?.join('.')]), [['FORBIDDEN', 'datasetVersion.job']]);
 
     // Numbers: monotonic per name, independent between names, unique under concurrent requests.
     const v2 = await create({ name, modelVersions: [model] });

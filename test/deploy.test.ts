@@ -289,7 +289,9 @@ describe('training runs, eval gates, promotion and rollback (issue 10)', () => {
     // deleted, and v6's record as deployed now carries no score for it: accuracy alone decides.)
     const r12 = await trainedCandidate(12, { accuracy: 0.92 });
     await as(deployer, PROMOTE, { input: { runId: r12 } });
-    const drift = (await as(operator, `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id } rolledBack { ${DEPLOYMENT} } } }`, {
+    // rolledBack is a Deployment: it needs READ, CURATE or DEPLOY like deployments, so the operator here also reads.
+    const watcher = await createKey(server, ['annotate', 'read'], 'ana-watching');
+    const drift = (await as(watcher, `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { driftEvent { id } rolledBack { ${DEPLOYMENT} } } }`, {
       input: { modelVersion: v(12), metric: 'gold_pass_rate', value: 0.6, threshold: 0.8 },
     })).reportDriftEvent;
     assert.equal(drift.rolledBack.modelVersion, v(6));
@@ -310,7 +312,7 @@ describe('training runs, eval gates, promotion and rollback (issue 10)', () => {
     const r14 = await trainedCandidate(14, { accuracy: 0.93 });
     await as(deployer, PROMOTE, { input: { runId: r14 } });
     await server.sql(`UPDATE deployment SET probation_until = now() - interval '1 minute' WHERE model_version = $1`, [v(14)]);
-    const late = (await as(operator, `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { rolledBack { id } } }`, {
+    const late = (await as(watcher, `mutation($input: ReportDriftEventInput!) { reportDriftEvent(input: $input) { rolledBack { id } } }`, {
       input: { modelVersion: v(14), metric: 'gold_pass_rate', value: 0.6, threshold: 0.8 },
     })).reportDriftEvent;
     assert.equal(late.rolledBack, null);

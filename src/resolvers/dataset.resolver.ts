@@ -61,7 +61,13 @@ export class DatasetResolver {
     return { tags: f.tags ?? null, from: date(f.from), to: date(f.to), modelVersions: f.modelVersions ?? null };
   }
 
-  @FieldResolver(() => JobView, { nullable: true, description: 'The build job (progress: phase, done, total, percent).' })
+  // A READ key reads versions but not jobs (job, jobs and node(id:) refuse it): the hop checks the
+  // scopes of the type it leads to, like every nested field.
+  @Authorized('curate')
+  @FieldResolver(() => JobView, {
+    nullable: true,
+    description: 'The build job (progress: phase, done, total, percent). CURATE, like job (null with FORBIDDEN for other keys).',
+  })
   job(@Root() v: DatasetVersionRow, @Ctx() ctx: AppContext): Promise<unknown> {
     return v.jobId ? ctx.services.jobs.status(v.jobId) : Promise.resolve(null);
   }

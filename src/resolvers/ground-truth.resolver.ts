@@ -31,7 +31,11 @@ export class GroundTruthResolver {
 
 @Resolver(() => LogEntry)
 export class LogEntryGroundTruthResolver {
-  @FieldResolver(() => GroundTruth, { nullable: true, description: 'The true outcome, when reported.' })
+  // READ only, like node(id:) of a GroundTruth: ANNOTATE and MODEL_LABEL keys read a review item's entry
+  // with its tags, feedback and corrections (a mismatch's true label arrives there as a PROPOSED
+  // correction), not the report itself.
+  @Authorized('read')
+  @FieldResolver(() => GroundTruth, { nullable: true, description: 'The true outcome, when reported. Needs READ (null with FORBIDDEN for other keys).' })
   async groundTruth(@Root() e: LogRow, @Ctx() ctx: AppContext): Promise<GroundTruthRow | null> {
     return ctx.loaders.groundTruth.load(e.requestId);
   }

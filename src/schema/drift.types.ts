@@ -1,5 +1,5 @@
 import { Deployment } from './deploy.types';
-import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Authorized, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection, ConnectionArgs } from './connection';
 import { Node } from './node';
 
@@ -76,7 +76,13 @@ export class ReportDriftEventPayload {
   @Field(() => Int, { description: 'Stored rows in the window; all now carry drift_window.' })
   windowRows: number;
 
-  @Field(() => Deployment, { nullable: true, description: 'Set when the model version was on probation after a promotion: its line was rolled back automatically (this is the restored deployment).' })
+  // An ANNOTATE key reports drift but does not read deployments (or the lineage behind them).
+  @Authorized('read', 'curate', 'deploy')
+  @Field(() => Deployment, {
+    nullable: true,
+    description:
+      'Set when the model version was on probation after a promotion: its line was rolled back automatically (this is the restored deployment). Needs READ, CURATE or DEPLOY, like deployments (null with FORBIDDEN for other keys).',
+  })
   rolledBack: Deployment | null;
 }
 
