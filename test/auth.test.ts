@@ -83,7 +83,7 @@ describe('API keys and scopes', () => {
     // Every scope of the Scope enum but FEEDBACK (ADMIN included), read from the schema so a new scope is covered too.
     const scopeEnum = (await buildFlywheelSchema()).getType('Scope') as GraphQLEnumType;
     const scopes = scopeEnum.getValues().map((v) => v.name).filter((s) => s !== 'FEEDBACK');
-    assert.deepEqual([...scopes].sort(), ['ADMIN', 'ANNOTATE', 'CI', 'CURATE', 'DEPLOY', 'INGEST', 'MODEL_LABEL', 'READ']);
+    assert.deepEqual([...scopes].sort(), ['ADMIN', 'ANNOTATE', 'CI', 'CURATE', 'DEPLOY', 'INGEST', 'METRICS', 'MODEL_LABEL', 'READ']);
     for (const scope of scopes) {
       const key = await createKey(server, [scope], `viewer-${scope}`);
       const r = await server.gql(`{ viewer { name scopes } }`, {}, key);
