@@ -40,6 +40,7 @@ import { createCurateDecideServices } from './services/decide';
 import { FeedbackService } from './services/feedback.service';
 import { ReviewService } from './services/review.service';
 import { TagService } from './services/tag.service';
+import { createRateLimits } from './services/rate-limit';
 import { UserIdHasher } from './services/user-id-hasher';
 
 export type { Logger } from './logging';
@@ -162,6 +163,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       review: new ReviewService(config),
       corrections: new CorrectionService(config),
       ...createCurateDecideServices(config, jobs, tags),
+      rateLimits: createRateLimits(config),
     };
 
     addRuntimeGauges(metrics, {

@@ -43,11 +43,8 @@ export interface AppServices {
   promotion: PromotionService;
   webhooks: WebhookService;
   groundTruth: GroundTruthService;
-  /**
-   * Per-key rate limits (ingest rows, feedback and review calls). startApp should build it with
-   * createRateLimits(config); until it does, rateLimitsOf(services) makes one per app.
-   */
-  rateLimits?: RateLimits;
+  /** Per-key rate limits (ingest rows, feedback and review calls), shared across processes through leases. */
+  rateLimits: RateLimits;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

@@ -26,7 +26,11 @@ export class Cors {
     if (!this.any && this.origins.size === 0) return;
     res.setHeader('vary', 'Origin');
     const origin = this.allowed(req);
-    if (origin) res.setHeader('access-control-allow-origin', origin);
+    if (origin) {
+      res.setHeader('access-control-allow-origin', origin);
+      // Retry-After (429, 503) and x-request-id are not CORS-safelisted: without this a page cannot read them.
+      res.setHeader('access-control-expose-headers', 'retry-after, x-request-id');
+    }
   }
 
   /** Answers a preflight (OPTIONS); the CSRF guard never sees it. */

@@ -206,18 +206,7 @@ export function createRateLimits(config: Config): RateLimits {
   return new RateLimits(config, config.databaseUrl !== undefined);
 }
 
-const fallback = new WeakMap<AppServices, RateLimits>();
-
-/**
- * The app's limiter: `services.rateLimits` when startApp built one, else one made here, once per
- * AppServices (one per app, as startApp would).
- */
+/** The app's limiter (built once by startApp). */
 export function rateLimitsOf(services: AppServices): RateLimits {
-  if (services.rateLimits) return services.rateLimits;
-  let limits = fallback.get(services);
-  if (!limits) {
-    limits = createRateLimits(services.config);
-    fallback.set(services, limits);
-  }
-  return limits;
+  return services.rateLimits;
 }
