@@ -31,6 +31,16 @@ export interface Config {
   maxBodyBytesSmall: number;
   /** Largest request body for a FEEDBACK-only key (a browser button sends a few hundred bytes). */
   maxBodyBytesFeedback: number;
+  /** Query limits (src/http/query-limits.ts): nesting depth of fields (introspection's `__schema` not counted). */
+  maxQueryDepth: number;
+  /** Estimated result size: each field 1, a connection's children times its page size (from literals or variables). */
+  maxQueryCost: number;
+  /** Aliases in one operation (`__typename` ones included). */
+  maxQueryAliases: number;
+  /** Directives in one operation. */
+  maxQueryDirectives: number;
+  /** Tokens in the query text; the parser stops at this many. */
+  maxQueryTokens: number;
   dbPoolSize: number;
   /** Run job handlers inside the API process (default). `npm run worker` runs them on their own. */
   runWorker: boolean;
@@ -215,6 +225,11 @@ export function loadConfig(env: Env = process.env): Config {
     // A correction's completion may be MAX_TEXT_CHARS (65,536) characters: up to ~400 KB as escaped JSON.
     maxBodyBytesSmall: r.number('MAX_BODY_BYTES_SMALL', 1024 * 1024, { min: 1024, integer: true }),
     maxBodyBytesFeedback: r.number('MAX_BODY_BYTES_FEEDBACK', 64 * 1024, { min: 1024, integer: true }),
+    maxQueryDepth: r.number('MAX_QUERY_DEPTH', 15, { min: 2, max: 1000, integer: true }),
+    maxQueryCost: r.number('MAX_QUERY_COST', 50_000, { min: 100, integer: true }),
+    maxQueryAliases: r.number('MAX_QUERY_ALIASES', 30, { min: 0, integer: true }),
+    maxQueryDirectives: r.number('MAX_QUERY_DIRECTIVES', 50, { min: 0, integer: true }),
+    maxQueryTokens: r.number('MAX_QUERY_TOKENS', 5000, { min: 100, integer: true }),
     dbPoolSize: r.number('DB_POOL_SIZE', 10, { min: 2, max: 200, integer: true }),
     runWorker: r.boolean('RUN_WORKER', true),
     httpWorkers: r.number('HTTP_WORKERS', 1, { min: 1, max: 64, integer: true }),

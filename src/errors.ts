@@ -8,9 +8,9 @@ import { GraphQLError } from 'graphql';
  */
 export const ERROR_CODES = {
   /** An argument or input field is invalid; `extensions.problems` lists each one. */
-  BAD_USER_INPUT: 'An argument or input field is invalid; `extensions.problems` lists each one (`field`, `message`, `index` for batch items)',
+  BAD_USER_INPUT: 'An argument or input field is invalid; `extensions.problems` lists each one (`field`, `message`, `index` for batch items). A list over its maximum (see *Query and list limits*) is refused before GraphQL reads its items, with HTTP 400 and `extensions.limit` (`{ name, max, actual }`, `name` the schema position such as `ReleaseReviewItemsInput.requestIds`)',
   /** A batch has more items than MAX_BATCH_SIZE. */
-  BATCH_TOO_LARGE: 'A batch has more items than MAX_BATCH_SIZE; `extensions.maxBatchSize` says the limit',
+  BATCH_TOO_LARGE: 'A `logInferences` batch has more items than MAX_BATCH_SIZE; `extensions.maxBatchSize` says the limit. Refused with HTTP 400 before any item is read',
   /** No key, a malformed Authorization header, or an unknown or revoked key. */
   UNAUTHENTICATED: 'No API key, a malformed `Authorization` header, or an unknown or revoked key',
   /** The key lacks the scope, or the rule (own claim, not your own correction, admin-only on-behalf) forbids it. */
@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   PROMOTION_REFUSED: 'promote: the promotion decision is REJECT; `extensions.reasons` says why, gate by gate',
   /** The request body is not JSON, or the GraphQL request is malformed (no query, bad variables object). */
   BAD_REQUEST: 'HTTP 400: the body is not valid JSON; the request has no query or a malformed `variables`/`extensions` object; or a browser-style simple request (no `content-type: application/json`, no preflight) was refused as possible CSRF',
+  /** The query is over a query limit (depth, cost, aliases, directives, tokens); `extensions.limit` says which. */
+  QUERY_LIMIT_EXCEEDED: 'HTTP 400: the query is over one of its limits, refused before it runs; `extensions.limit` is `{ name, setting, max, actual }`: `name` is `depth`, `cost`, `aliases`, `directives` or `tokens`, `setting` the variable that sets it (MAX_QUERY_DEPTH, MAX_QUERY_COST, MAX_QUERY_ALIASES, MAX_QUERY_DIRECTIVES, MAX_QUERY_TOKENS), `actual` what the query measured (absent for tokens: parsing stops at the limit)',
   /** The query text does not parse. */
   GRAPHQL_PARSE_FAILED: 'HTTP 400: the query text does not parse',
   /** The query does not match the schema. */
