@@ -14,7 +14,7 @@ import { graphqlHandler, HttpError } from './http/graphql-handler';
 import { Cors } from './http/cors';
 import { datasetDownloads, EXPORTS_PREFIX } from './http/dataset-downloads';
 import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
-import { errorContractPlugin, formatError } from './http/graphql-errors';
+import { errorContractPlugin, formatError, KnownRootOperationType } from './http/graphql-errors';
 import { DATABASE_UNAVAILABLE_MESSAGE, httpErrorBody, isDatabaseUnavailable } from './errors';
 import { createLogger, errorFields, Logger } from './logging';
 import { beginRequest, RequestRecord, requestRecord } from './http/request-record';
@@ -209,9 +209,31 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
           res.statusCode = known ? err.status : 500;
           if (known) for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
           res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.end(known ? httpErrorBody(err.code, err.message, { requestId }) : httpErrorBody('INTERNAL_SERVER_ERROR', 'Internal server error', { requestId }));
+          const body = known ? httpErrorBody(err.code, err.message, { requestId }) : httpErrorBody('INTERNAL_SERVER_ERROR', 'Internal server error', { requestId });
+          if (known && !req.complete) {
+            // Refused before the body was read (a 401 without a key, a 413): lingering close (RFC 9112 §9.6).
+            // The reply says `connection: close` (the client must not reuse the socket), but Node's own close
+            // after the reply would reset the socket while the client still uploads, and the client could
+            // lose the answer. So: answer, half-close, go on reading (and dropping) for up to 10 s.
+            const socket = req.socket as typeof req.socket & { destroySoon?: () => void };
+            socket.destroySoon = () => {
+              socket.end();
+              socket.resume();
+              setTimeout(() => socket.destroy(), 10_000).unref();
+            };
+            res.setHeader('connection', 'close');
+            res.end(body);
+          } else res.end(body);
         } else res.destroy();
       });
+    });
+    // Requests Node's HTTP parser refuses (unknown method, headers over 16 KiB) get the same coded JSON
+    // body as every other error; by default Node writes a bare status line.
+    httpServer.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = httpErrorBody('BAD_REQUEST', status === 431 ? 'Request headers (or URL) too large; send at most 16 KiB of headers' : 'Malformed HTTP request');
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
     });
     /**
      * One line per request: at debug level when it succeeded (ingest runs thousands a second), info for
@@ -265,6 +287,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop only Apollo and re-raise the signal.
       stopOnTerminationSignals: false,
       formatError: formatError(),
+      validationRules: [KnownRootOperationType],
     });
     await apollo.start();
 

@@ -11,6 +11,7 @@ import {
   typeFromAST,
   OperationDefinitionNode,
   GraphQLSchema,
+  ValidationRule,
 } from 'graphql';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, type InputProblem } from '../errors';
 import { errorFields, type Logger } from '../logging';
@@ -31,6 +32,10 @@ export function sanitizeMessage(message: string): string {
       .replace(/^Enum "([^"]+)" cannot represent [\s\S]*$/, 'The value is not one of the $1 values.')
       .replace(/^(\S+) cannot represent [\s\S]*$/, '$1 cannot represent the value given.')
       .replace(/^Value "[^"]*" does not exist in "([^"]+)" enum\.[\s\S]*$/, 'The value is not one of the $1 values.')
+      // Syntax errors name the unexpected token with its text (`found String "alice@…"`): keep its kind only.
+      .replace(/^(Syntax Error: [^"]*?\b(?:String|BlockString|Int|Float)) "[\s\S]*"\.$/, '$1.')
+      // graphql-js's parser recurses per nesting level; a RangeError from it is a document nested too deeply.
+      .replace(/^Maximum call stack size exceeded$/, 'The document is nested too deeply.')
   );
 }
 
@@ -71,7 +76,9 @@ export function variableProblems(schema: GraphQLSchema, operation: OperationDefi
       const missing = /was not provided/.test(error.message);
       const unknown = /is not defined by type/.test(error.message);
       const field = unknown ? /Field "([^"]+)" is not defined/.exec(error.message)?.[1] : undefined;
-      if (unknown) problems.push(problemAt(name, [...path, field ?? '?'], undefined, 'is not a field of this input type'));
+      // A key the client made up is a value it sent: named only when it is a plain GraphQL name.
+      const shown = field && /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(field) ? field : '?';
+      if (unknown) problems.push(problemAt(name, [...path, shown], undefined, 'is not a field of this input type'));
       else if (missing) {
         const f = /Field "([^"]+)" of required type "([^"]+)"/.exec(error.message);
         problems.push(problemAt(name, [...path, f?.[1] ?? '?'], undefined, `is required (type ${f?.[2] ?? 'non-null'})`));
@@ -82,6 +89,22 @@ export function variableProblems(schema: GraphQLSchema, operation: OperationDefi
 }
 
 const SUMMARY_LIMIT = 5;
+const GRAPHQL_JS_REQUEST_ERROR = /^Argument "[^"]+" of (non-null|required) type "[^"]+" (must not be null|was provided the variable)/;
+
+/**
+ * graphql-js 16 validates no root operation type: `subscription { … }` passed validation and failed
+ * in execution ("Schema is not configured to execute subscription operation"), an internal error.
+ */
+const isRequestVerdict = (e: unknown): e is GraphQLError => e instanceof GraphQLError && !e.originalError && GRAPHQL_JS_REQUEST_ERROR.test(e.message);
+const isNulInText = (e: unknown) => (e as { code?: unknown } | null)?.code === '22021';
+
+export const KnownRootOperationType: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    const schema = context.getSchema();
+    const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    if (!root) context.reportError(new GraphQLError(`This server has no ${node.operation} operations.`, { nodes: node }));
+  },
+});
 
 /**
  * Apollo's formatError: coded errors pass (with sanitized messages); anything uncoded is a fault on
@@ -93,6 +116,16 @@ export function formatError() {
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      // graphql-js's own verdicts on the request during execution (an explicit null for a non-null
+      // argument through a variable with a default, an operation type the schema lacks), not faults.
+      if (isRequestVerdict(original)) {
+        const arg = /^Argument "([^"]+)"/.exec(original.message)?.[1];
+        return { message: `Invalid input: ${arg}: must not be null`, extensions: { code: 'BAD_USER_INPUT', problems: [{ field: arg ?? '?', message: 'must not be null' }] }, path: formatted.path };
+      }
+      // PostgreSQL text cannot hold U+0000 (SQLSTATE 22021): always the input's doing.
+      if (isNulInText(original)) {
+        return { message: 'Invalid input: a string contains a NUL character (\\u0000), which cannot be stored or searched; remove it', extensions: { code: 'BAD_USER_INPUT' }, path: formatted.path };
+      }
       if (isDatabaseUnavailable(original)) {
         return { message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: 'DATABASE_UNAVAILABLE' }, path: formatted.path };
       }
@@ -101,6 +134,9 @@ export function formatError() {
     if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
       // Apollo's wording tells the client to change server code; ours says which setting and what to use.
       return { ...formatted, message: 'Introspection is off on this server (GRAPHQL_INTROSPECTION=false); generate clients from the committed schema.graphql' };
+    }
+    if (code === 'OPERATION_RESOLUTION_FAILURE' && /^Unknown operation named/.test(formatted.message)) {
+      return { ...formatted, message: '`operationName` names no operation in this document' };
     }
     if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT' || code === 'GRAPHQL_PARSE_FAILED') {
       return { ...formatted, message: sanitizeMessage(formatted.message) };
@@ -126,8 +162,9 @@ export function errorContractPlugin<T extends BaseContext & { requestId: string;
           for (const e of rc.errors) {
             const code = e.extensions?.code;
             const original = e.originalError ?? e;
-            // An outage is logged once by the database probe, not once per failed request.
-            if ((code === undefined || code === 'INTERNAL_SERVER_ERROR') && !isDatabaseUnavailable(original)) {
+            // Client errors formatError recodes (and an outage, logged once by the database probe) are not faults.
+            const fault = !isDatabaseUnavailable(original) && !isRequestVerdict(original) && !isNulInText(original);
+            if ((code === undefined || code === 'INTERNAL_SERVER_ERROR') && fault) {
               logger.error({ requestId: rc.contextValue.requestId, path: e.path?.join('.'), ...errorFields(original) }, 'internal error');
             }
           }

@@ -78,7 +78,7 @@ export class DriftService {
       tx,
       `INSERT INTO review_item AS ri (request_id, priority, reason, ts)
        SELECT l.request_id, 1, 'drift_window', l.ts FROM inference_log l
-       WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $3 * 3600) AND l.ts <= $2::timestamptz
+       WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $3::float8 * 3600) AND l.ts <= $2::timestamptz
          AND EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window' AND t.removed_at IS NULL)
        ON CONFLICT (request_id) DO UPDATE SET priority = 1, reason = 'drift_window', updated_at = now() WHERE ri.priority > 1
        RETURNING ri.request_id`,
@@ -105,7 +105,7 @@ export class DriftService {
       `WITH tagged AS (
          INSERT INTO log_tag (request_id, tag, source, actor)
          SELECT l.request_id, 'drift_window', 'DRIFT', $7 FROM inference_log l
-         WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $6 * 3600) AND l.ts <= $2::timestamptz
+         WHERE l.model_version = $1 AND l.ts >= $2::timestamptz - make_interval(secs => $6::float8 * 3600) AND l.ts <= $2::timestamptz
            AND NOT EXISTS (SELECT 1 FROM log_tag t WHERE t.request_id = l.request_id AND t.tag = 'drift_window' AND t.removed_at IS NULL)
          RETURNING 1
        ),
@@ -114,7 +114,7 @@ export class DriftService {
          VALUES ($7::uuid, $1, $2, $3, $4, $5, $6, (SELECT count(*) FROM tagged)) RETURNING ${COLUMNS}
        )
        SELECT event.*, (SELECT count(*)::int FROM inference_log
-                        WHERE model_version = $1 AND ts >= $2::timestamptz - make_interval(secs => $6 * 3600) AND ts <= $2::timestamptz) AS "windowRows"
+                        WHERE model_version = $1 AND ts >= $2::timestamptz - make_interval(secs => $6::float8 * 3600) AND ts <= $2::timestamptz) AS "windowRows"
        FROM event`,
       [input.modelVersion, detectedAt.toISOString(), input.metric, input.value, input.threshold, windowHours, id],
     );

@@ -21,9 +21,18 @@ export const DEFAULT_PAGE_SIZE = 50;
 
 /** PostgreSQL's timestamptz text output (`2026-11-01 00:00:00.123456+00`), or an infinity. */
 const TS_TEXT = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}|-?infinity)$/;
+/** The regex admits `2024-02-30 99:99:99+99`; PostgreSQL refuses it at the cast (an internal error). */
+function realTimestamp(v: string): boolean {
+  if (v.endsWith('infinity')) return true;
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s, th, tm, ts] = m.slice(1).map((x) => Number(x ?? 0));
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h <= 23 && mi <= 59 && s <= 59 && th <= 15 && tm <= 59 && ts <= 59;
+}
 const VALIDATORS: Record<KeyColumn['type'], (v: string) => boolean> = {
-  timestamptz: (v) => TS_TEXT.test(v),
-  text: (v) => v.length <= 1000,
+  timestamptz: (v) => TS_TEXT.test(v) && realTimestamp(v),
+  text: (v) => v.length <= 1000 && !v.includes('\u0000'),
   int: (v) => /^-?\d{1,9}$/.test(v),
   uuid: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
 };
