@@ -29,7 +29,7 @@ export class NodeResolver {
   @Authorized()
   @Query(() => [Node], { nullable: 'itemsAndList', description: 'Refetch many objects by global id, in the order given; null for each that no longer exists.' })
   nodes(@Arg('ids', () => [ID], { description: 'Global ids this API returned (at most MAX_PAGE_SIZE; more is BAD_USER_INPUT).' }) ids: string[], @Ctx() ctx: AppContext): Promise<(object | null)[]> {
-    return fetchNodes(ctx, ids, ctx.services.config.maxPageSize);
+    return fetchNodes(ctx, ids);
   }
 }
 

@@ -28,7 +28,7 @@ export class CreateApiKeyInput {
   @Field({ description: 'Who or what will hold it (1–100 characters); it becomes the acting identity of everything done with the key.' })
   name: string;
 
-  @Field(() => [ScopeEnum], { description: 'What it may do (at least one).' })
+  @Field(() => [ScopeEnum], { description: 'What it may do (at least one; at most 32 values).' })
   scopes: ScopeEnum[];
 }
 

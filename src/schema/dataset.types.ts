@@ -145,10 +145,10 @@ export class CreateDatasetVersionInput {
   @Field(() => DatasetKindEnum, { nullable: true, description: 'Default TRAIN.' })
   kind?: DatasetKindEnum;
 
-  @Field(() => [DatasetFormatEnum], { nullable: true, description: 'Default [SFT].' })
+  @Field(() => [DatasetFormatEnum], { nullable: true, description: 'Default [SFT] (at most 32 values).' })
   formats?: DatasetFormatEnum[];
 
-  @Field(() => [String], { nullable: true, description: 'Only entries carrying any of these tags.' })
+  @Field(() => [String], { nullable: true, description: 'Only entries carrying any of these tags (at most 100).' })
   tags?: string[];
 
   @Field({ nullable: true, description: 'Only entries with occurredAt ≥ from.' })
@@ -157,7 +157,7 @@ export class CreateDatasetVersionInput {
   @Field({ nullable: true, description: 'Only entries with occurredAt < to.' })
   to?: Date;
 
-  @Field(() => [String], { nullable: true, description: 'Only entries of these model versions.' })
+  @Field(() => [String], { nullable: true, description: 'Only entries of these model versions (at most 100).' })
   modelVersions?: string[];
 
   @Field(() => ID, { nullable: true, description: 'A READY version to extend: its examples plus the new ones (deduplicated against it).' })

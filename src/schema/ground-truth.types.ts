@@ -67,7 +67,7 @@ export class ReportGroundTruthInput {
 
 @InputType({ description: 'Up to MAX_BATCH_SIZE reports, all or nothing.' })
 export class ReportGroundTruthsInput {
-  @Field(() => [ReportGroundTruthInput], { description: 'The reports (each requestId once).' })
+  @Field(() => [ReportGroundTruthInput], { description: 'The reports (each requestId once; at most MAX_BATCH_SIZE, default 1000).' })
   items: ReportGroundTruthInput[];
 }
 

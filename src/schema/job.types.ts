@@ -120,7 +120,7 @@ export class JobsFilter {
   @Field(() => JobKindEnum, { nullable: true, description: 'Only jobs of this kind.' })
   name?: JobKindEnum;
 
-  @Field(() => [JobStateEnum], { nullable: true, description: 'Only jobs in these states.' })
+  @Field(() => [JobStateEnum], { nullable: true, description: 'Only jobs in these states (at most 32 values).' })
   states?: JobStateEnum[];
 }
 

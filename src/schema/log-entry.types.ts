@@ -66,7 +66,7 @@ export class LogEntryFilter {
   @Field({ nullable: true, description: 'Only rows carrying this tag.' })
   hasTag?: string;
 
-  @Field(() => [String], { nullable: true, description: 'Only rows carrying any of these tags.' })
+  @Field(() => [String], { nullable: true, description: 'Only rows carrying any of these tags (at most 100).' })
   anyTags?: string[];
 
   @Field({ nullable: true, description: 'true: only rows with an accepted correction; false: only rows without one.' })

@@ -242,13 +242,13 @@ export class RetrainDatasetTemplateInput {
   @Field({ nullable: true, description: 'Dataset name (1–64 of a-z 0-9 _ . -); default `<model version>-retrain`.' })
   name?: string;
 
-  @Field(() => [String], { nullable: true, description: 'Only entries carrying any of these tags.' })
+  @Field(() => [String], { nullable: true, description: 'Only entries carrying any of these tags (at most 100).' })
   tags?: string[];
 
   @Field({ nullable: true, description: 'System message written before each conversation.' })
   systemPrompt?: string;
 
-  @Field(() => [DatasetFormatEnum], { nullable: true, description: 'Layouts (default [SFT]).' })
+  @Field(() => [DatasetFormatEnum], { nullable: true, description: 'Layouts (default [SFT]; at most 32 values).' })
   formats?: DatasetFormatEnum[];
 
   @Field(() => Float, { nullable: true, description: 'Validation share in [0, 1) (default 0).' })

@@ -49,7 +49,7 @@ export const ReviewItemConnection = Connection(ReviewItem, 'ReviewItem', {
 
 @InputType({ description: 'Narrows the review queue.' })
 export class ReviewQueueFilter {
-  @Field(() => [String], { nullable: true, description: 'Only items whose reason is one of these tags.' })
+  @Field(() => [String], { nullable: true, description: 'Only items whose reason is one of these tags (at most 100).' })
   reasons?: string[];
 
   @Field({ nullable: true, description: 'Include items currently claimed (leased) by someone.' })
@@ -121,7 +121,7 @@ export class ClaimReviewItemsPayload {
 
 @InputType({ description: 'Give claims back to the queue.' })
 export class ReleaseReviewItemsInput {
-  @Field(() => [String], { description: 'Entries whose claims (held by the caller) to release.' })
+  @Field(() => [String], { description: 'Entries whose claims (held by the caller) to release (1–10 000 requestIds).' })
   requestIds: string[];
 
   @Field({ nullable: true, description: ON_BEHALF_DESCRIPTION })

@@ -103,6 +103,6 @@ export class TagCountsArgs {
   @Field({ nullable: true, description: 'Only this model version.' })
   modelVersion?: string;
 
-  @Field(() => [String], { nullable: true, description: 'Only these tags (default: all).' })
+  @Field(() => [String], { nullable: true, description: 'Only these tags (default: all; at most 100).' })
   tags?: string[];
 }

@@ -90,7 +90,7 @@ export class CreateWebhookInput {
   @Field({ description: 'An http(s) URL.' })
   url: string;
 
-  @Field(() => [WebhookEventEnum], { description: 'The events it receives.' })
+  @Field(() => [WebhookEventEnum], { description: 'The events it receives (at most 32 values).' })
   events: WebhookEventEnum[];
 
   @Field({ nullable: true, description: 'What it is for.' })
@@ -114,7 +114,7 @@ export class UpdateWebhookInput {
   @Field({ nullable: true, description: 'A new URL.' })
   url?: string;
 
-  @Field(() => [WebhookEventEnum], { nullable: true, description: 'New events.' })
+  @Field(() => [WebhookEventEnum], { nullable: true, description: 'New events (at most 32 values).' })
   events?: WebhookEventEnum[];
 
   @Field({ nullable: true, description: 'A new description.' })

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { queryRows } from '../db/sql';
 import { badInput } from '../errors';
+import { checkListLength, MAX_CLAIM } from './input-rules';
 import type { PageResult } from '../schema/connection';
 import { Keyset, PageArgs } from './paging/keyset';
 
@@ -27,7 +28,6 @@ export interface ReviewStats {
   feedbackOnCompacted: number;
 }
 
-const MAX_CLAIM = 100;
 const DEFAULT_CLAIM = 10;
 
 export const REVIEW_ITEM_COLUMNS = `ri.request_id AS "requestId", ri.status, ri.priority, ri.reason, ri.ts, ri.claimed_by AS "claimedBy",
@@ -73,7 +73,8 @@ export class ReviewService {
     const named = opts.requestIds ?? null;
     const count = opts.count ?? (named ? named.length : DEFAULT_CLAIM);
     if (!Number.isInteger(count) || count < 1 || count > MAX_CLAIM) throw badInput([{ field: 'count', message: `must be between 1 and ${MAX_CLAIM}` }]);
-    if (named && (named.length === 0 || named.length > MAX_CLAIM)) throw badInput([{ field: 'requestIds', message: `give 1–${MAX_CLAIM} request ids` }]);
+    if (named?.length === 0) throw badInput([{ field: 'requestIds', message: 'give at least one request id' }]);
+    if (named) checkListLength('ClaimReviewItemsInput.requestIds', named.length, this.config);
     // Only entries whose log row is stored can be reviewed (feedback may have queued one not logged yet).
     const rows = await queryRows<{ requestId: string }>(
       tx,
@@ -103,7 +104,8 @@ export class ReviewService {
 
   /** Returns the annotator's own unexpired claims on these entries to the queue; returns the released ids. */
   async release(tx: EntityManager, requestIds: string[], annotator: string): Promise<string[]> {
-    if (requestIds.length === 0 || requestIds.length > 10_000) throw badInput([{ field: 'requestIds', message: 'give 1–10000 request ids' }]);
+    if (requestIds.length === 0) throw badInput([{ field: 'requestIds', message: 'give at least one request id' }]);
+    checkListLength('ReleaseReviewItemsInput.requestIds', requestIds.length, this.config);
     const rows = await queryRows<{ request_id: string }>(
       tx,
       `UPDATE review_item SET claimed_by = NULL, lease_expires_at = NULL, updated_at = now()

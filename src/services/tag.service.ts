@@ -2,12 +2,12 @@ import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { badInput, InputProblem } from '../errors';
 import { holdOffCompaction } from './compaction-references';
+import { MAX_REQUEST_IDS_PER_CALL, MAX_TAGS_PER_CALL } from './input-rules';
 
 export type TagSource = 'USER_FEEDBACK' | 'DRIFT' | 'AUTO_FLAG' | 'OPERATOR' | 'API' | 'GROUND_TRUTH';
 
 /** Opaque but tame: tags end up in URLs, metrics labels and SQL filters. */
 export const TAG_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
-const MAX_ENTRIES_PER_CALL = 10_000;
 
 /**
  * Review priority of a tag: user_negative, then drift_window, then low_confidence, then the rest.
@@ -53,8 +53,9 @@ export class TagService {
 
   validate(requestIds: string[], tags: string[]): void {
     const problems: InputProblem[] = [];
-    if (requestIds.length === 0 || requestIds.length > MAX_ENTRIES_PER_CALL) problems.push({ field: 'requestIds', message: `give 1–${MAX_ENTRIES_PER_CALL} request ids` });
-    if (tags.length === 0 || tags.length > 20) problems.push({ field: 'tags', message: 'give 1–20 tags' });
+    // The same limits as LIST_LIMITS (input-rules), which the GraphQL boundary checks first.
+    if (requestIds.length === 0 || requestIds.length > MAX_REQUEST_IDS_PER_CALL) problems.push({ field: 'requestIds', message: `give 1–${MAX_REQUEST_IDS_PER_CALL} request ids` });
+    if (tags.length === 0 || tags.length > MAX_TAGS_PER_CALL) problems.push({ field: 'tags', message: `give 1–${MAX_TAGS_PER_CALL} tags` });
     // Named by position, never quoted: a message never carries what the caller sent.
     tags.forEach((t, i) => {
       if (!TAG_RE.test(t)) problems.push({ field: `tags[${i}]`, message: 'not a tag: use 1–64 of a-z 0-9 _ . : - starting with a letter or digit' });

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { Config } from '../../config';
 import { badInput, FlywheelError, InputProblem } from '../../errors';
 import { holdOffCompaction } from '../compaction-references';
-import { REQUEST_ID_RE } from '../input-rules';
+import { checkListLength, REQUEST_ID_RE } from '../input-rules';
 import { normalisedKey } from '../correction.service';
 import { redactText } from '../redaction/redactor';
 import type { TagService } from '../tag.service';
@@ -62,7 +62,8 @@ export class GroundTruthService {
 
   async report(tx: EntityManager, items: GroundTruthInput[], reportedBy: string): Promise<GroundTruthResult[]> {
     const problems: InputProblem[] = [];
-    if (items.length === 0 || items.length > this.config.maxBatchSize) throw badInput([{ field: 'items', message: `give 1–${this.config.maxBatchSize} items` }]);
+    if (items.length === 0) throw badInput([{ field: 'items', message: 'give at least one item' }]);
+    checkListLength('ReportGroundTruthsInput.items', items.length, this.config);
     const seen = new Set<string>();
     items.forEach((it, index) => {
       const at = items.length > 1 ? { index } : {};

@@ -8,6 +8,7 @@ import { nestedList } from '../paging/nested';
 import { DeploymentRow, DEPLOYMENT_COLUMNS, GateSnapshot, LineageService, TrainingRunRow } from './lineage.service';
 import type { WebhookService } from './webhook.service';
 import { toGlobalId } from '../../schema/node';
+import { checkListLength } from '../input-rules';
 
 export type GateDirection = 'HIGHER_IS_BETTER' | 'LOWER_IS_BETTER';
 
@@ -75,7 +76,6 @@ const VERSION_EVALUATIONS_KEYSET = new Keyset('versionEvaluations', [
   { expr: 'e.id', dir: 'DESC', type: 'uuid' },
 ]);
 const GATE_NAME_RE = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
-const MAX_RESULTS = 100;
 
 const passes = (value: number, direction: GateDirection, threshold: number) => (direction === 'HIGHER_IS_BETTER' ? value >= threshold : value <= threshold);
 /** How much worse `value` is than `reference` (positive = worse), whatever the direction. */
@@ -158,7 +158,8 @@ export class PromotionService {
     by: string,
   ): Promise<{ evaluations: EvaluationRow[]; rolledBack: DeploymentRow | null }> {
     if ((input.runId == null) === (input.modelVersion == null)) throw badInput([{ field: 'runId', message: 'give runId (a candidate) or modelVersion (e.g. the deployed version), not both' }]);
-    if (input.results.length === 0 || input.results.length > MAX_RESULTS) throw badInput([{ field: 'results', message: `give 1–${MAX_RESULTS} results` }]);
+    if (input.results.length === 0) throw badInput([{ field: 'results', message: 'give at least one result' }]);
+    checkListLength('RecordEvaluationInput.results', input.results.length, this.config);
     let version: string;
     let runId: string | null = null;
     if (input.runId != null) {

@@ -1,7 +1,7 @@
-import { REQUEST_ID_RE } from '../input-rules';
+import { checkListLength, REQUEST_ID_RE } from '../input-rules';
 import crypto from 'node:crypto';
 import type { Config } from '../../config';
-import { badInput, FlywheelError, InputProblem } from '../../errors';
+import { badInput, InputProblem } from '../../errors';
 import type { Metrics } from '../../metrics';
 import type { LogInferenceInput } from '../../schema/log-inference.types';
 import { mergeCounts, redactJson, redactText, RedactionCounts } from '../redaction/redactor';
@@ -36,13 +36,9 @@ export class IngestService {
    * requestIds are idempotency keys, resending items is always safe.
    */
   async logInferences(inputs: LogInferenceInput[]): Promise<StoredResult[]> {
-    if (inputs.length > this.config.maxBatchSize) {
-      throw new FlywheelError(
-        'BATCH_TOO_LARGE',
-        `Batch of ${inputs.length} items exceeds MAX_BATCH_SIZE (${this.config.maxBatchSize}); split it into smaller calls.`,
-        { maxBatchSize: this.config.maxBatchSize, received: inputs.length },
-      );
-    }
+    // The GraphQL boundary (query-limits) refuses an oversized batch before it is coerced; this is the
+    // same rule for any other caller.
+    checkListLength('LogInferencesInput.items', inputs.length, this.config);
     this.metrics.ingestBatchSize.observe(inputs.length);
     const problems: InputProblem[] = [];
     const rows: PreparedRow[] = [];

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context';
 import { badInput, forbidden } from '../../errors';
 import { fromGlobalId, NodeTypeName } from '../../schema/node';
 import { hasScope, Scope } from '../api-key.service';
+import { checkListLength } from '../input-rules';
 
 /**
  * How `node`/`nodes` find each type, and who may see it: exactly the scopes of the type's own query,
@@ -69,9 +70,9 @@ const SOURCES: Record<NodeTypeName, NodeSource> = {
  * as null; an id this API never issued is BAD_USER_INPUT; a type the key may not read is FORBIDDEN.
  * One statement per type in the request, whatever the number of ids.
  */
-export async function fetchNodes(ctx: AppContext, ids: readonly string[], maxIds = 1): Promise<(object | null)[]> {
+export async function fetchNodes(ctx: AppContext, ids: readonly string[]): Promise<(object | null)[]> {
   // Refused, not truncated: a client pairs result i with ids[i] and could not tell a cut from a miss.
-  if (ids.length > maxIds) throw badInput([{ field: 'ids', message: `give at most ${maxIds} ids (MAX_PAGE_SIZE) per call` }]);
+  checkListLength('Query.nodes(ids)', ids.length, ctx.services.config);
   const decoded = ids.map((id, i) => fromGlobalId(id, ids.length === 1 ? 'id' : `ids[${i}]`));
   const byType = new Map<NodeTypeName, string[]>();
   for (const { type, key } of decoded) byType.set(type, [...(byType.get(type) ?? []), key]);
