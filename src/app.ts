@@ -12,6 +12,7 @@ import type { Config } from './config';
 import type { AppContext, AppServices } from './context';
 import { graphqlHandler, HttpError } from './http/graphql-handler';
 import { Cors } from './http/cors';
+import { queryLimits } from './http/query-limits';
 import { datasetDownloads, EXPORTS_PREFIX } from './http/dataset-downloads';
 import { GRAPHIQL_ASSET_PREFIX, serveIdeAsset, serveIdePage, wantsHtml } from './http/graphiql';
 import { errorContractPlugin, formatError, KnownRootOperationType } from './http/graphql-errors';
@@ -265,8 +266,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
         'request',
       );
     }
+    // Depth, aliases, directives and tokens (parse/validation), list lengths and cost (before execution).
+    const limits = queryLimits(config);
     apollo = new ApolloServer<AppContext>({
       schema,
+      parseOptions: limits.parseOptions,
       introspection: config.graphqlIntrospection,
       // No automatic persisted queries: an unbounded in-memory cache per process for a feature no client
       // of ours needs (ingest bodies are variables, not query text).
@@ -275,6 +279,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
+        ...(limits.plugins as ApolloServerPlugin<AppContext>[]),
         metricsPlugin(metrics),
         // We set no cache hints; the default cache-control plugin would still wrap every field resolver
         // (a per-field cost on 500-item batches) to compute a policy nobody reads.
@@ -287,7 +292,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       // main.ts owns SIGTERM/SIGINT: Apollo's own handler would stop only Apollo and re-raise the signal.
       stopOnTerminationSignals: false,
       formatError: formatError(),
-      validationRules: [KnownRootOperationType],
+      validationRules: [KnownRootOperationType, ...limits.validationRules],
     });
     await apollo.start();
 
