@@ -186,6 +186,9 @@ describe('query limits (ApolloServer with queryLimits, real schema)', () => {
     assertQueryLimit(await run(deep(1), {}, { MAX_QUERY_DEPTH: '5' }), 'depth', 5, 6);
     // A fragment spread is not a level of the response.
     assertAllowed(await run(`{ logEntry(requestId: "x") { ...A } } fragment A on LogEntry { ...B } fragment B on LogEntry { id }`, {}, { MAX_QUERY_DEPTH: '2' }), 'fragments');
+    // Nested deeper than graphql-js's recursive parser reads (within the token limit): the depth limit too.
+    const tooDeep = assertQueryLimit(await run(`{ ${'a { '.repeat(2400)}b${' }'.repeat(2400)} }`), 'depth', 15);
+    assert.equal(tooDeep.actual, undefined);
     // GraphiQL's and codegen's introspection query nests `ofType` deeper than the limit.
     assertAllowed(await run(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true })), 'introspection');
   });

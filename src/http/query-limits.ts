@@ -102,6 +102,8 @@ function report(limit: QueryLimitName, max: number) {
 
 /** graphql-js's message when `maxTokens` stops the parser (its own spelling: "more that"). */
 const TOKEN_LIMIT_MESSAGE = /Document contains more th(?:at|an) \d+ tokens/;
+/** The parser recursed out of stack: a document nested deeper than it can read. */
+const PARSER_TOO_DEEP = /^Maximum call stack size exceeded$/;
 
 /**
  * Where the parser will stop a text of more than `maxTokens` tokens: the end of token `maxTokens + 1`
@@ -432,8 +434,10 @@ export function queryLimits(config: QueryLimitsConfig): QueryLimits {
             const original = e.originalError;
             if (original instanceof QueryLimitError && original !== e) ext.code = 'QUERY_LIMIT_EXCEEDED';
             else if (original instanceof ListLimitValidationError && original !== e) ext.code = original.limitError.extensions.code;
-            else if (ext.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(e.message)) {
-              const refused = new QueryLimitError('tokens', config.maxQueryTokens);
+            else if (ext.code === 'GRAPHQL_PARSE_FAILED' && (TOKEN_LIMIT_MESSAGE.test(e.message) || PARSER_TOO_DEEP.test(e.message))) {
+              // Within the token limit a document can still nest deeper than graphql-js's recursive parser
+              // goes (~2,000 levels in 5,000 tokens): that is over the depth limit too.
+              const refused = TOKEN_LIMIT_MESSAGE.test(e.message) ? new QueryLimitError('tokens', config.maxQueryTokens) : new QueryLimitError('depth', config.maxQueryDepth);
               e.message = refused.message;
               Object.assign(ext, { code: 'QUERY_LIMIT_EXCEEDED', limit: refused.extensions.limit });
             }
