@@ -316,7 +316,10 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
      */
     async function authenticate(req: http.IncomingMessage): Promise<void> {
       // A lookup failing because the database is away reaches the router, which answers 503.
-      const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
+      const { principal, failure, databaseDown } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
+      // The key is known from before, but the database did not answer within DB_TIMEOUT_MS: fail now
+      // rather than wait that long again for every statement the request would run.
+      if (databaseDown) throw new HttpError(503, 'DATABASE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, { 'retry-after': '2' });
       if (!principal) {
         throw new HttpError(401, 'UNAUTHENTICATED', failure ?? 'Missing API key: send `Authorization: Bearer <key>`', {
           'www-authenticate': 'Bearer',

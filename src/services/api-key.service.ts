@@ -4,7 +4,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { ApiKey } from '../entities';
 import type { PageResult } from '../schema/connection';
 import { Keyset, PageArgs } from './paging/keyset';
-import { badInput, FlywheelError, forbidden, InputProblem } from '../errors';
+import { badInput, FlywheelError, forbidden, InputProblem, isDatabaseUnavailable } from '../errors';
 
 export const SCOPES = ['ingest', 'feedback', 'annotate', 'model_label', 'read', 'curate', 'ci', 'deploy', 'metrics', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -66,16 +66,36 @@ export function actingIdentity(principal: Principal, onBehalfOf: string | null |
 export class ApiKeyService {
   /** Keyed by the presented secret so a hit costs no hashing; the entry remembers the hash for revoke. */
   private readonly cache = new Map<string, { principal: Principal | null; keyHash: string; expires: number }>();
+  /**
+   * The last valid lookup of each key, used only while the database cannot be asked (stale-if-error):
+   * during an outage a valid key still reaches /metrics and gets DATABASE_UNAVAILABLE from the API
+   * rather than a 503 at the door; no revocation can be written meanwhile anyway.
+   */
+  private readonly lastKnown = new Map<string, { principal: Principal; keyHash: string }>();
 
   constructor(private readonly cacheMs: number) {}
 
-  async authenticate(db: EntityManager, secret: string): Promise<Principal | null> {
+  /** `onStale` is called when the answer had to come from `lastKnown` (the database did not answer). */
+  async authenticate(db: EntityManager, secret: string, onStale?: () => void): Promise<Principal | null> {
     const now = Date.now();
     const hit = this.cache.get(secret);
     if (hit && hit.expires > now) return hit.principal;
     const hash = hashApiKey(secret);
-    const key = await db.getRepository(ApiKey).findOneBy({ keyHash: hash, revokedAt: IsNull() });
+    let key: ApiKey | null;
+    try {
+      key = await db.getRepository(ApiKey).findOneBy({ keyHash: hash, revokedAt: IsNull() });
+    } catch (err) {
+      const known = isDatabaseUnavailable(err) ? this.lastKnown.get(secret) : undefined;
+      if (known) {
+        onStale?.();
+        return known.principal;
+      }
+      throw err;
+    }
     const principal = key ? toPrincipal(key) : null;
+    if (this.lastKnown.size > 10_000) this.lastKnown.clear();
+    if (principal) this.lastKnown.set(secret, { principal, keyHash: hash });
+    else this.lastKnown.delete(secret);
     // Misses are cached too (briefly) so a client hammering with a bad key costs no queries; the map
     // is bounded so random keys cannot grow it without limit.
     if (this.cache.size > 10_000) this.cache.clear();
@@ -84,12 +104,13 @@ export class ApiKeyService {
   }
 
   /** The caller behind an `Authorization` header; `failure` says why there is none (null: no header sent). */
-  async fromAuthorization(db: EntityManager, header: string | undefined): Promise<{ principal: Principal | null; failure: string | null }> {
+  async fromAuthorization(db: EntityManager, header: string | undefined): Promise<{ principal: Principal | null; failure: string | null; databaseDown?: boolean }> {
     if (header === undefined) return { principal: null, failure: null };
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) return { principal: null, failure: 'Malformed Authorization header: expected `Bearer <key>`' };
-    const principal = await this.authenticate(db, m[1]);
-    return { principal, failure: principal ? null : 'Invalid or revoked API key' };
+    let databaseDown = false;
+    const principal = await this.authenticate(db, m[1], () => (databaseDown = true));
+    return { principal, failure: principal ? null : 'Invalid or revoked API key', ...(databaseDown ? { databaseDown } : {}) };
   }
 
   async create(db: EntityManager, name: string, scopes: readonly string[], secret = generateApiKeySecret()): Promise<CreatedApiKey> {
@@ -120,6 +141,7 @@ export class ApiKeyService {
       await repo.save(key);
     }
     for (const [secret, entry] of this.cache) if (entry.keyHash === key.keyHash) this.cache.delete(secret);
+    for (const [secret, entry] of this.lastKnown) if (entry.keyHash === key.keyHash) this.lastKnown.delete(secret);
     return key;
   }
 

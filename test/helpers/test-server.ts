@@ -73,6 +73,10 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     ADMIN_API_KEY: ADMIN_KEY,
     USER_ID_HMAC_KEY: HMAC_KEY,
     API_KEY_CACHE_SECONDS: '0',
+    // Fixtures click and correct hundreds of times a second with one key: the feedback and review limits
+    // are off unless a test sets them (test/rate-limits.test.ts does).
+    RATE_LIMIT_FEEDBACK_PER_SECOND: '0',
+    RATE_LIMIT_REVIEW_PER_SECOND: '0',
     ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...env,
   });
