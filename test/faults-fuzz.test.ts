@@ -334,6 +334,10 @@ describe('fuzz: 10,000+ hostile requests against the real process (issue 11)', (
         if (c === 'INTERNAL_SERVER_ERROR') violation('INTERNAL_SERVER_ERROR', family, req, text);
       }
       if (code >= 500 && typeof errors[0]?.extensions?.code !== 'string') violation('a 5xx without errors[0].extensions.code', family, req, text);
+      // A 5xx is the server's fault or the database's: a client error (BAD_USER_INPUT, …) answered 500 is mislabelled.
+      if (code >= 500 && errors.length && !errors.some((e) => ['INTERNAL_SERVER_ERROR', 'DATABASE_UNAVAILABLE'].includes(String(e?.extensions?.code)))) {
+        violation('a 5xx whose errors are all client errors', family, req, text);
+      }
       if (code >= 400 && req.method !== 'HEAD' && errors.length === 0) violation('a 4xx without a coded JSON error body', family, req, `${status} ${contentType} ${text}`);
       if (errors.length && JSON.stringify(errors).includes(MARKER_TOKEN)) violation('an error echoes an input value (the planted marker)', family, req, text);
       if (errors.some((e) => INTERNAL.test(String(e?.message ?? '')))) violation('an error message shows internals', family, req, text);
@@ -419,7 +423,10 @@ describe('fuzz: 10,000+ hostile requests against the real process (issue 11)', (
   test('a body over MAX_BODY_BYTES gets its 413 (the server keeps reading until the answer is out, no reset)', () =>
     none('a 413 lost: the connection closed while the body was still being sent'));
 
-  test('no 5xx without a code', () => none('a 5xx without errors[0].extensions.code'));
+  test('no 5xx without a code, and none for a client error', () => {
+    none('a 5xx without errors[0].extensions.code');
+    none('a 5xx whose errors are all client errors');
+  });
 
   test('no INTERNAL_SERVER_ERROR (every fault the fuzz provokes is a client error with its own code)', () => none('INTERNAL_SERVER_ERROR'));
 

@@ -89,6 +89,8 @@ export function variableProblems(schema: GraphQLSchema, operation: OperationDefi
 }
 
 const SUMMARY_LIMIT = 5;
+/** The codes a 5xx may carry: the service's fault, or the database's. */
+const SERVER_CODES = new Set(['INTERNAL_SERVER_ERROR', 'DATABASE_UNAVAILABLE']);
 const GRAPHQL_JS_REQUEST_ERROR = /^Argument "[^"]+" of (non-null|required) type "[^"]+" (must not be null|was provided the variable)/;
 
 /**
@@ -185,6 +187,9 @@ export function errorContractPlugin<T extends BaseContext & { requestId: string;
             }
           }
           errors = errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId } }));
+          // graphql-js raises some request errors (an explicit null for a non-null argument through a
+          // variable with a default) where Apollo answers 500; formatError recoded them as client errors.
+          if ((rc.response.http.status ?? 200) >= 500 && !errors.some((e) => SERVER_CODES.has(String(e.extensions?.code)))) rc.response.http.status = 400;
           body.singleResult.errors = errors;
           const record = rc.contextValue.request;
           if (record) for (const e of errors) record.codes.push(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
