@@ -28,7 +28,7 @@ import { JobQueue } from './jobs/job-queue';
 import { ProfileCache } from './services/ingest/ood-profile';
 import { addRuntimeGauges, createMetrics, Metrics } from './metrics';
 import { RESOLVERS } from './resolvers';
-import { ApiKeyService } from './services/api-key.service';
+import { ApiKeyService, Principal } from './services/api-key.service';
 import { loadOrCreateHmacKey } from './services/embedded-secrets';
 import { GroupCommitter } from './services/ingest/group-commit';
 import { IngestService } from './services/ingest/ingest.service';
@@ -314,12 +314,13 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
      * unknown or revoked key costs one cached lookup, not a 64 MB read and a parse (an unauthenticated
      * 5.6 MB alias flood used to block the event loop for seconds).
      */
-    async function authenticate(req: http.IncomingMessage): Promise<void> {
+    async function authenticate(req: http.IncomingMessage, opts: { duringOutage: boolean } = { duringOutage: false }): Promise<Principal> {
       // A lookup failing because the database is away reaches the router, which answers 503.
       const { principal, failure, databaseDown } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
       // The key is known from before, but the database did not answer within DB_TIMEOUT_MS: fail now
-      // rather than wait that long again for every statement the request would run.
-      if (databaseDown) throw new HttpError(503, 'DATABASE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, { 'retry-after': '2' });
+      // rather than wait that long again for every statement the request would run (/metrics goes on:
+      // it needs no database, and an outage is when it matters).
+      if (databaseDown && !opts.duringOutage) throw new HttpError(503, 'DATABASE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, { 'retry-after': '2' });
       if (!principal) {
         throw new HttpError(401, 'UNAUTHENTICATED', failure ?? 'Missing API key: send `Authorization: Bearer <key>`', {
           'www-authenticate': 'Bearer',
@@ -328,6 +329,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
         });
       }
       requestRecord(req).principal = principal;
+      return principal;
     }
 
     const downloads = datasetDownloads({ config, db, apiKeys: services.apiKeys, datasets: services.datasets });
@@ -369,8 +371,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
           return json(res, 200, { status: 'ready', database: database.embedded ? 'embedded' : 'postgresql' });
         case '/metrics': {
           // Metrics name every model version, queue and pool: a METRICS (or ADMIN) key, like the API.
-          const { principal, failure } = await services.apiKeys.fromAuthorization(db, req.headers.authorization);
-          if (!principal) throw new HttpError(401, 'UNAUTHENTICATED', failure ?? 'Missing API key: send `Authorization: Bearer <key>` (a METRICS key)', { 'www-authenticate': 'Bearer' });
+          const principal = await authenticate(req, { duringOutage: true });
           if (!principal.scopes.has('metrics') && !principal.scopes.has('admin')) throw new HttpError(403, 'FORBIDDEN', '/metrics needs a key with the METRICS scope');
           res.setHeader('content-type', metrics.registry.contentType);
           res.end(await metrics.registry.metrics());

@@ -50,7 +50,11 @@ export function scrub(text: string): string {
  */
 export function errorFields(err: unknown): LogFields {
   // `error`, not `err`: pino's own serializer for `err` would put the raw message and stack back.
-  if (!(err instanceof Error)) return { error: { message: scrub(String(err)) } };
+  if (!(err instanceof Error)) {
+    // pg-boss emits plain objects on some stops; String() of those is "[object Object]".
+    const message = typeof (err as { message?: unknown })?.message === 'string' ? (err as { message: string }).message : String(err);
+    return { error: { message: scrub(message) } };
+  }
   const e = err as Error & { code?: unknown; constraint?: unknown; table?: unknown; routine?: unknown };
   const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 12).map((l) => l.trim());
   return {
