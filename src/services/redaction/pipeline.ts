@@ -1,0 +1,60 @@
+import { placeholder, type PiiType, type RedactionCounts } from './pii-types';
+import type { Finding, Recognizer, RedactionSettings } from './recognizer';
+
+/**
+ * Runs the recognizers over one text and replaces what they found.
+ *
+ * 1. Every enabled recognizer whose gate passes pushes its findings.
+ * 2. Overlaps resolve by priority (see PRIORITY in pii-types.ts), then length, then position: findings are
+ *    sorted by that order and accepted greedily unless a character is already claimed. The claim map is one
+ *    byte per character and each recognizer's findings do not overlap each other, so the work is bounded by
+ *    (recognizers × text length).
+ * 3. Accepted findings are replaced left to right by their placeholders and counted per class.
+ */
+export function redactWith(
+  text: string,
+  recognizers: readonly Recognizer[],
+  settings: RedactionSettings,
+  counts: RedactionCounts,
+): { text: string; hits: number } {
+  const found: Finding[] = [];
+  for (const r of recognizers) {
+    if (settings.disabled.has(r.type)) continue;
+    if (r.gate !== undefined && !r.gate(text)) continue;
+    r.find(text, found, settings);
+  }
+  if (found.length === 0) return { text, hits: 0 };
+  const accepted = found.length === 1 ? found : resolveOverlaps(found, text.length);
+  accepted.sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const f of accepted) {
+    out += text.slice(at, f.start) + placeholder(f.type);
+    at = f.end;
+    counts[f.type] = (counts[f.type] ?? 0) + 1;
+  }
+  out += text.slice(at);
+  return { text: out, hits: accepted.length };
+}
+
+function resolveOverlaps(found: Finding[], length: number): Finding[] {
+  found.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const claimed = new Uint8Array(length);
+  const accepted: Finding[] = [];
+  for (const f of found) {
+    if (f.end <= f.start) continue;
+    let free = true;
+    for (let i = f.start; i < f.end; i++) {
+      if (claimed[i] === 1) {
+        free = false;
+        break;
+      }
+    }
+    if (!free) continue;
+    claimed.fill(1, f.start, f.end);
+    accepted.push(f);
+  }
+  return accepted;
+}
+
+export type { PiiType };

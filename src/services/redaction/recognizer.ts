@@ -1,0 +1,69 @@
+import { PRIORITY, type PiiType } from './pii-types';
+
+/**
+ * One class of personal data, found in text (the recognizer shape of Microsoft Presidio): its patterns, its
+ * context words and its validator live in one module under `recognizers/`, and `registry.ts` lists it.
+ *
+ * Rules every recognizer keeps (the ReDoS test and `bench:redact` check them):
+ *   - `find` is linear in the text length: global/sticky regexes scanned once with bounded repetitions, no
+ *     nested unbounded quantifiers, context looked up in a bounded window;
+ *   - `gate` is a cheap whole-text pre-check (one indexOf or one simple regex test) so that text without any
+ *     hint of the class costs one scan;
+ *   - a finding covers exactly the characters to replace; the pipeline resolves overlaps between recognizers.
+ */
+export interface Recognizer {
+  /** Stable kebab-case name ("email", "uk-nino", "street-address"), used in tests and docs. */
+  readonly name: string;
+  /** The class it produces; turning the class off turns the recognizer off. */
+  readonly type: PiiType;
+  /** Cheap pre-check on the whole text; false skips `find`. */
+  gate?(text: string): boolean;
+  /** Pushes every finding in `text` onto `out`. */
+  find(text: string, out: Finding[], settings: RedactionSettings): void;
+}
+
+/** A half-open span [start, end) of the text that holds personal data of one class. */
+export interface Finding {
+  start: number;
+  end: number;
+  type: PiiType;
+  priority: number;
+}
+
+export interface RedactionSettings {
+  /** Classes that are not redacted (REDACT_DISABLED_TYPES). */
+  readonly disabled: ReadonlySet<PiiType>;
+  /** ISO 3166 regions whose national phone formats are recognised (REDACT_PHONE_REGIONS), in trial order. */
+  readonly phoneRegions: readonly string[];
+}
+
+export function finding(type: PiiType, start: number, end: number): Finding {
+  return { start, end, type, priority: PRIORITY[type] };
+}
+
+/**
+ * Runs a global regex over the text once and calls `onMatch` for each match; `onMatch` pushes findings (or
+ * not). Empty matches advance by one character so the loop always terminates.
+ */
+export function scan(re: RegExp, text: string, onMatch: (m: RegExpExecArray) => void): void {
+  if (!re.global && !re.sticky) throw new TypeError(`scan needs a global regex: ${re.source.slice(0, 40)}`);
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    if (m[0].length === 0) re.lastIndex++;
+    onMatch(m);
+  }
+}
+
+/**
+ * The `chars` characters before `start` (bounded, so context checks stay constant-cost per candidate).
+ * Context regexes test this window, usually anchored with `$` or a bounded gap like `.{0,40}$`.
+ */
+export function before(text: string, start: number, chars: number): string {
+  return text.slice(Math.max(0, start - chars), start);
+}
+
+/** The `chars` characters after `end`. */
+export function after(text: string, end: number, chars: number): string {
+  return text.slice(end, end + chars);
+}
