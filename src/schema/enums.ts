@@ -186,18 +186,29 @@ export enum PiiTypeEnum {
   MAC_ADDRESS = 'MAC_ADDRESS',
   JWT = 'JWT',
   API_SECRET = 'API_SECRET',
+  GOV_ID = 'GOV_ID',
+  ADDRESS = 'ADDRESS',
+  DOB = 'DOB',
+  PERSON = 'PERSON',
 }
 registerEnumType(PiiTypeEnum, {
   name: 'PiiType',
   description: 'A kind of personal or secret data the redactor replaces with a placeholder before storage.',
   valuesConfig: {
     EMAIL: { description: 'E-mail address.' },
-    PHONE: { description: 'Phone number (international or NANP).' },
+    PHONE: { description: 'Phone number, international or in the national format of a configured region (REDACT_PHONE_REGIONS).' },
     SSN: { description: 'US social security number.' },
     CREDIT_CARD: { description: 'Payment card number (Luhn-checked).' },
     IP: { description: 'IPv4 or IPv6 address.' },
     IBAN: { description: 'Bank account number (IBAN, mod-97 checked).' },
     MAC_ADDRESS: { description: 'Network hardware address.' },
+    GOV_ID: {
+      description:
+        'Government identifier other than a US SSN: ITIN, UK NI number, Canadian SIN, Aadhaar, PAN, French NIR, Spanish DNI/NIE, Italian codice fiscale, Dutch BSN, German tax id (checksum-validated), passport or driving-licence number after an introducing word.',
+    },
+    ADDRESS: { description: 'Street address line (house number, street, unit, PO box) or a postcode/ZIP.' },
+    DOB: { description: 'A date of birth: a date with a birth context word near it.' },
+    PERSON: { description: 'A person name in context: self-introduction, salutation, sign-off, title or name field.' },
     JWT: { description: 'JSON Web Token.' },
     API_SECRET: { description: 'A vendor API secret (e.g. sk-…, ghp_…, AKIA…).' },
   },

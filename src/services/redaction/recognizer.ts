@@ -16,6 +16,8 @@ export interface Recognizer {
   readonly name: string;
   /** The class it produces; turning the class off turns the recognizer off. */
   readonly type: PiiType;
+  /** Every regex the recognizer runs (the ReDoS test in `npm test` checks each one). */
+  readonly patterns: readonly RegExp[];
   /** Cheap pre-check on the whole text; false skips `find`. */
   gate?(text: string): boolean;
   /** Pushes every finding in `text` onto `out`. */
