@@ -162,8 +162,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       feedback: new FeedbackService(config, hasher, tags, metrics),
       drift: new DriftService(config, jobs),
       review: new ReviewService(config),
-      corrections: new CorrectionService(config),
-      ...createCurateDecideServices(config, jobs, tags),
+      corrections: new CorrectionService(config, metrics),
+      ...createCurateDecideServices(config, jobs, tags, metrics),
       rateLimits: createRateLimits(config),
     };
 

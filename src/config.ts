@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { LOG_LEVELS, LogLevel } from './logging';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { PII_TYPES, type PiiType } from './services/redaction/pii-types';
 
 /** The tags Flywheel itself assigns or names; all of them put an entry in the review queue by default. */
 export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence', 'out_of_distribution', 'anomalous_output', 'operator_review', 'prediction_error'] as const;
@@ -98,6 +100,13 @@ export interface Config {
   feedbackPendingMaxPerKey: number;
   /** …and each waits at most this long for its row before the feedback-match job deletes it. */
   feedbackPendingHours: number;
+  /** Redaction before storage (src/services/redaction). */
+  redaction: {
+    /** Classes that are NOT redacted (REDACT_DISABLED_TYPES), e.g. PERSON where names are accepted. */
+    disabled: PiiType[];
+    /** Regions whose national phone formats are recognised, in trial order; undefined: the redactor's default list. */
+    phoneRegions: string[] | undefined;
+  };
   /** Auto-flagging at ingest; each flag can be switched off. */
   autoFlag: {
     lowConfidence: boolean;
@@ -186,6 +195,24 @@ function rateLimits(r: EnvReader, maxBatchSize: number): Config['rateLimits'] {
   };
 }
 
+function redactionSettings(r: EnvReader): Config['redaction'] {
+  const list = (name: string): string[] | undefined => {
+    const raw = r.string(name);
+    return raw === undefined ? undefined : raw.split(',').map((v) => v.trim()).filter(Boolean);
+  };
+  const disabled = (list('REDACT_DISABLED_TYPES') ?? []).map((t) => t.toUpperCase());
+  const unknown = disabled.filter((t) => !(PII_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0) {
+    r.problems.push(`REDACT_DISABLED_TYPES: unknown class ${unknown.join(', ')}; expected a comma-separated list of ${PII_TYPES.join(', ')}`);
+  }
+  const phoneRegions = list('REDACT_PHONE_REGIONS')?.map((c) => c.toUpperCase());
+  const badRegions = (phoneRegions ?? []).filter((c) => !isSupportedCountry(c));
+  if (badRegions.length > 0) {
+    r.problems.push(`REDACT_PHONE_REGIONS: ${badRegions.join(', ')} is not a region libphonenumber knows; expected ISO 3166 alpha-2 codes such as GB,FR,DE,US`);
+  }
+  return { disabled: disabled as PiiType[], phoneRegions };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const r = new EnvReader(env);
   const databaseUrl = r.string('DATABASE_URL');
@@ -269,6 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
     // own oldest pending clicks only after that long, never another key's.
     feedbackPendingMaxPerKey: r.number('FEEDBACK_PENDING_MAX_PER_KEY', 20_000, { min: 1, max: 1_000_000, integer: true }),
     feedbackPendingHours: r.number('FEEDBACK_PENDING_HOURS', 24, { min: 0.0001, max: 24 * 30 }),
+    redaction: redactionSettings(r),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),
       anomalousOutput: r.boolean('AUTO_FLAG_ANOMALOUS_OUTPUT', true),

@@ -9,6 +9,8 @@ import { GraphQLError } from 'graphql';
 export const ERROR_CODES = {
   /** An argument or input field is invalid; `extensions.problems` lists each one. */
   BAD_USER_INPUT: 'An argument or input field is invalid; `extensions.problems` lists each one (`field`, `message`, `index` for batch items). A list over its maximum (see *Query and list limits*) is refused before GraphQL reads its items, with HTTP 400 and `extensions.limit` (`{ name, max, actual }`, `name` the schema position such as `ReleaseReviewItemsInput.requestIds`)',
+  /** An identifier holds personal data; `extensions.problems` lists the fields and the classes found. */
+  PII_IN_IDENTIFIER: 'An identifier (`modelVersion`, `requestId`, `clientFeedbackId`) looks like personal data: identifiers are stored unredacted, so they are refused, not redacted. `extensions.problems` lists each field with `piiTypes` (the classes found; the value is never echoed) and any other invalid field of the same input. Nothing of the call is stored; send an opaque id',
   /** A batch has more items than MAX_BATCH_SIZE. */
   BATCH_TOO_LARGE: 'A `logInferences` batch has more items than MAX_BATCH_SIZE; `extensions.maxBatchSize` says the limit. Refused with HTTP 400 before any item is read',
   /** No key, a malformed Authorization header, or an unknown or revoked key. */
@@ -64,6 +66,8 @@ export interface InputProblem {
   index?: number;
   field: string;
   message: string;
+  /** Set when the field is an identifier holding personal data of these classes (PII_IN_IDENTIFIER). */
+  piiTypes?: string[];
 }
 
 export class FlywheelError extends GraphQLError {
@@ -74,9 +78,10 @@ export class FlywheelError extends GraphQLError {
 }
 
 export function badInput(problems: InputProblem[]): FlywheelError {
+  const code: ErrorCode = problems.some((p) => p.piiTypes !== undefined) ? 'PII_IN_IDENTIFIER' : 'BAD_USER_INPUT';
   const shown = problems.slice(0, 5).map((p) => `${p.index !== undefined ? `items[${p.index}].` : ''}${p.field}: ${p.message}`);
   const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more)` : '';
-  return new FlywheelError('BAD_USER_INPUT', `Invalid input: ${shown.join('; ')}${more}`, { problems });
+  return new FlywheelError(code, `Invalid input: ${shown.join('; ')}${more}`, { problems });
 }
 
 export function forbidden(message: string, extensions: Record<string, unknown> = {}): FlywheelError {

@@ -74,6 +74,12 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** Adds one stored value's redaction counts (`{ EMAIL: 2, ... }`) to flywheel_redactions_total. */
+export function countRedactions(metrics: Metrics | undefined, counts: Readonly<Record<string, number | undefined>> | null | undefined): void {
+  if (!metrics || !counts) return;
+  for (const [type, n] of Object.entries(counts)) if (n) metrics.redactions.inc({ type }, n);
+}
+
 export interface PoolStats {
   totalCount: number;
   idleCount: number;

@@ -7,6 +7,7 @@ import type { PageResult } from '../schema/connection';
 import { Keyset, PageArgs } from './paging/keyset';
 import { holdOffCompaction } from './compaction-references';
 import { redactText } from './redaction/redactor';
+import { countRedactions, type Metrics } from '../metrics';
 
 export type CorrectionSource = 'OPERATOR' | 'MODEL' | 'GROUND_TRUTH';
 export type CorrectionStatus = 'ACCEPTED' | 'PROPOSED' | 'REJECTED';
@@ -65,7 +66,10 @@ export function normalisedKey(text: string): string {
  * a human. An ACCEPTED correction takes its entry out of the review queue.
  */
 export class CorrectionService {
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly metrics?: Metrics,
+  ) {}
 
   /**
    * An entry waiting in the review queue is corrected only by the holder of its claim (so two
@@ -111,6 +115,7 @@ export class CorrectionService {
       ],
     );
     await this.syncReviewItem(tx, input.requestId);
+    countRedactions(this.metrics, completion.counts);
     if (status === 'PROPOSED') {
       // The labeller is done with it; the queue hands it to a human who accepts or rejects the proposal.
       await tx.query(`UPDATE review_item SET claimed_by = NULL, lease_expires_at = NULL, updated_at = now() WHERE request_id = $1 AND claimed_by = $2`, [

@@ -3,10 +3,11 @@ import { isUuid, queryRows } from '../db/sql';
 import { EntityManager } from 'typeorm';
 import type { Config } from '../config';
 import { badInput, FlywheelError, InputProblem } from '../errors';
-import type { Metrics } from '../metrics';
+import { countRedactions, type Metrics } from '../metrics';
 import type { Principal } from './api-key.service';
 import { holdOffCompaction } from './compaction-references';
 import { redactText } from './redaction/redactor';
+import { identifierPiiProblem } from './redaction/identifier-check';
 import { enqueueReviewSql, TagService } from './tag.service';
 import { UserIdHasher } from './user-id-hasher';
 
@@ -124,6 +125,7 @@ export class FeedbackService {
       await this.tags.addTags(tx, [input.requestId], ['user_negative'], 'USER_FEEDBACK', feedback.id);
     }
     this.metrics.feedback.inc({ kind: input.kind, target: target.toLowerCase() });
+    countRedactions(this.metrics, comment?.counts);
     return { ...feedback, linked: target === 'LOGGED', created: true };
   }
 
@@ -158,6 +160,10 @@ export class FeedbackService {
     if (input.comment != null && input.comment.length > MAX_COMMENT) problems.push({ field: 'comment', message: `must be at most ${MAX_COMMENT} characters` });
     if (input.comment?.includes('\u0000')) problems.push({ field: 'comment', message: 'contains a NUL character (\\u0000); remove it' });
     if (input.userId != null && input.userId.length > 512) problems.push({ field: 'userId', message: 'must be at most 512 characters' });
+    // A pending click stores its requestId before any log row exists: the same rule as at ingest.
+    for (const p of [identifierPiiProblem('requestId', input.requestId), identifierPiiProblem('clientFeedbackId', input.clientFeedbackId)]) {
+      if (p) problems.push(p);
+    }
     if (problems.length) throw badInput(problems);
   }
 }

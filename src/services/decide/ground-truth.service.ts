@@ -5,6 +5,7 @@ import { holdOffCompaction } from '../compaction-references';
 import { checkListLength, REQUEST_ID_RE } from '../input-rules';
 import { normalisedKey } from '../correction.service';
 import { redactText } from '../redaction/redactor';
+import { countRedactions, type Metrics } from '../../metrics';
 import type { TagService } from '../tag.service';
 
 export interface GroundTruthInput {
@@ -58,6 +59,7 @@ export class GroundTruthService {
   constructor(
     private readonly config: Config,
     private readonly tags: TagService,
+    private readonly metrics?: Metrics,
   ) {}
 
   async report(tx: EntityManager, items: GroundTruthInput[], reportedBy: string): Promise<GroundTruthResult[]> {
@@ -90,6 +92,9 @@ export class GroundTruthService {
       ],
     );
     const created = new Set(inserted.map((r) => r.request_id));
+    items.forEach((it, index) => {
+      if (created.has(it.requestId)) countRedactions(this.metrics, redacted[index].counts);
+    });
     const rows = await this.byRequestIds(tx, items.map((it) => it.requestId));
     const byId = new Map(rows.map((r) => [r.requestId, r]));
     const conflicts: InputProblem[] = [];

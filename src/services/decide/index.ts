@@ -8,14 +8,15 @@ import { RetrainService } from './retrain.service';
 import { WebhookService } from './webhook.service';
 import { GroundTruthService } from './ground-truth.service';
 import type { TagService } from '../tag.service';
+import type { Metrics } from '../../metrics';
 
 /** Curate and decide, built once for the API process and for `npm run worker` alike. */
-export function createCurateDecideServices(config: Config, jobs: JobQueue, tags: TagService) {
+export function createCurateDecideServices(config: Config, jobs: JobQueue, tags: TagService, metrics?: Metrics) {
   const datasets = new DatasetService(config, jobs);
   const retrainPolicies = new RetrainPolicyService(config, datasets);
   const lineage = new LineageService(config);
   const webhooks = new WebhookService(config, jobs);
-  const groundTruth = new GroundTruthService(config, tags);
+  const groundTruth = new GroundTruthService(config, tags, metrics);
   return {
     datasets,
     retrainPolicies,

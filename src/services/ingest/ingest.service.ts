@@ -6,6 +6,7 @@ import type { Metrics } from '../../metrics';
 import type { LogInferenceInput } from '../../schema/log-inference.types';
 import { mergeCounts, redactJson, redactText, RedactionCounts } from '../redaction/redactor';
 import { UserIdHasher } from '../user-id-hasher';
+import { identifierPiiProblem } from '../redaction/identifier-check';
 import { GroupCommitter, PreparedRow, StoredResult } from './group-commit';
 import { isAnomalousOutput } from './auto-flags';
 import { isOutOfDistribution, ProfileCache, promptFeatures } from './ood-profile';
@@ -106,6 +107,10 @@ export class IngestService {
     }
     if (input.responseLogprob != null && !(input.responseLogprob <= 0)) {
       problems.push({ field: 'responseLogprob', message: 'must be a log-probability, ≤ 0' });
+    }
+    // Identifiers are stored verbatim (keys, cursors, export fields): personal data in one is refused.
+    for (const p of [identifierPiiProblem('requestId', input.requestId), identifierPiiProblem('modelVersion', input.modelVersion)]) {
+      if (p) problems.push(p);
     }
     for (const field of ['modelVersion', 'prompt', 'response', 'userId'] as const) {
       if (input[field]?.includes('\u0000')) problems.push({ field, message: 'contains a NUL character (\\u0000), which PostgreSQL text cannot hold; remove it' });

@@ -1,0 +1,22 @@
+import type { InputProblem } from '../../errors';
+import { redactText } from './redactor';
+import type { PiiType } from './pii-types';
+
+/**
+ * Identifiers (modelVersion, requestId, clientFeedbackId) are stored and shown verbatim: they are keys,
+ * cursors and export fields, so a placeholder inside one would merge distinct keys. One that holds
+ * personal data is therefore refused (PII_IN_IDENTIFIER), never redacted. The same recognizers decide as
+ * for free text, with the classes turned off by REDACT_DISABLED_TYPES skipped here too.
+ */
+export function identifierPiiProblem(field: string, value: string | null | undefined, index?: number): InputProblem | null {
+  if (value == null || value.length === 0) return null;
+  const found = redactText(value);
+  if (found.total === 0) return null;
+  const types = Object.keys(found.counts) as PiiType[];
+  return {
+    ...(index === undefined ? {} : { index }),
+    field,
+    message: `looks like personal data (${types.join(', ')}); identifiers are stored unredacted, so send an opaque id instead`,
+    piiTypes: types,
+  };
+}
