@@ -13,6 +13,7 @@
  * beside it and dropped), BENCH_SINGLE_ROWS (default 20000), BENCH_BATCH_ROWS (default 200000).
  */
 import { startBenchService } from './bench-service';
+import { makeRows, type Row } from './bench-rows';
 
 const SINGLE_ROWS = Number(process.env.BENCH_SINGLE_ROWS ?? 20_000);
 const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 200_000);
@@ -20,50 +21,6 @@ const PORT = 41_000 + (process.pid % 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** API processes for the service under test (the machine has 2 cores; the default keeps one). */
 const HTTP_WORKERS = Number(process.env.BENCH_HTTP_WORKERS ?? 1);
-
-interface Row {
-  requestId: string;
-  occurredAt: string;
-  modelVersion: string;
-  prompt: string;
-  response: string;
-  latencyMs: number;
-  responseLogprob: number;
-  userId: string;
-}
-
-const WORDS = 'the a to of and in is it you that for on with as are this be at have or from by not can your what all were when we there use an each which do how their if will up other about out many then them these so some'.split(' ');
-
-/** Realistic chat traffic: 300–700 character prompts, a tenth with an email or phone number, ~3% low-confidence answers. */
-function makeRows(n: number, tag: string): Row[] {
-  const rows: Row[] = [];
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const text = (len: number) => {
-    let s = '';
-    while (s.length < len) s += WORDS[Math.floor(rand() * WORDS.length)] + ' ';
-    return s.trim();
-  };
-  const t0 = Date.now() - 3_600_000;
-  for (let i = 0; i < n; i++) {
-    let prompt = text(300 + Math.floor(rand() * 400));
-    if (i % 20 === 0) prompt += ` contact me at user${i}@example.com`;
-    if (i % 20 === 10) prompt += ` or call +44 20 7946 ${String(1000 + (i % 9000)).padStart(4, '0')}`;
-    rows.push({
-      requestId: `${tag}-${i}`,
-      occurredAt: new Date(t0 + i).toISOString(),
-      modelVersion: `bench-v${i % 3}`,
-      prompt,
-      response: text(150 + Math.floor(rand() * 300)),
-      latencyMs: 50 + (i % 400),
-      // Realistic confidence: ~3% of answers below the default LOW_CONFIDENCE_LOGPROB (-3), which the
-      // service tags low_confidence and queues for review (work the raw ceiling does not do).
-      responseLogprob: rand() < 0.03 ? -3 - rand() * 3 : -rand() * 2.5,
-      userId: `user-${i % 5000}`,
-    });
-  }
-  return rows;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
