@@ -8,6 +8,7 @@ import { DOB_CASES } from './redaction-corpus/dates-of-birth';
 import { CARD_CASES, EMAIL_CASES, IBAN_CASES } from './redaction-corpus/emails-cards';
 import { GOV_ID_CASES } from './redaction-corpus/gov-ids';
 import { HARD_NEGATIVES } from './redaction-corpus/hard-negatives';
+import { MIXED_CASES } from './redaction-corpus/mixed';
 import { PERSON_CASES } from './redaction-corpus/names';
 import { PHONE_CASES } from './redaction-corpus/phones';
 
@@ -34,6 +35,7 @@ const POSITIVES: readonly CorpusCase[] = [
   ...EMAIL_CASES,
   ...CARD_CASES,
   ...IBAN_CASES,
+  ...MIXED_CASES,
 ];
 
 const STRICT = 0.97;
@@ -216,21 +218,31 @@ function table(): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-/** Recall by country (or id kind) inside each class, so a weak country shows even when the class passes. */
+/** Where a case sits inside its class: ids by kind and language, located classes by country, the rest by language. */
+function placeOf(o: Outcome): string {
+  if (o.label.type === 'GOV_ID' || o.label.type === 'SSN') return `${o.label.kind ?? '?'}/${o.c.lang}`;
+  if (o.label.type === 'ADDRESS' || o.label.type === 'PHONE' || o.label.type === 'IBAN') return o.c.country;
+  return o.c.lang;
+}
+
+/** Recall by place and by form inside each class, so a weak country or phrasing shows even when the class passes. */
 function breakdown(): string {
   const out: string[] = [];
-  for (const r of ROWS) {
+  const line = (title: string, key: (o: Outcome) => string, group: string): string => {
     const by = new Map<string, { n: number; caught: number }>();
     for (const o of OUTCOMES) {
-      if (groupOf(o.label) !== r.group) continue;
-      const key = o.label.kind !== undefined && o.label.kind !== 'CARD' && o.label.kind !== 'IBAN' ? `${o.label.kind}/${o.c.lang}` : o.c.country === '-' ? o.c.lang : o.c.country;
-      const e = by.get(key) ?? { n: 0, caught: 0 };
+      if (groupOf(o.label) !== group) continue;
+      const e = by.get(key(o)) ?? { n: 0, caught: 0 };
       e.n++;
       if (o.caught) e.caught++;
-      by.set(key, e);
+      by.set(key(o), e);
     }
     const cells = [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => `${k} ${e.caught}/${e.n}`);
-    out.push(`  ${r.group.padEnd(22)} ${cells.join(', ')}`);
+    return `  ${title.padEnd(31)} ${cells.join(', ')}`;
+  };
+  for (const r of ROWS) {
+    out.push(line(`${r.group}, by place`, placeOf, r.group));
+    out.push(line(`${r.group}, by form`, (o) => o.c.form, r.group));
   }
   return out.join('\n');
 }
@@ -272,7 +284,7 @@ function report(): string {
     '=== Redaction corpus: recall per class (test/redaction-corpus/) ===',
     table(),
     '',
-    'By country / id kind and language (caught/values):',
+    'Caught/values by place (country, or id kind/language, or language) and by form:',
     breakdown(),
     '',
     'Misses (value still in the output):',
@@ -347,7 +359,7 @@ function coverageSummary(): string {
   for (const c of POSITIVES) {
     for (const type of new Set(c.pii.map((l) => l.type))) {
       const m = byClass.get(type) ?? new Map<string, number>();
-      const key = c.country === '-' ? c.lang : c.country;
+      const key = type === 'ADDRESS' || type === 'PHONE' || type === 'IBAN' || type === 'GOV_ID' || type === 'SSN' ? c.country : c.lang;
       m.set(key, (m.get(key) ?? 0) + 1);
       byClass.set(type, m);
     }
@@ -355,7 +367,7 @@ function coverageSummary(): string {
   const lines = [...byClass.entries()].map(
     ([type, m]) => `  ${type.padEnd(12)} ${[...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ')}`,
   );
-  return ['', `Corpus: ${POSITIVES.length} positive cases, ${OUTCOMES.length} labelled values, ${HARD_NEGATIVES.length} hard negatives. Cases per class and country/language:`, ...lines, ''].join('\n');
+  return ['', `Corpus: ${POSITIVES.length} positive cases, ${OUTCOMES.length} labelled values, ${HARD_NEGATIVES.length} hard negatives. Cases per class and country (ADDRESS, PHONE, ids) or language (the rest):`, ...lines, ''].join('\n');
 }
 
 // ------------------------------------------------------------------------------------------- tests

@@ -53,7 +53,7 @@ export const ADDRESS_CASES: readonly CorpusCase[] = [
   // --- Germany
   addr('DE', 'street', 'Meine Adresse ist Lindenstraße 23, 10969 Berlin. Das Paket kam nie an.', ['Lindenstraße 23', '10969'], { lang: 'de', traits: ['diacritics'] }),
   addr('DE', 'street', 'Bitte an Goethestr. 7a, 80336 München liefern', ['Goethestr. 7a', '80336'], { lang: 'de' }),
-  addr('DE', 'unit', 'Ich wohne in der Am Sonnenhang 14, Wohnung 3, 70597 Stuttgart', ['Am Sonnenhang 14, Wohnung 3', '70597'], { lang: 'de' }),
+  addr('DE', 'unit', 'Ich wohne Am Sonnenhang 14, Wohnung 3, 70597 Stuttgart', ['Am Sonnenhang 14, Wohnung 3', '70597'], { lang: 'de' }),
   addr('DE', 'street', 'Lieferadresse: Kastanienallee 112, 04229 Leipzig', ['Kastanienallee 112', '04229'], { lang: 'de' }),
   addr('DE', 'po-box', 'Rechnung bitte an Postfach 10 12 34, 50452 Köln', ['Postfach 10 12 34', '50452'], { lang: 'de', traits: ['diacritics'] }),
   addr('DE', 'postcode-alone', 'Meine Postleitzahl ist 22767, warum geht die Lieferung nicht?', ['22767'], { lang: 'de' }),

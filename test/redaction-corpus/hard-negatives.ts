@@ -230,7 +230,7 @@ export const HARD_NEGATIVES: readonly NegativeCase[] = [
   neg('percentage', 'recall 0.97, precision 0.95, F1 0.96'),
   neg('score', 'Arsenal won 3-1 against Chelsea'),
   neg('score', 'the final score was 24–17'),
-  neg('score', 'Federer won 6-4, 3-6, 7-6'),
+  neg('score', 'the champion won 6-4, 3-6, 7-6'),
   neg('score', 'Lakers 112, Celtics 108'),
   neg('score', 'we lost 0:2 in the cup'),
   // --- Other digit runs that are not personal
