@@ -100,10 +100,10 @@ function occurrences(text: string, needle: string): number {
   return n;
 }
 
-function measure(): Outcome[] {
+function measure(redact: (text: string) => string): Outcome[] {
   const outcomes: Outcome[] = [];
   for (const c of POSITIVES) {
-    const output = redactText(c.text).text;
+    const output = redact(c.text);
     // A case can hold several values of one class: each placeholder in the output types at most one of them.
     const placeholdersLeft = new Map<string, number>();
     for (const label of c.pii) {
@@ -119,7 +119,7 @@ function measure(): Outcome[] {
   return outcomes;
 }
 
-const OUTCOMES = measure();
+const OUTCOMES = measure((text) => redactText(text).text);
 const NEGATIVE_OUTPUTS = HARD_NEGATIVES.map((n) => ({ n, output: redactText(n.text).text }));
 
 interface Row {
@@ -132,10 +132,10 @@ interface Row {
   misses: Outcome[];
 }
 
-function rows(): Row[] {
+function rows(outcomes: readonly Outcome[]): Row[] {
   const byGroup = new Map<string, Row>();
   const casesSeen = new Map<string, Set<CorpusCase>>();
-  for (const o of OUTCOMES) {
+  for (const o of outcomes) {
     const group = groupOf(o.label);
     let row = byGroup.get(group);
     if (row === undefined) {
@@ -158,7 +158,7 @@ function rows(): Row[] {
   return [...byGroup.values()].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group));
 }
 
-const ROWS = rows();
+const ROWS = rows(OUTCOMES);
 
 // ------------------------------------------------------------------------------------------- printing
 
@@ -435,6 +435,32 @@ test('validators reject a corrupted id (one digit changed), so the check above i
     const corrupted = value.slice(0, i) + String((Number(value[i]) + 1) % 10) + value.slice(i + 1);
     assert.equal(validId(kind, corrupted), false, `${kind} ${corrupted} should be invalid`);
   }
+});
+
+test('an oracle that replaces exactly the labelled values scores 100% (the labels are consistent and reachable)', () => {
+  // Longest values first, so a value containing another is replaced whole.
+  const oracle = (text: string): string => {
+    const c = POSITIVES.find((x) => x.text === text)!;
+    let out = text;
+    for (const l of [...c.pii].sort((a, b) => b.value.length - a.value.length)) out = out.split(l.value).join(`[${l.type}]`);
+    return out;
+  };
+  const outcomes = measure(oracle);
+  const imperfect = rows(outcomes).filter((r) => r.caught !== r.labels || r.typedRight !== r.labels || r.partial !== 0);
+  assert.deepEqual(imperfect.map((r) => `${r.group}: ${r.caught}/${r.typedRight}/${r.partial} of ${r.labels}`), []);
+  // And one that leaves the last word of every multi-word value behind is reported as partial, not as clean.
+  const sloppy = (text: string): string => {
+    const c = POSITIVES.find((x) => x.text === text)!;
+    let out = text;
+    for (const l of c.pii) {
+      const cut = l.value.lastIndexOf(' ');
+      out = out.split(l.value).join(cut > 0 ? `[${l.type}]${l.value.slice(cut)}` : `[${l.type}]`);
+    }
+    return out;
+  };
+  const sloppyPartial = measure(sloppy).filter((o) => o.partial).length;
+  const multiWord = OUTCOMES.filter((o) => /\s/.test(o.label.value) && (o.label.value.slice(o.label.value.lastIndexOf(' ') + 1).match(WORD)?.[0].length ?? 0) >= 2).length;
+  assert.ok(sloppyPartial >= multiWord * 0.9, `partial detection flagged ${sloppyPartial} of ~${multiWord} half-redacted values`);
 });
 
 test('recall per class on the labelled corpus meets the thresholds (prints the table)', async (t) => {
