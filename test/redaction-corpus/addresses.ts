@@ -19,6 +19,7 @@ export const ADDRESS_CASES: readonly CorpusCase[] = [
   addr('US', 'street', 'I moved from 9 Birchwood Court to 410 Harbor View Lane last week, why does the app still show the old one?', ['9 Birchwood Court', '410 Harbor View Lane']),
   addr('US', 'po-box', 'my mailing address is PO Box 98, Marfa, TX 79843', ['PO Box 98', '79843']),
   addr('US', 'field', 'address: 64 Cedar Hollow Way, Apt. 2, Asheville NC 28801', ['64 Cedar Hollow Way, Apt. 2', '28801']),
+  addr('US', 'postcode-alone', 'ZIP: 94110-2231, is same-day delivery available?', ['94110-2231']),
   // --- United Kingdom
   addr('GB', 'street', 'Hello, my parcel should go to 27 Kingsley Road, Leeds LS6 2QD, not the old flat', ['27 Kingsley Road', 'LS6 2QD']),
   addr('GB', 'unit', 'I live at Flat 3, 14 Ashgrove Crescent, Bristol BS7 8JN', ['Flat 3, 14 Ashgrove Crescent', 'BS7 8JN']),

@@ -32,6 +32,9 @@ export const DOB_CASES: readonly CorpusCase[] = [
   dob('en', 'iso', 'born: 1964/08/21', '1964/08/21'),
   dob('en', 'mdy', 'Birth date 12-31-2003', '12-31-2003', 'US'),
   dob('en', 'day-month-name', 'my daughter, born 2 June 2012, needs her own account', '2 June 2012'),
+  dob('en', 'mdy', 'Date of birth (MM/DD/YYYY): 09/14/1973', '09/14/1973', 'US'),
+  dob('en', 'month-name-day', 'He was born on December 1, 1955 and the insurance quote says 1965', 'December 1, 1955'),
+  dob('en', 'month-name-day', 'DOB Aug. 22, 1980', 'Aug. 22, 1980'),
   // --- German
   dob('de', 'dmy', 'Geburtsdatum: 12.04.1987', '12.04.1987', 'DE'),
   dob('de', 'day-month-name', 'Ich bin am 3. März 1990 geboren.', '3. März 1990', 'DE'),
