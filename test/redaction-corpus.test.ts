@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactText } from '../src/services/redaction/redactor';
 import { ADDRESS_CASES } from './redaction-corpus/addresses';
-import { CHECKSUMMED_KINDS, validId } from './redaction-corpus/checksums';
+import { CHECKSUMMED_KINDS, luhn, validId, verhoeff } from './redaction-corpus/checksums';
 import type { CorpusCase, IdKind, PiiLabel } from './redaction-corpus/corpus-case';
 import { DOB_CASES } from './redaction-corpus/dates-of-birth';
 import { CARD_CASES, EMAIL_CASES, IBAN_CASES } from './redaction-corpus/emails-cards';
@@ -415,7 +415,15 @@ test('corpus: every labelled checksummed id passes its checksum (and SSN/ITIN/NI
   assert.deepEqual(invalid, [], 'ids that fail their checksum: fix the generator output, not the checksum');
 });
 
-test('validators reject a corrupted id (one digit changed), so the check above is not vacuous', () => {
+test('validators accept the published example numbers and reject a corrupted id, so the check above is not vacuous', () => {
+  // Examples from the issuers' or standards' own documentation, independent of the generator.
+  assert.ok(luhn('046454286'), 'SIN specimen 046 454 286 (Service Canada)');
+  assert.ok(verhoeff('2363'), 'Verhoeff worked example 236 -> 3');
+  assert.ok(validId('BSN', '111222333'), 'BSN test number 111222333');
+  assert.ok(validId('STEUER_ID', '86095742719'), 'Steuer-ID example 86095742719 (BZSt)');
+  assert.ok(validId('DNI', '12345678Z') && validId('NIE', 'X1234567L'), 'DNI 12345678Z, NIE X1234567L');
+  assert.ok(validId('NIR', '2 55 08 14 168 025 38'), 'NIR example 2 55 08 14 168 025 38');
+  assert.ok(validId('IBAN', 'DE89 3704 0044 0532 0130 00'), 'IBAN example DE89 3704 0044 0532 0130 00');
   const samples: [IdKind, string][] = [
     ['SIN', '644925901'],
     ['AADHAAR', '485744433477'],
