@@ -51,6 +51,8 @@ export interface CorpusCase {
   readonly form: string;
   /** Extra properties for coverage checks: `diacritics`, `apostrophe`, `hyphen`, `particle`, `non-latin`, ... */
   readonly traits?: readonly string[];
+  /** Substrings that are NOT personal data (order numbers, versions, prices, other dates) and must survive. */
+  readonly keep?: readonly string[];
 }
 
 /** A hard negative: text that resembles a class but holds no personal data, so it must come back unchanged. */
@@ -99,9 +101,9 @@ export function iban(country: string, form: string, text: string, value: string,
   return { text, country, lang, form, pii: [{ type: 'IBAN', value, kind: 'IBAN' }] };
 }
 
-/** A case with labels of several classes (a signature block, a form paste). */
-export function mixed(country: string, form: string, text: string, pii: readonly PiiLabel[], lang = 'en'): CorpusCase {
-  return { text, country, lang, form, pii };
+/** A case with labels of several classes (a signature block, a form paste), optionally with non-PII to keep. */
+export function mixed(country: string, form: string, text: string, pii: readonly PiiLabel[], lang = 'en', keep?: readonly string[]): CorpusCase {
+  return { text, country, lang, form, pii, keep };
 }
 
 export function neg(resembles: string, text: string): NegativeCase {

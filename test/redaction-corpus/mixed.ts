@@ -88,4 +88,58 @@ export const MIXED_CASES: readonly CorpusCase[] = [
     { type: 'DOB', value: '11/06/1993' },
     { type: 'GOV_ID', value: '1 91 07 24 879 528 67', kind: 'NIR' },
   ], 'fr'),
+  // --- Long messages: personal data among numbers that are not (kept values listed after the labels)
+  mixed('GB', 'long', "Hello, I ordered two chairs (order #884213, £249.99 each) on 12 March 2024 and they still haven't arrived. Tracking says 'delivered' at 14:05 but nothing came. I'm at 31 Fenwick Road, Sheffield S11 8UQ. My name is Imogen Carter, you can reach me on 0114 496 0457. App version 5.2.1 on Android 14.", [
+    { type: 'ADDRESS', value: '31 Fenwick Road' },
+    { type: 'ADDRESS', value: 'S11 8UQ' },
+    { type: 'PERSON', value: 'Imogen Carter' },
+    { type: 'PHONE', value: '0114 496 0457' },
+  ], 'en', ['#884213', '£249.99', '12 March 2024', '14:05', '5.2.1', 'Android 14']),
+  mixed('US', 'long', 'Ticket INC0045512: the invoice INV-2024-00871 dated 2024-05-01 charged $1,299.00 instead of $999.00. Account owner: Gregory Hale, DOB 06/21/1977, billing address 4410 Juniper Lane, Tacoma, WA 98406. Please call (253) 555-0139 between 9:00 and 17:00 PT.', [
+    { type: 'PERSON', value: 'Gregory Hale' },
+    { type: 'DOB', value: '06/21/1977' },
+    { type: 'ADDRESS', value: '4410 Juniper Lane' },
+    { type: 'ADDRESS', value: '98406' },
+    { type: 'PHONE', value: '(253) 555-0139' },
+  ], 'en', ['INC0045512', 'INV-2024-00871', '2024-05-01', '$1,299.00', '$999.00', '9:00', '17:00']),
+  mixed('DE', 'long', 'Guten Tag, meine Bestellung 4711-0815 vom 03.02.2024 (Artikel SKU 20345-XL, 89,90 €) ist nicht angekommen. Ich heiße Thomas Berger, geboren am 09.10.1969, und wohne in der Rosenstraße 17, 90402 Nürnberg. Meine Steuer-ID ist 93064148575. Rückruf bitte unter 0911 2345678.', [
+    { type: 'PERSON', value: 'Thomas Berger' },
+    { type: 'DOB', value: '09.10.1969' },
+    { type: 'ADDRESS', value: 'Rosenstraße 17' },
+    { type: 'ADDRESS', value: '90402' },
+    { type: 'GOV_ID', value: '93064148575', kind: 'STEUER_ID' },
+    { type: 'PHONE', value: '0911 2345678' },
+  ], 'de', ['4711-0815', '03.02.2024', '20345-XL', '89,90 €']),
+  mixed('FR', 'long', "Bonjour, la commande n° 58213 passée le 14/01/2024 (version de l'appli 3.8.2) n'est jamais arrivée. Je suis Nathalie Morel, 18 avenue Victor Hugo, 31000 Toulouse, tél. 05 61 23 45 67. Montant : 129,00 €.", [
+    { type: 'PERSON', value: 'Nathalie Morel' },
+    { type: 'ADDRESS', value: '18 avenue Victor Hugo' },
+    { type: 'ADDRESS', value: '31000' },
+    { type: 'PHONE', value: '05 61 23 45 67' },
+  ], 'fr', ['58213', '14/01/2024', '3.8.2', '129,00 €']),
+  mixed('NL', 'long', 'Goedemiddag, mijn bestelling 2024-77812 van 5 april 2024 (€ 45,95) is beschadigd geleverd. Mijn naam is Femke Visser, geboren op 21-03-1992, adres Prinsengracht 410, 1016 JD Amsterdam, telefoon 06 23456789.', [
+    { type: 'PERSON', value: 'Femke Visser' },
+    { type: 'DOB', value: '21-03-1992' },
+    { type: 'ADDRESS', value: 'Prinsengracht 410' },
+    { type: 'ADDRESS', value: '1016 JD' },
+    { type: 'PHONE', value: '06 23456789' },
+  ], 'nl', ['2024-77812', '5 april 2024', '€ 45,95']),
+  mixed('IN', 'long', 'Hi, I am Rohan Mehta. My KYC failed on app v4.12.0 at 11:42 IST. Aadhaar 5686 9224 3347, PAN RONHT2908D. Payment ref 23456789012 for ₹1,499 is stuck since 2024-06-18.', [
+    { type: 'PERSON', value: 'Rohan Mehta' },
+    { type: 'GOV_ID', value: '5686 9224 3347', kind: 'AADHAAR' },
+    { type: 'GOV_ID', value: 'RONHT2908D', kind: 'PAN' },
+  ], 'en', ['v4.12.0', '11:42', '23456789012', '₹1,499', '2024-06-18']),
+  mixed('ES', 'long', 'Hola, el pedido 100234 del 02/03/2024 (iPhone 15 Pro, 1.219 €) no ha llegado. Me llamo Javier Molina, mi NIE es Y6836450J y vivo en Calle Goya 58, 28001 Madrid. Teléfono 691 23 45 67.', [
+    { type: 'PERSON', value: 'Javier Molina' },
+    { type: 'GOV_ID', value: 'Y6836450J', kind: 'NIE' },
+    { type: 'ADDRESS', value: 'Calle Goya 58' },
+    { type: 'ADDRESS', value: '28001' },
+    { type: 'PHONE', value: '691 23 45 67' },
+  ], 'es', ['100234', '02/03/2024', 'iPhone 15 Pro', '1.219 €']),
+  mixed('IT', 'long', "Salve, l'ordine 30012 del 10/04/2024 (fattura FT-2024/118, 59,00 €) è in ritardo. Sono Lorenzo Conti, nato il 17 luglio 1986, abito in Via Mazzini 12, 43121 Parma, cell. 333 456 7890.", [
+    { type: 'PERSON', value: 'Lorenzo Conti' },
+    { type: 'DOB', value: '17 luglio 1986' },
+    { type: 'ADDRESS', value: 'Via Mazzini 12' },
+    { type: 'ADDRESS', value: '43121' },
+    { type: 'PHONE', value: '333 456 7890' },
+  ], 'it', ['30012', '10/04/2024', 'FT-2024/118', '59,00 €']),
 ];
