@@ -275,7 +275,10 @@ function breakdown(): string {
       by.set(key(o), e);
     }
     const cells = [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => `${k} ${e.caught}/${e.n}`);
-    return `  ${title.padEnd(31)} ${cells.join(', ')}`;
+    // Six cells per line keeps the widest rows (ids by kind and language) readable in a terminal.
+    const lines: string[] = [];
+    for (let i = 0; i < cells.length; i += 6) lines.push(`  ${(i === 0 ? title : '').padEnd(31)} ${cells.slice(i, i + 6).join(', ')}`);
+    return lines.join('\n');
   };
   for (const r of ROWS) {
     out.push(line(`${r.group}, by place`, placeOf, r.group));
