@@ -60,11 +60,10 @@ export class ReadReplica {
     });
     new Gauge({
       name: 'flywheel_read_replica_lag_seconds',
-      help: 'Replay lag of the read replica at its last check (0 when it has replayed everything it received); absent while it is unreachable',
+      help: 'Replay lag of the read replica at its last check (0 when it has replayed everything it received); NaN while it is unreachable',
       registers,
       collect() {
-        this.reset();
-        if (self.upNow && self.lagSecondsNow !== null) this.set(self.lagSecondsNow);
+        this.set(self.upNow && self.lagSecondsNow !== null ? self.lagSecondsNow : NaN);
       },
     });
     this.fallbacks = new Counter({
