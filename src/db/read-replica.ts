@@ -129,11 +129,12 @@ export class ReadReplica {
         }
       }
       // Straight on the pool, not through TypeORM: checks must not count as statements a page costs.
-      // Bounded by the check interval (at least 1 s) so a replica that stopped answering is marked down
-      // within that, not after the pool's statement timeout.
+      // Bounded (5 s, or the interval if longer) so a replica that stopped answering is marked down
+      // within that, not after the pool's statement timeout; not less: a busy host may take a second
+      // or two to answer even `SELECT 1`, and that is not an outage.
       const pool = this.pool()!;
       let timer: NodeJS.Timeout | undefined;
-      const limit = Math.max(1000, this.opts.checkMs);
+      const limit = Math.max(5000, this.opts.checkMs);
       const rows = await Promise.race([
         pool.query<{ lag: number }>(LAG_SQL).then((r) => r.rows),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`read replica did not answer its check within ${limit} ms`)), limit))),
