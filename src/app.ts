@@ -20,11 +20,12 @@ import { DATABASE_UNAVAILABLE_MESSAGE, httpErrorBody, isDatabaseUnavailable } fr
 import { createLogger, errorFields, Logger } from './logging';
 import { beginRequest, RequestRecord, requestRecord } from './http/request-record';
 import { DatabaseProbe } from './db/database-probe';
-import { DateTime } from './schema/scalars';
-import { describeRootTypes } from './schema/root-types';
-import { createDataSource, Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
+import { createDataSource } from './db/database';
 import { ReadReplica } from './db/read-replica';
 import { readRoutingPlugin } from './http/read-routing';
+import { DateTime } from './schema/scalars';
+import { describeRootTypes } from './schema/root-types';
+import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { startJobs } from './jobs';
 import { JobQueue } from './jobs/job-queue';
 import { ProfileCache } from './services/ingest/ood-profile';
@@ -114,20 +115,6 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   let replica: ReadReplica | undefined;
   try {
     const db = database.dataSource.manager;
-    if (config.databaseReadUrl) {
-      const readUrl = config.databaseReadUrl;
-      replica = new ReadReplica({
-        primary: db,
-        // Connect timeout 2 s (a loopback or LAN connect takes milliseconds): the request that finds a
-        // silent replica waits at most that before its read runs on the primary; later ones do not wait.
-        createDataSource: () => createDataSource(readUrl, config.dbPoolSize, () => metrics.dbStatements.inc(), Math.min(2000, config.dbTimeoutMs), config.dbTimeoutMs),
-        checkMs: config.databaseReadCheckMs,
-        maxLagMs: config.databaseReadMaxLagMs,
-        registry: metrics.registry,
-        logger,
-      });
-      await replica.start();
-    }
     const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
     const ingestPool = new pg.Pool({
       connectionString: database.url,
@@ -146,6 +133,20 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     const mainPool = (database.dataSource.driver as unknown as { master: pg.Pool }).master;
     const probe = new DatabaseProbe(() => mainPool.query('SELECT 1'), logger);
     probe.start();
+    if (config.databaseReadUrl) {
+      const readUrl = config.databaseReadUrl;
+      replica = new ReadReplica({
+        primary: db,
+        // Connect timeout 2 s (a loopback or LAN connect takes milliseconds): the request that finds a
+        // silent replica waits at most that before its read runs on the primary; later ones do not wait.
+        createDataSource: () => createDataSource(readUrl, config.dbPoolSize, () => metrics.dbStatements.inc(), Math.min(2000, config.dbTimeoutMs), config.dbTimeoutMs),
+        checkMs: config.databaseReadCheckMs,
+        maxLagMs: config.databaseReadMaxLagMs,
+        registry: metrics.registry,
+        logger,
+      });
+      await replica.start();
+    }
     const committer = new GroupCommitter(ingestPool, {
       maxGroupRows: config.ingestMaxGroupRows,
       maxConcurrentFlushes: config.ingestMaxConcurrentFlushes,
