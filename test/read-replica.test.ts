@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { ADMIN_KEY, LOG_MUTATION, logInput, ok, startTestServer, TestServer, waitFor } from './helpers/test-server';
 import { PrivatePostgres, privatePostgresAvailable, startPrivatePostgres, startStreamingReplica } from './helpers/private-postgres';
+import { freePort } from './helpers/main-process';
 import { toGlobalId } from '../src/schema/node';
 import { ConfigError, loadConfig } from '../src/config';
 
@@ -153,6 +154,20 @@ describe('dashboard reads on a streaming read replica (private primary + replica
     await resumeReplay();
     await waitFor(async () => (await dashboard(server)).has(id), 'the row on the dashboard once replay resumes', 20_000, 50);
     await waitFor(async () => (await replicaUp(strict)) === 1, 'the strict process using the caught-up replica again', 20_000);
+  });
+
+  test('a replica that is unreachable at start does not stop the start: reads use the primary, /metrics says so', async () => {
+    const nobody = await freePort(); // nothing listens there: connect refused
+    const s = await startTestServer({ DATABASE_URL: primary.url, DATABASE_READ_URL: `postgresql://postgres@127.0.0.1:${nobody}/postgres`, DATABASE_READ_CHECK_MS: '200' });
+    try {
+      const id = await ingest(s);
+      assert.equal((await dashboard(s)).has(id), true, 'the dashboard answers from the primary');
+      const m = await metrics(s);
+      assert.equal(metric(m, 'flywheel_read_replica_up'), 0);
+      assert.ok(fallbacks(m, 'down') >= 1, 'the read is counted as a fallback');
+    } finally {
+      await s.stop();
+    }
   });
 
   test('with the replica down, dashboard reads answer from the primary and /metrics says so; restarted, it is used again', async () => {
