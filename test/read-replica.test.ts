@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { ADMIN_KEY, LOG_MUTATION, logInput, ok, startTestServer, TestServer, waitFor } from './helpers/test-server';
 import { PrivatePostgres, privatePostgresAvailable, startPrivatePostgres, startStreamingReplica } from './helpers/private-postgres';
@@ -49,11 +52,14 @@ describe('dashboard reads on a streaming read replica (private primary + replica
   /** A second API process on the same databases that sends reads to the primary once the replica lags > 1 s. */
   let strict: TestServer;
   let replicaSql: Client | undefined;
+  /** Shared by both API processes: either one's worker may build a dataset version the other serves. */
+  let exportDir: string;
 
   before(async () => {
     primary = await startPrivatePostgres();
     replica = await startStreamingReplica(primary);
-    const common = { DATABASE_URL: primary.url, DATABASE_READ_URL: replica.url, DATABASE_READ_CHECK_MS: '200' };
+    exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-replica-exports-'));
+    const common = { DATABASE_URL: primary.url, DATABASE_READ_URL: replica.url, DATABASE_READ_CHECK_MS: '200', EXPORT_DIR: exportDir };
     server = await startTestServer({ ...common, DATABASE_READ_MAX_LAG_MS: '0' });
     strict = await startTestServer({ ...common, DATABASE_READ_MAX_LAG_MS: '1000' });
   });
@@ -63,6 +69,7 @@ describe('dashboard reads on a streaming read replica (private primary + replica
     await server?.stop();
     replica?.destroy();
     primary?.destroy();
+    if (exportDir) fs.rmSync(exportDir, { recursive: true, force: true });
   });
 
   const connectReplica = async () => {
@@ -154,6 +161,34 @@ describe('dashboard reads on a streaming read replica (private primary + replica
     await resumeReplay();
     await waitFor(async () => (await dashboard(server)).has(id), 'the row on the dashboard once replay resumes', 20_000, 50);
     await waitFor(async () => (await replicaUp(strict)) === 1, 'the strict process using the caught-up replica again', 20_000);
+  });
+
+  test('a dataset version built a moment ago downloads at /exports though the lagging replica does not list it yet', async () => {
+    const model = `replica-ds-${Date.now()}`;
+    for (const prompt of ['How do I reset my password?', 'Where is my invoice?']) {
+      const input = logInput({ modelVersion: model, prompt });
+      ok(await server.gql(LOG_MUTATION, { input }));
+      const c = ok(await server.gql(`mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { correction { status } } }`, { input: { requestId: input.requestId, completion: `Answer to: ${prompt}` } }));
+      assert.equal(c.submitCorrection.correction.status, 'ACCEPTED');
+    }
+    await pauseReplay();
+    try {
+      const created = ok(await server.gql(`mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id } } }`, { input: { name: model, modelVersions: [model] } }));
+      const id: string = created.createDatasetVersion.datasetVersion.id;
+      // datasetVersion(id) is a by-id lookup: the primary, so it sees the build finish.
+      const v = await waitFor(async () => {
+        const d = ok(await server.gql(`query($id: ID!) { datasetVersion(id: $id) { status error } }`, { id })).datasetVersion;
+        return d && ['READY', 'FAILED'].includes(d.status) ? d : null;
+      }, 'the build to finish', 60_000);
+      assert.equal(v.status, 'READY', v.error);
+      const listed = ok(await server.gql(`query($name: String) { datasetVersions(name: $name, first: 10) { nodes { id } } }`, { name: model }));
+      assert.deepEqual(listed.datasetVersions.nodes, [], 'the dashboard list (replica, replay paused) does not show it yet');
+      const res = await fetch(`${server.url}/exports/${encodeURIComponent(id)}/manifest.json`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      assert.equal(res.status, 200, `the download asks the primary when the replica does not show the version READY: ${res.status === 200 ? '' : await res.clone().text()}`);
+      assert.equal(((await res.json()) as { exampleCount?: number }).exampleCount ?? 2, 2);
+    } finally {
+      await resumeReplay();
+    }
   });
 
   test('a replica that is unreachable at start does not stop the start: reads use the primary, /metrics says so', async () => {
