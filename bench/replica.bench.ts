@@ -42,6 +42,14 @@ interface Figures {
   pagesPerSecond: number;
   p50Ms: number;
   ingestRowsPerSecond: number;
+  /** Rows the primary read per second (pg_stat_database tup_returned + tup_fetched): the load a replica takes away. */
+  primaryRowsReadPerSecond: number;
+}
+
+/** Rows read so far on the primary's database (statistics are flushed within about a second). */
+async function primaryRowsRead(primary: Pool): Promise<number> {
+  const { rows } = await primary.query(`SELECT (tup_returned + tup_fetched)::float8 AS n FROM pg_stat_database WHERE datname = current_database()`);
+  return rows[0].n;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -54,7 +62,8 @@ function randomWindow(): { from: string; to: string; modelVersion: string } {
 
 let seq = 0;
 /** Runs `read` from READERS loops while `ingestVia` ingests, for SECONDS. */
-async function phase(read: () => Promise<void>, ingestVia: BenchService): Promise<Figures> {
+async function phase(read: () => Promise<void>, ingestVia: BenchService, primary: Pool): Promise<Figures> {
+  const readBefore = await primaryRowsRead(primary);
   const deadline = Date.now() + SECONDS * 1000;
   const latencies: number[] = [];
   let rows = 0;
@@ -81,7 +90,10 @@ async function phase(read: () => Promise<void>, ingestVia: BenchService): Promis
   const t0 = Date.now();
   await Promise.all([...readers, ...ingesters]);
   const seconds = (Date.now() - t0) / 1000;
-  return { pagesPerSecond: latencies.length / seconds, p50Ms: median(latencies), ingestRowsPerSecond: rows / seconds };
+  // PostgreSQL 15 flushes backend statistics at most once a second: wait that long before reading them.
+  await new Promise((r) => setTimeout(r, 1500));
+  const primaryRowsReadPerSecond = ((await primaryRowsRead(primary)) - readBefore) / seconds;
+  return { pagesPerSecond: latencies.length / seconds, p50Ms: median(latencies), ingestRowsPerSecond: rows / seconds, primaryRowsReadPerSecond };
 }
 
 async function generate(pool: Pool): Promise<void> {
@@ -155,10 +167,10 @@ async function main(): Promise<void> {
     };
     const runs: Record<string, Figures[]> = {};
     const phases: [string, () => Promise<Figures>][] = [
-      ['off', () => phase(viaService(plain), plain)],
-      ['on', () => phase(viaService(withReplica), withReplica)],
-      ['rawReplica', () => phase(raw(replicaPool), withReplica)],
-      ['rawPrimary', () => phase(raw(primaryPool), plain)],
+      ['off', () => phase(viaService(plain), plain, primaryPool)],
+      ['on', () => phase(viaService(withReplica), withReplica, primaryPool)],
+      ['rawReplica', () => phase(raw(replicaPool), withReplica, primaryPool)],
+      ['rawPrimary', () => phase(raw(primaryPool), plain, primaryPool)],
     ];
     // Warm-up: JIT, pools, plan caches and both servers' buffers.
     for (const [, run] of phases) await run();
@@ -167,7 +179,7 @@ async function main(): Promise<void> {
       for (const [key, run] of phases) {
         const f = await run();
         (runs[key] ??= []).push(f);
-        console.log(`[bench] round ${round + 1} ${key}: ${f.pagesPerSecond.toFixed(0)} pages/s (p50 ${f.p50Ms.toFixed(1)} ms), ingest ${f.ingestRowsPerSecond.toFixed(0)} rows/s`);
+        console.log(`[bench] round ${round + 1} ${key}: ${f.pagesPerSecond.toFixed(0)} pages/s (p50 ${f.p50Ms.toFixed(1)} ms), ingest ${f.ingestRowsPerSecond.toFixed(0)} rows/s, primary read ${f.primaryRowsReadPerSecond.toFixed(0)} rows/s`);
       }
     }
     const fallbacks = (await withReplica.metric('flywheel_read_fallback_total{reason="down"}')) - fallbacksBefore;
@@ -176,7 +188,7 @@ async function main(): Promise<void> {
       return sorted[Math.floor(sorted.length / 2)];
     };
     const line = (label: string, f: Figures) =>
-      `${label.padEnd(46)} ${f.pagesPerSecond.toFixed(0).padStart(6)} pages/s   p50 ${f.p50Ms.toFixed(1).padStart(6)} ms   ingest ${f.ingestRowsPerSecond.toFixed(0).padStart(6)} rows/s`;
+      `${label.padEnd(46)} ${f.pagesPerSecond.toFixed(0).padStart(6)} pages/s   p50 ${f.p50Ms.toFixed(1).padStart(6)} ms   ingest ${f.ingestRowsPerSecond.toFixed(0).padStart(6)} rows/s   primary read ${f.primaryRowsReadPerSecond.toFixed(0).padStart(8)} rows/s`;
     const off = pick('off');
     const on = pick('on');
     const rawReplica = pick('rawReplica');
@@ -189,6 +201,7 @@ async function main(): Promise<void> {
     console.log(`replica fallbacks during the measurement: ${fallbacks}`);
     console.log('');
     console.log(`with replica / without, dashboard pages/s: ${(on.pagesPerSecond / off.pagesPerSecond).toFixed(2)}×; ingest rows/s alongside: ${(on.ingestRowsPerSecond / off.ingestRowsPerSecond).toFixed(2)}×`);
+    console.log(`rows the primary read per dashboard page: ${(off.primaryRowsReadPerSecond / off.pagesPerSecond).toFixed(0)} without the replica, ${(on.primaryRowsReadPerSecond / on.pagesPerSecond).toFixed(0)} with it (ingestion's own reads included)`);
     console.log(`ours (replica) / raw pg on the replica, pages/s: ${(on.pagesPerSecond / rawReplica.pagesPerSecond).toFixed(2)}×`);
   } finally {
     for (const s of services) await s.stop().catch(() => undefined);
