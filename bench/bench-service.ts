@@ -17,15 +17,23 @@ export interface BenchService {
   stop(): Promise<void>;
 }
 
-export async function startBenchService(opts: { name: string; port: number; httpConnections: number; poolSize: number; env?: Record<string, string> }): Promise<BenchService> {
+export async function startBenchService(opts: {
+  name: string;
+  port: number;
+  httpConnections: number;
+  poolSize: number;
+  env?: Record<string, string>;
+  /** A database of the bench's own (kept on stop) instead of a scratch one beside DATABASE_URL. */
+  dbUrl?: string;
+}): Promise<BenchService> {
   const baseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
   const dbName = `fw_bench_${opts.name}_${process.pid}`;
-  const admin = new Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  const admin = opts.dbUrl ? undefined : new Client({ connectionString: baseUrl });
+  await admin?.connect();
+  await admin?.query(`CREATE DATABASE ${dbName}`);
   const url = new URL(baseUrl);
   url.pathname = `/${dbName}`;
-  const dbUrl = url.toString();
+  const dbUrl = opts.dbUrl ?? url.toString();
   const adminKey = 'fw_bench_admin_key_' + crypto.randomBytes(16).toString('hex');
   const pool = new Pool({ connectionString: dbUrl, max: opts.poolSize });
   pool.on('error', () => undefined); // idle clients dropped when the scratch database goes
@@ -51,8 +59,8 @@ export async function startBenchService(opts: { name: string; port: number; http
     if (server.exitCode === null) await new Promise((r) => server.once('exit', r));
     await http.close().catch(() => undefined);
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await admin?.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin?.end();
   };
   try {
     for (let i = 0; ; i++) {

@@ -20,6 +20,9 @@ import { DATABASE_UNAVAILABLE_MESSAGE, httpErrorBody, isDatabaseUnavailable } fr
 import { createLogger, errorFields, Logger } from './logging';
 import { beginRequest, RequestRecord, requestRecord } from './http/request-record';
 import { DatabaseProbe } from './db/database-probe';
+import { createDataSource } from './db/database';
+import { ReadReplica } from './db/read-replica';
+import { readRoutingPlugin } from './http/read-routing';
 import { DateTime } from './schema/scalars';
 import { describeRootTypes } from './schema/root-types';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
@@ -109,6 +112,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   });
   let jobs: JobQueue | undefined;
   let apollo: ApolloServer<AppContext> | undefined;
+  let replica: ReadReplica | undefined;
   try {
     const db = database.dataSource.manager;
     const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
@@ -129,6 +133,20 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     const mainPool = (database.dataSource.driver as unknown as { master: pg.Pool }).master;
     const probe = new DatabaseProbe(() => mainPool.query('SELECT 1'), logger);
     probe.start();
+    if (config.databaseReadUrl) {
+      const readUrl = config.databaseReadUrl;
+      replica = new ReadReplica({
+        primary: db,
+        // Connect timeout 2 s (a loopback or LAN connect takes milliseconds): the request that finds a
+        // silent replica waits at most that before its read runs on the primary; later ones do not wait.
+        createDataSource: () => createDataSource(readUrl, config.dbPoolSize, () => metrics.dbStatements.inc(), Math.min(2000, config.dbTimeoutMs), config.dbTimeoutMs),
+        checkMs: config.databaseReadCheckMs,
+        maxLagMs: config.databaseReadMaxLagMs,
+        registry: metrics.registry,
+        logger,
+      });
+      await replica.start();
+    }
     const committer = new GroupCommitter(ingestPool, {
       maxGroupRows: config.ingestMaxGroupRows,
       maxConcurrentFlushes: config.ingestMaxConcurrentFlushes,
@@ -173,6 +191,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
         main: { stats: () => mainPool, max: config.dbPoolSize },
         ingest: { stats: () => ingestPool, max: config.ingestMaxConcurrentFlushes },
         jobs: { stats: () => jobs?.pool(), max: JOB_POOL_SIZE },
+        ...(replica ? { replica: { stats: () => replica?.pool(), max: config.dbPoolSize } } : {}),
       },
       jobDepth: () => services.jobs.depth(),
       queues: () => services.jobs.queueNames(),
@@ -281,6 +300,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ...(limits.plugins as ApolloServerPlugin<AppContext>[]),
         metricsPlugin(metrics),
+        readRoutingPlugin(replica),
         // We set no cache hints; the default cache-control plugin would still wrap every field resolver
         // (a per-field cost on 500-item batches) to compute a policy nobody reads.
         ApolloServerPluginCacheControlDisabled(),
@@ -306,7 +326,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       },
       context: async (req): Promise<AppContext> => {
         const request = requestRecord(req);
-        return { db, principal: request.principal ?? null, authFailure: null, services, loaders: createLoaders(db), requestId: request.requestId, request };
+        // readDb starts as the primary; readRoutingPlugin moves dashboard queries to the replica.
+        return { db, readDb: db, principal: request.principal ?? null, authFailure: null, services, loaders: createLoaders(db), requestId: request.requestId, request };
       },
     });
     /**
@@ -332,7 +353,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       return principal;
     }
 
-    const downloads = datasetDownloads({ config, db, apiKeys: services.apiKeys, datasets: services.datasets });
+    const downloads = datasetDownloads({ config, db, readDb: () => replica?.forRequest() ?? db, apiKeys: services.apiKeys, datasets: services.datasets });
     const json = (res: http.ServerResponse, status: number, body: unknown) => {
       res.statusCode = status;
       res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -417,6 +438,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
           await committer.drain(); // flushes what it holds, then ends the ingest pool
           await startedJobs.stop(config.shutdownTimeoutMs);
           probe.stop();
+          await replica?.stop();
           await database.close();
         })();
         return stopping;
@@ -425,6 +447,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   } catch (err) {
     await apollo?.stop().catch(() => undefined);
     await jobs?.stop(1000).catch(() => undefined);
+    await replica?.stop();
     await database.close();
     throw err;
   }

@@ -14,6 +14,15 @@ export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence',
 export interface Config {
   /** Unset → embedded PostgreSQL (PGlite) under `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * A streaming replica of DATABASE_URL for dashboard reads (lists, aggregates, export lookups; see
+   * src/db/read-replica.ts). Unset: every read goes to the primary.
+   */
+  databaseReadUrl: string | undefined;
+  /** Replica replay lag above which dashboard reads go to the primary; 0 = never (serve however stale). */
+  databaseReadMaxLagMs: number;
+  /** How often the replica's health and lag are checked; a replica marked down is retried this often. */
+  databaseReadCheckMs: number;
   dataDir: string;
   host: string;
   port: number;
@@ -219,6 +228,14 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     r.problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
   }
+  const databaseReadUrl = r.string('DATABASE_READ_URL');
+  if (databaseReadUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseReadUrl)) {
+    r.problems.push('DATABASE_READ_URL: expected a postgres:// or postgresql:// URL');
+  }
+  if (databaseReadUrl !== undefined && databaseUrl === undefined) {
+    // The embedded database has no replica: a read URL without DATABASE_URL is a mistake, not a setting.
+    r.problems.push('DATABASE_READ_URL: needs DATABASE_URL (a replica of the embedded database is not supported)');
+  }
   const adminApiKey = r.string('ADMIN_API_KEY');
   // 24 characters of a random key is already > 128 bits; shorter ones are guessable.
   if (adminApiKey !== undefined && adminApiKey.length < 24) {
@@ -237,6 +254,11 @@ export function loadConfig(env: Env = process.env): Config {
   const maxBatchSize = r.number('MAX_BATCH_SIZE', 1000, { min: 1, max: 100_000, integer: true });
   const config: Config = {
     databaseUrl,
+    databaseReadUrl,
+    // 30 s: a dashboard refreshes every 10–30 s, so older data means a stuck or overloaded replica.
+    databaseReadMaxLagMs: r.number('DATABASE_READ_MAX_LAG_MS', 30_000, { min: 0, max: 86_400_000, integer: true }),
+    // 2 s: after a replica fails, at most 2 s of reads go to the primary before it is tried again.
+    databaseReadCheckMs: r.number('DATABASE_READ_CHECK_MS', 2000, { min: 100, max: 60_000, integer: true }),
     dataDir: path.resolve(r.string('DATA_DIR') ?? './data'),
     // This machine only unless the operator says otherwise: a fresh `npm start` is not a public service.
     host: r.string('HOST') ?? '127.0.0.1',

@@ -49,7 +49,14 @@ export interface AppServices {
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */
 export interface AppContext {
+  /** The primary: writes, a mutation's reads and payload, key lookups, rate limits. */
   db: EntityManager;
+  /**
+   * Where dashboard reads go: the read replica (DATABASE_READ_URL) in a query whose root fields are all
+   * dashboard lists or aggregates (src/http/read-routing.ts), the primary otherwise (mutations, `node`,
+   * by-id lookups, or no replica configured). Use it only in those list and aggregate paths.
+   */
+  readDb: EntityManager;
   principal: Principal | null;
   /** Set when an Authorization header was sent but is not a valid key. */
   authFailure: string | null;

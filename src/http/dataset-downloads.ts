@@ -16,7 +16,7 @@ export const EXPORTS_PREFIX = '/exports/';
  * GET /exports/<datasetVersion id>/<file>: a READY version's files to a READ or CURATE key, streamed
  * with ETag = the file's sha256 and byte ranges, so a training pipeline resumes an interrupted download.
  */
-export function datasetDownloads(deps: { config: Config; db: EntityManager; apiKeys: ApiKeyService; datasets: DatasetService }) {
+export function datasetDownloads(deps: { config: Config; db: EntityManager; readDb?: () => EntityManager; apiKeys: ApiKeyService; datasets: DatasetService }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> => {
     const { principal, failure } = await deps.apiKeys.fromAuthorization(deps.db, req.headers.authorization);
     if (!principal) {
@@ -31,7 +31,10 @@ export function datasetDownloads(deps: { config: Config; db: EntityManager; apiK
     } catch {
       key = null;
     }
-    const [version] = key ? await deps.datasets.byIds(deps.db, [key]) : [];
+    // The version's row from the read replica when there is one; a version it does not show READY yet
+    // (built a moment ago, replay behind) is asked of the primary before answering 404.
+    let [version] = key ? await deps.datasets.byIds(deps.readDb?.() ?? deps.db, [key]) : [];
+    if (key && deps.readDb && version?.status !== 'READY') [version] = await deps.datasets.byIds(deps.db, [key]);
     if (!version || rest.length > 0 || !file) throw new HttpError(404, 'NOT_FOUND', 'No such dataset version or file; use /exports/<DatasetVersion id>/<file name>');
     if (version.status !== 'READY') throw new HttpError(404, 'NOT_FOUND', `Dataset version ${version.name} v${version.version} is ${version.status}; files exist once READY`);
     const dir = path.join(deps.config.exportDir, version.name, `v${version.version}`);

@@ -46,7 +46,7 @@ export class DatasetResolver {
   @Authorized('read', 'curate')
   @Query(() => DatasetVersionConnection, { nullable: true, description: 'Dataset versions, newest first.' })
   datasetVersions(@Args(() => DatasetVersionsArgs) args: DatasetVersionsArgs, @Ctx() ctx: AppContext): Promise<PageResult<DatasetVersionRow>> {
-    return ctx.services.datasets.list(ctx.db, args.name, args);
+    return ctx.services.datasets.list(ctx.readDb, args.name, args);
   }
 
   @FieldResolver(() => DatasetVersion, { nullable: true, description: 'The version it extends.' })

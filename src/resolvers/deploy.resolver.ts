@@ -138,26 +138,26 @@ export class DeployResolver {
   @Authorized('read', 'curate', 'deploy')
   @Query(() => ModelLineConnection, { nullable: true, description: 'Model lines by name.' })
   modelLines(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<ModelLineRow>> {
-    return ctx.services.lineage.lines(ctx.db, args);
+    return ctx.services.lineage.lines(ctx.readDb, args);
   }
 
   @Authorized('read', 'curate', 'deploy')
   @Query(() => TrainingRunConnection, { nullable: true, description: 'Training runs, newest first.' })
   trainingRuns(@Args(() => TrainingRunsArgs) args: TrainingRunsArgs, @Ctx() ctx: AppContext): Promise<PageResult<TrainingRunRow>> {
     const datasetVersionId = args.datasetVersionId == null ? null : keyOf(args.datasetVersionId, 'DatasetVersion', 'datasetVersionId');
-    return ctx.services.lineage.runs(ctx.db, { modelLine: args.modelLine, datasetVersionId }, args);
+    return ctx.services.lineage.runs(ctx.readDb, { modelLine: args.modelLine, datasetVersionId }, args);
   }
 
   @Authorized('read', 'curate', 'deploy')
   @Query(() => DeploymentConnection, { nullable: true, description: 'A model line’s deployment history, newest first, with reasons.' })
   deployments(@Args(() => DeploymentsArgs) args: DeploymentsArgs, @Ctx() ctx: AppContext): Promise<PageResult<DeploymentRow>> {
-    return ctx.services.lineage.deployments(ctx.db, args.modelLine, args);
+    return ctx.services.lineage.deployments(ctx.readDb, args.modelLine, args);
   }
 
   @Authorized('read', 'curate', 'deploy')
   @Query(() => EvalGateConnection, { nullable: true, description: 'A model line’s eval gates, by name.' })
   evalGates(@Args(() => EvalGatesArgs) args: EvalGatesArgs, @Ctx() ctx: AppContext): Promise<PageResult<EvalGateRow>> {
-    return ctx.services.promotion.gates(ctx.db, args.modelLine, args);
+    return ctx.services.promotion.gates(ctx.readDb, args.modelLine, args);
   }
 }
 

@@ -30,6 +30,6 @@ export class DriftResolver {
   @Authorized('read')
   @Query(() => DriftEventConnection, { nullable: true, description: 'Drift events, newest detectedAt first.' })
   driftEvents(@Args(() => DriftEventsArgs) args: DriftEventsArgs, @Ctx() ctx: AppContext): Promise<PageResult<DriftEventRow>> {
-    return ctx.services.drift.list(ctx.db, args.filter ?? {}, args);
+    return ctx.services.drift.list(ctx.readDb, args.filter ?? {}, args);
   }
 }

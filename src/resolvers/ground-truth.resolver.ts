@@ -25,7 +25,7 @@ export class GroundTruthResolver {
   @Authorized('read', 'curate')
   @Query(() => [AccuracyBucket], { nullable: true, description: 'Live accuracy of a model version per hour, from ground truth.' })
   groundTruthAccuracy(@Args(() => AccuracyArgs) args: AccuracyArgs, @Ctx() ctx: AppContext): Promise<AccuracyBucket[]> {
-    return ctx.services.groundTruth.accuracy(ctx.db, args.modelVersion, args.from, args.to);
+    return ctx.services.groundTruth.accuracy(ctx.readDb, args.modelVersion, args.from, args.to);
   }
 }
 

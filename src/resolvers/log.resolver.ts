@@ -16,12 +16,12 @@ export class LogResolver {
   @Authorized('read')
   @Query(() => LogEntryConnection, { nullable: true, description: 'Stored entries, newest first by default, in stable (occurredAt, requestId) order. No totalCount: it would scan the log.' })
   logEntries(@Args(() => LogEntriesArgs) args: LogEntriesArgs, @Ctx() ctx: AppContext): Promise<PageResult<LogRow>> {
-    return ctx.services.logQuery.logEntries(ctx.db, args);
+    return ctx.services.logQuery.logEntries(ctx.readDb, args);
   }
 
   @Authorized('read')
   @Query(() => IngestStats, { nullable: true, description: 'True volume and keep rates per model version and UTC hour, compacted rows included.' })
   ingestStats(@Args(() => IngestStatsArgs) args: IngestStatsArgs, @Ctx() ctx: AppContext): Promise<IngestStats> {
-    return ctx.services.ingestStats.ingestStats(ctx.db, args.from, args.to, args.modelVersion);
+    return ctx.services.ingestStats.ingestStats(ctx.readDb, args.from, args.to, args.modelVersion);
   }
 }

@@ -94,7 +94,7 @@ export class RetrainPolicyResolver {
   @Authorized('read', 'curate')
   @Query(() => RetrainPolicyConnection, { nullable: true, description: 'Retrain policies, oldest first (the order they are checked in).' })
   retrainPolicies(@Args(() => RetrainPoliciesArgs) args: RetrainPoliciesArgs, @Ctx() ctx: AppContext): Promise<PageResult<RetrainPolicyRow>> {
-    return ctx.services.retrainPolicies.list(ctx.db, args.modelVersion, args);
+    return ctx.services.retrainPolicies.list(ctx.readDb, args.modelVersion, args);
   }
 
   @FieldResolver(() => RetrainDatasetTemplate, { description: 'What a RETRAIN builds.' })
@@ -117,7 +117,7 @@ export class RetrainDecisionResolver {
   @Authorized('read', 'curate')
   @Query(() => RetrainDecisionConnection, { nullable: true, description: 'Recorded retrain decisions, newest first.' })
   retrainDecisions(@Args(() => RetrainDecisionsArgs) args: RetrainDecisionsArgs, @Ctx() ctx: AppContext): Promise<PageResult<RetrainDecisionRow>> {
-    return ctx.services.retrain.list(ctx.db, args.modelVersion, args);
+    return ctx.services.retrain.list(ctx.readDb, args.modelVersion, args);
   }
 
   @Authorized('ci', 'read', 'curate')

@@ -47,7 +47,7 @@ export class ReviewResolver {
   @Authorized('read', 'annotate', 'model_label')
   @Query(() => ReviewItemConnection, { nullable: true, description: 'Entries that need review, most urgent first: user_negative, drift_window, low_confidence, others; recent first.' })
   reviewQueue(@Args(() => ReviewQueueArgs) args: ReviewQueueArgs, @Ctx() ctx: AppContext): Promise<PageResult<unknown>> {
-    return ctx.services.review.queue(ctx.db, { ...args.filter, first: args.first, after: args.after, last: args.last, before: args.before });
+    return ctx.services.review.queue(ctx.readDb, { ...args.filter, first: args.first, after: args.after, last: args.last, before: args.before });
   }
 
   @FieldResolver(() => LogEntry, { nullable: true, description: 'The entry; null while its log row has not arrived (feedback came first).' })
@@ -79,7 +79,7 @@ export class ReviewResolver {
   @Authorized('read', 'annotate', 'model_label')
   @Query(() => ReviewStats, { nullable: true, description: 'Queue depth, claims and correction totals.' })
   reviewStats(@Ctx() ctx: AppContext): Promise<ReviewStats> {
-    return ctx.services.review.stats(ctx.db);
+    return ctx.services.review.stats(ctx.readDb);
   }
 }
 
@@ -120,6 +120,6 @@ export class CorrectionResolver {
   @Authorized('read', 'annotate')
   @Query(() => LabelConflictConnection, { nullable: true, description: 'Normalised prompts whose accepted corrections disagree, most recently corrected first.' })
   labelConflicts(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<unknown>> {
-    return ctx.services.corrections.labelConflicts(ctx.db, args, ctx.services.config.maxPageSize);
+    return ctx.services.corrections.labelConflicts(ctx.readDb, args, ctx.services.config.maxPageSize);
   }
 }

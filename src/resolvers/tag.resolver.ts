@@ -55,6 +55,6 @@ export class TagResolver {
   @Authorized('read')
   @Query(() => [TagCount], { nullable: true, description: 'Tagged entries per time bucket and tag (by the entries’ occurredAt, UTC): a bounded time series.' })
   tagCounts(@Args(() => TagCountsArgs) args: TagCountsArgs, @Ctx() ctx: AppContext): Promise<TagCount[]> {
-    return tagCounts(ctx.db, args);
+    return tagCounts(ctx.readDb, args);
   }
 }

@@ -42,11 +42,11 @@ export class WebhookResolver {
   @Authorized('admin')
   @Query(() => WebhookConnection, { nullable: true, description: 'Webhooks, oldest first.' })
   webhooks(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<WebhookRow>> {
-    return ctx.services.webhooks.list(ctx.db, args);
+    return ctx.services.webhooks.list(ctx.readDb, args);
   }
 
   @FieldResolver(() => WebhookDeliveryConnection, { description: 'Its delivery log, newest first.' })
   deliveries(@Root() w: WebhookRow, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext): Promise<PageResult<WebhookDeliveryRow>> {
-    return ctx.services.webhooks.deliveries(ctx.db, w.id, args);
+    return ctx.services.webhooks.deliveries(ctx.readDb, w.id, args);
   }
 }

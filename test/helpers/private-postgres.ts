@@ -24,24 +24,57 @@ export interface PrivatePostgres {
   signalAll(signal: 'SIGSTOP' | 'SIGCONT'): void;
   /** Stops it if running and removes its directory. */
   destroy(): void;
+  /** Its data directory (a streaming replica takes its base backup from the running server instead). */
+  dataDir: string;
+  /** The postmaster's PID while it runs (from postmaster.pid), else null. */
+  pid(): number | null;
 }
 
 export const privatePostgresAvailable = fs.existsSync(path.join(BIN, 'initdb'));
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-pg-'));
-  const data = path.join(dir, 'data');
-  const port = await freePort();
-  const asRoot = process.getuid?.() === 0;
+const asRoot = process.getuid?.() === 0;
+const run = (cmd: string, args: string[]) =>
+  execFileSync(asRoot ? 'runuser' : path.join(BIN, cmd), asRoot ? ['-u', 'postgres', '--', path.join(BIN, cmd), ...args] : args, { stdio: 'pipe', timeout: 60_000 });
+
+async function scratchDir(prefix: string): Promise<{ dir: string; data: string; port: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
-  const run = (cmd: string, args: string[]) =>
-    execFileSync(asRoot ? 'runuser' : path.join(BIN, cmd), asRoot ? ['-u', 'postgres', '--', path.join(BIN, cmd), ...args] : args, { stdio: 'pipe', timeout: 60_000 });
+  return { dir, data: path.join(dir, 'data'), port: await freePort() };
+}
+
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const { dir, data, port } = await scratchDir('flywheel-pg-');
+  // initdb's defaults already allow streaming replication: wal_level=replica, max_wal_senders=10, and
+  // pg_hba.conf's `host replication all 127.0.0.1/32 trust`.
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+  return cluster(dir, data, port);
+}
+
+/**
+ * A hot-standby streaming replica of a running private server: `pg_basebackup -R -X stream` into a
+ * temp dir of its own (-R writes primary_conninfo and standby.signal), started on another free port.
+ * `destroy()` stops only this server and removes only its directory.
+ */
+export async function startStreamingReplica(primary: PrivatePostgres): Promise<PrivatePostgres> {
+  const { dir, data, port } = await scratchDir('flywheel-pg-replica-');
+  run('pg_basebackup', ['-D', data, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
+  return cluster(dir, data, port);
+}
+
+function cluster(dir: string, data: string, port: number): PrivatePostgres {
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
   let running = false;
   const pg: PrivatePostgres = {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,
+    dataDir: data,
+    pid() {
+      try {
+        return Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+      } catch {
+        return null;
+      }
+    },
     start() {
       run('pg_ctl', ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
       running = true;

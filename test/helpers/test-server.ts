@@ -65,7 +65,8 @@ export async function gqlRequest<T = any>(baseUrl: string, query: string, variab
  */
 export async function startTestServer(env: Record<string, string> = {}, opts: { embedded?: boolean; dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-test-'));
-  const fresh = !opts.embedded && usingRealPostgres ? await createFreshDatabase(process.env.DATABASE_URL!) : undefined;
+  // A DATABASE_URL in `env` (a private cluster of the test's own) is used as it is.
+  const fresh = !opts.embedded && usingRealPostgres && !env.DATABASE_URL ? await createFreshDatabase(process.env.DATABASE_URL!) : undefined;
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
