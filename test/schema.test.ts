@@ -91,7 +91,7 @@ describe('contracts', () => {
     assert.equal(fieldType('RedactionCount', 'type'), 'PiiType!');
     assert.deepEqual(enumValues('Scope'), ['ADMIN', 'ANNOTATE', 'CI', 'CURATE', 'DEPLOY', 'FEEDBACK', 'INGEST', 'METRICS', 'MODEL_LABEL', 'READ']);
     assert.deepEqual(enumValues('JobState'), ['ACTIVE', 'CANCELLED', 'COMPLETED', 'CREATED', 'FAILED', 'RETRY']);
-    assert.deepEqual(enumValues('PiiType'), ['API_SECRET', 'CREDIT_CARD', 'EMAIL', 'IBAN', 'IP', 'JWT', 'MAC_ADDRESS', 'PHONE', 'SSN']);
+    assert.deepEqual(enumValues('PiiType'), ['ADDRESS', 'API_SECRET', 'CREDIT_CARD', 'DOB', 'EMAIL', 'GOV_ID', 'IBAN', 'IP', 'JWT', 'MAC_ADDRESS', 'PERSON', 'PHONE', 'SSN']);
     assert.deepEqual(fieldNames('PageInfo').sort(), ['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']);
     // totalCount only where it is cheap; never on log entries.
     assert.ok(!fieldNames('LogEntryConnection').includes('totalCount'));
