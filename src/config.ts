@@ -98,6 +98,8 @@ export interface Config {
   feedbackPendingMaxPerKey: number;
   /** …and each waits at most this long for its row before the feedback-match job deletes it. */
   feedbackPendingHours: number;
+  /** Audit events older than this many days are deleted by the audit-retention job (issue 14). */
+  auditRetentionDays: number;
   /** Auto-flagging at ingest; each flag can be switched off. */
   autoFlag: {
     lowConfidence: boolean;
@@ -269,6 +271,8 @@ export function loadConfig(env: Env = process.env): Config {
     // own oldest pending clicks only after that long, never another key's.
     feedbackPendingMaxPerKey: r.number('FEEDBACK_PENDING_MAX_PER_KEY', 20_000, { min: 1, max: 1_000_000, integer: true }),
     feedbackPendingHours: r.number('FEEDBACK_PENDING_HOURS', 24, { min: 0.0001, max: 24 * 30 }),
+    // 400 days: a year of actions plus a quarter to audit them in; fractions of a day for tests.
+    auditRetentionDays: r.number('AUDIT_RETENTION_DAYS', 400, { min: 0.00001, max: 36_500 }),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),
       anomalousOutput: r.boolean('AUTO_FLAG_ANOMALOUS_OUTPUT', true),
