@@ -39,7 +39,7 @@ export class ErasureAudit1764810000000 implements MigrationInterface {
       CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'DELETE' AND current_setting('flywheel.audit_retention', true) = 'on'
-           AND OLD.at < current_setting('flywheel.audit_cutoff', true)::timestamptz THEN
+           AND OLD.at < nullif(current_setting('flywheel.audit_cutoff', true), '')::timestamptz THEN
           RETURN OLD;
         END IF;
         RAISE EXCEPTION 'audit_event is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';

@@ -44,7 +44,7 @@ const fromResult = (type: NodeTypeName, key: (r: any) => unknown): AuditRule['ta
 
 export const AUDITED_MUTATIONS: Record<string, AuditRule> = {
   // ADMIN
-  createApiKey: { target: fromResult('ApiKey', (r) => r.key?.id), details: (a) => ({ scopes: a.input?.scopes ?? null }) },
+  createApiKey: { target: fromResult('ApiKey', (r) => r.key?.id), details: (a) => ({ scopes: Array.isArray(a.input?.scopes) ? (a.input!.scopes as unknown[]).map((x) => String(x).toUpperCase()) : null }) },
   revokeApiKey: { target: fromInput('apiKeyId') },
   compactLogs: { target: fromResult('Job', (id) => id) },
   refreshTrafficProfiles: { target: fromResult('Job', (id) => id) },
