@@ -12,7 +12,7 @@ import { ADMIN_KEY, createKey, logInput, ok, startTestServer, TestServer, waitFo
  */
 
 const RUN = crypto.randomBytes(3).toString('hex');
-const EVENT = `id at action actor keyId target requestId details`;
+const EVENT = `id occurredAt action actor keyId target requestId details`;
 const AUDIT = `query($filter: AuditLogFilter, $first: Int, $after: String) { auditLog(filter: $filter, first: $first, after: $after) {
   totalCount edges { cursor node { ${EVENT} } } pageInfo { hasNextPage endCursor } } }`;
 const fromGlobal = (id: string) => Buffer.from(id, 'base64url').toString('utf8');
@@ -90,7 +90,7 @@ describe('audit log (issue 14)', () => {
     assert.equal(r.action, 'revokeApiKey');
     assert.equal(r.target, keyId);
     for (const e of [c, r]) {
-      assert.ok(Math.abs(Date.parse(e.at) - Date.now()) < 60_000, 'a recent time');
+      assert.ok(Math.abs(Date.parse(e.occurredAt) - Date.now()) < 60_000, 'a recent time');
       assert.equal(fromGlobal(e.id).split(':')[0], 'AuditEvent');
     }
     // Newest first, and node(id:) refetches an event.

@@ -52,7 +52,7 @@ export class EraseUserPayload {
 @ObjectType({ implements: Node, description: 'One admin or reviewer action, recorded in the same transaction as the action itself. Append-only.' })
 export class AuditEvent extends Node {
   @Field({ description: 'When the action’s transaction ran.' })
-  at: Date;
+  occurredAt: Date;
 
   @Field({ description: 'The mutation, e.g. `revokeApiKey`, `eraseUser`, `acceptCorrection`.' })
   action: string;

@@ -81,7 +81,7 @@ function tagDetails(a: Args): Record<string, unknown> {
 
 export interface AuditEventRow {
   id: string;
-  at: Date;
+  occurredAt: Date;
   apiKeyId: string | null;
   actor: string;
   action: string;
@@ -90,7 +90,7 @@ export interface AuditEventRow {
   details: Record<string, unknown> | null;
 }
 
-export const AUDIT_COLUMNS = `a.id, a.at, a.api_key_id AS "apiKeyId", a.actor, a.action, a.target, a.request_id AS "requestId", a.details`;
+export const AUDIT_COLUMNS = `a.id, a.at AS "occurredAt", a.api_key_id AS "apiKeyId", a.actor, a.action, a.target, a.request_id AS "requestId", a.details`;
 const AUDIT_KEYSET = new Keyset('auditLog', [
   { expr: 'a.at', dir: 'DESC', type: 'timestamptz' },
   { expr: 'a.id', dir: 'DESC', type: 'uuid' },
