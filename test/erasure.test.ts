@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { startMain, MainProcess } from './helpers/main-process';
-import { ADMIN_KEY, createFreshDatabase, gqlRequest, GqlResponse, HMAC_KEY, logInput, ok, usingRealPostgres, waitFor } from './helpers/test-server';
+import { ADMIN_KEY, createFreshDatabase, createKey, gqlRequest, GqlResponse, HMAC_KEY, logBatch, logInput, ok, startTestServer, TestServer, usingRealPostgres, waitFor } from './helpers/test-server';
 
 /**
  * Issue 14, point 2: eraseUser leaves no trace of the user in any table, any export file or any log
@@ -30,7 +30,39 @@ const MODEL = `erase-${RUN}`;
 
 const ERASE = `mutation($input: EraseUserInput!) { eraseUser(input: $input) {
   counts { logEntries feedback corrections reviewItems groundTruths tags datasetExamples datasetVersions exportFiles }
-  datasetVersions { id name version status exampleCount contentHash files { name sha256 lines } } } }`;
+  datasetVersions { id name version status exampleCount contentHash files { name sha256 lines } erasures { erasedAt examples } } } }`;
+
+type Sql = (text: string, params?: unknown[]) => Promise<any[]>;
+
+/** Every table of every user schema, and for each needle the tables whose rows contain it. */
+async function tablesHolding(sql: Sql, needles: string[]): Promise<Map<string, string[]>> {
+  const tables: { schema: string; name: string }[] = await sql(
+    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+  );
+  assert.ok(tables.some((t) => t.name === 'audit_event') && tables.some((t) => t.schema === 'pgboss'), 'the scan covers our tables and pg-boss’s');
+  const found = new Map<string, string[]>(needles.map((n) => [n, []]));
+  for (const t of tables) {
+    const ident = `"${t.schema.replace(/"/g, '""')}"."${t.name.replace(/"/g, '""')}"`;
+    const rows: { n: string }[] = await sql(`SELECT n FROM unnest($1::text[]) AS n WHERE EXISTS (SELECT 1 FROM ${ident} x WHERE strpos(x::text, n) > 0)`, [needles]);
+    for (const r of rows) found.get(r.n)!.push(ident);
+  }
+  return found;
+}
+
+/** Every file under a directory, as text. */
+function filesUnder(root: string): { file: string; text: string }[] {
+  const out: { file: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push({ file: path.relative(root, p), text: fs.readFileSync(p, 'utf8') });
+    }
+  };
+  walk(root);
+  return out;
+}
 
 describe('eraseUser (issue 14)', { skip: !usingRealPostgres && 'needs DATABASE_URL (a real PostgreSQL): the test scans the database from outside the server process' }, () => {
   let main: MainProcess;
@@ -105,34 +137,9 @@ describe('eraseUser (issue 14)', { skip: !usingRealPostgres && 'needs DATABASE_U
     return { requestIds, texts };
   }
 
-  /** Every table of every user schema, and for each needle the tables whose rows contain it. */
-  async function tablesContaining(needles: string[]): Promise<Map<string, string[]>> {
-    const { rows: tables } = await db.query<{ schema: string; name: string }>(
-      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-       WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
-    );
-    assert.ok(tables.some((t) => t.name === 'audit_event') && tables.some((t) => t.schema === 'pgboss'), 'the scan covers our tables and pg-boss’s');
-    const found = new Map<string, string[]>(needles.map((n) => [n, []]));
-    for (const t of tables) {
-      const ident = `"${t.schema.replace(/"/g, '""')}"."${t.name.replace(/"/g, '""')}"`;
-      const { rows } = await db.query<{ n: string }>(`SELECT n FROM unnest($1::text[]) AS n WHERE EXISTS (SELECT 1 FROM ${ident} x WHERE strpos(x::text, n) > 0)`, [needles]);
-      for (const r of rows) found.get(r.n)!.push(ident);
-    }
-    return found;
-  }
+  const tablesContaining = (needles: string[]) => tablesHolding(async (q, p) => (await db.query(q, p)).rows, needles);
 
-  function exportFiles(): { file: string; text: string }[] {
-    const out: { file: string; text: string }[] = [];
-    const walk = (dir: string) => {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        else out.push({ file: path.relative(exportDir, p), text: fs.readFileSync(p, 'utf8') });
-      }
-    };
-    walk(exportDir);
-    return out;
-  }
+  const exportFiles = () => filesUnder(exportDir);
 
   test('two users with feedback, corrections and an exported dataset version; erasing one leaves no trace of them and the other intact', async () => {
     const a = await traffic(USER_A, TOKEN_A);
@@ -179,6 +186,7 @@ describe('eraseUser (issue 14)', { skip: !usingRealPostgres && 'needs DATABASE_U
     assert.equal(v.status, 'READY');
     assert.equal(v.exampleCount, 3);
     assert.notEqual(v.contentHash, ready.contentHash, 'the files were rewritten');
+    assert.deepEqual(v.erasures.map((e: { examples: number }) => e.examples), [3]);
 
     // No table holds user A's id, hash or any of their texts; user B's data is all still there.
     const afterScan = await tablesContaining([...needlesA, ...needlesB]);
@@ -233,5 +241,53 @@ describe('eraseUser (issue 14)', { skip: !usingRealPostgres && 'needs DATABASE_U
     assert.equal(empty.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM inference_log WHERE user_id_hash = $1`, [hmac(userC)])).rows;
     assert.equal(count, 1, 'nothing was erased');
+  });
+});
+
+/**
+ * The same erasure on the embedded database (PGlite, one session: the files are rewritten inside the
+ * transaction on its connection), checked through the server's own connection.
+ */
+describe('eraseUser on the embedded database', () => {
+  let server: TestServer;
+  let exportDir: string;
+
+  before(async () => {
+    exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-erasure-embedded-'));
+    server = await startTestServer({ EXPORT_DIR: exportDir }, { embedded: true });
+  });
+  after(async () => {
+    await server?.stop();
+    if (exportDir) fs.rmSync(exportDir, { recursive: true, force: true });
+  });
+
+  test('no table or export file keeps the user; the other user stays', async () => {
+    const model = `emb-${RUN}`;
+    const entries = [
+      logInput({ modelVersion: model, userId: USER_A, prompt: `Embedded ${TOKEN_A} question one` }),
+      logInput({ modelVersion: model, userId: USER_A, prompt: `Embedded ${TOKEN_A} question two` }),
+      logInput({ modelVersion: model, userId: USER_B, prompt: `Embedded ${TOKEN_B} question` }),
+    ];
+    await logBatch(server, entries);
+    for (const e of entries) {
+      ok(await server.gql(`mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { correction { id } } }`, { input: { requestId: e.requestId, completion: `Answer for ${e.prompt}` } }));
+    }
+    const curate = await createKey(server, ['CURATE'], 'embedded-pipeline');
+    const { id } = ok(await server.gql(`mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id } } }`, { input: { name: model, modelVersions: [model] } }, curate))
+      .createDatasetVersion.datasetVersion;
+    await waitFor(async () => ok(await server.gql(`query($id: ID!) { datasetVersion(id: $id) { status } }`, { id }, curate)).datasetVersion.status === 'READY', 'READY', 90_000);
+    assert.ok(filesUnder(exportDir).some((f) => f.text.includes(TOKEN_A)));
+
+    const erased = ok(await server.gql(ERASE, { input: { userId: USER_A } })).eraseUser;
+    assert.equal(erased.counts.logEntries, 2);
+    assert.equal(erased.counts.datasetExamples, 2);
+    assert.equal(erased.datasetVersions[0].exampleCount, 1);
+    const needlesA = [hmac(USER_A), TOKEN_A, ...entries.slice(0, 2).map((e) => e.requestId as string)];
+    const found = await tablesHolding((q, p) => server.sql(q, p), [...needlesA, TOKEN_B]);
+    for (const n of needlesA) assert.deepEqual(found.get(n), [], `no table holds ${n}`);
+    assert.ok(found.get(TOKEN_B)!.length > 0);
+    for (const f of filesUnder(exportDir)) assert.ok(!f.text.includes(TOKEN_A), f.file);
+    assert.ok(filesUnder(exportDir).some((f) => f.text.includes(TOKEN_B)));
+    assert.deepEqual(Object.values(ok(await server.gql(ERASE, { input: { userId: USER_A } })).eraseUser.counts), Array(9).fill(0));
   });
 });

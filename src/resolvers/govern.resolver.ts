@@ -1,8 +1,9 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../context';
 import type { PageResult } from '../schema/connection';
-import type { DatasetVersion } from '../schema/dataset.types';
-import { AuditEvent, AuditEventConnection, AuditLogArgs, EraseUserInput, EraseUserPayload } from '../schema/govern.types';
+import { AuditEvent, AuditEventConnection, AuditLogArgs, DatasetErasure, EraseUserInput, EraseUserPayload } from '../schema/govern.types';
+import { DatasetVersion as DatasetVersionType } from '../schema/dataset.types';
+import type { DatasetVersionRow } from '../services/curate/dataset.service';
 import { keyOf, toGlobalId } from '../schema/node';
 import type { AuditEventRow } from '../services/govern/audit';
 
@@ -16,7 +17,7 @@ export class GovernResolver {
   })
   async eraseUser(@Arg('input', () => EraseUserInput, { description: 'The user.' }) input: EraseUserInput, @Ctx() ctx: AppContext): Promise<EraseUserPayload> {
     const r = await ctx.db.transaction((tx) => ctx.services.erasure.erase(tx, input.userId));
-    return { counts: r.counts, datasetVersions: r.datasetVersions as unknown as DatasetVersion[] };
+    return { counts: r.counts, datasetVersions: r.datasetVersions as unknown as DatasetVersionType[] };
   }
 
   @Authorized('admin')
@@ -39,5 +40,13 @@ export class GovernResolver {
   @Query(() => AuditEvent, { nullable: true, description: 'One audit event by global id; null if unknown (or pruned).' })
   async auditEvent(@Arg('id', () => ID, { description: 'The event’s global id.' }) id: string, @Ctx() ctx: AppContext): Promise<AuditEventRow | null> {
     return (await ctx.services.audit.byIds(ctx.db, [keyOf(id, 'AuditEvent', 'id')]))[0] ?? null;
+  }
+}
+
+@Resolver(() => DatasetVersionType)
+export class DatasetErasuresResolver {
+  @FieldResolver(() => [DatasetErasure], { description: 'Erasures (eraseUser) that removed examples from this version after it was built, oldest first; its manifest lists them too.' })
+  erasures(@Root() v: DatasetVersionRow): DatasetErasure[] {
+    return (v.erasures ?? []).map((e) => ({ erasedAt: new Date(e.at), examples: e.examples }));
   }
 }

@@ -40,6 +40,15 @@ export class ErasureCounts {
   exportFiles: number;
 }
 
+@ObjectType({ description: 'One eraseUser call that removed examples from a dataset version (no user id is kept).' })
+export class DatasetErasure {
+  @Field({ description: 'When the erasure ran.' })
+  erasedAt: Date;
+
+  @Field(() => Int, { description: 'Examples it removed from this version.' })
+  examples: number;
+}
+
 @ObjectType({ description: 'The erasure’s result.' })
 export class EraseUserPayload {
   @Field(() => ErasureCounts, { description: 'What was removed.' })

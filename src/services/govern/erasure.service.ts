@@ -112,11 +112,11 @@ export class ErasureService {
     counts.datasetVersions = perVersion.size;
     const versions: DatasetVersionRow[] = [];
     for (const [id, n] of [...perVersion].sort(([a], [b]) => a.localeCompare(b))) {
-      const [v] = await queryRows<DatasetVersionRow & { erasures: unknown[] }>(
+      const [v] = await queryRows<DatasetVersionRow>(
         tx,
         `UPDATE dataset_version d SET erasures = d.erasures || jsonb_build_array(jsonb_build_object('at', now(), 'examples', $2::int)),
            example_count = d.example_count - $2::int, validation_count = d.validation_count - $3::int
-         WHERE d.id = $1 RETURNING ${DATASET_COLUMNS}, d.erasures`,
+         WHERE d.id = $1 RETURNING ${DATASET_COLUMNS}`,
         [id, n.examples, n.validation],
       );
       if (v.status === 'READY') {
@@ -140,7 +140,7 @@ export class ErasureService {
    * still has them: the retry any failed erasure needs makes the two agree again. The other order
    * (swap after commit) would leave the user's rows on disk after a crash.
    */
-  private async rewriteFiles(tx: EntityManager, v: DatasetVersionRow & { erasures: unknown[] }): Promise<Record<string, { sha256: string }>> {
+  private async rewriteFiles(tx: EntityManager, v: DatasetVersionRow): Promise<Record<string, { sha256: string }>> {
     const finalDir = path.join(this.config.exportDir, v.name, `v${v.version}`);
     const workDir = `${finalDir}.erasure`;
     const report = { ...(v.qualityReport ?? {}), members: v.exampleCount ?? 0, validation: v.validationCount ?? 0 };
@@ -149,7 +149,7 @@ export class ErasureService {
       workDir,
       report,
       { db: tx, streaming: false, exportDir: this.config.exportDir, maxTextChars: this.config.maxTextChars, signal: new AbortController().signal, progress: async () => undefined },
-      { erasures: v.erasures },
+      { erasures: v.erasures ?? [] },
     );
     const oldDir = `${finalDir}.erased-old`;
     fs.rmSync(oldDir, { recursive: true, force: true });
