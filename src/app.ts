@@ -46,6 +46,8 @@ import { ReviewService } from './services/review.service';
 import { TagService } from './services/tag.service';
 import { createRateLimits } from './services/rate-limit';
 import { UserIdHasher } from './services/user-id-hasher';
+import { auditMutations, AuditService } from './services/govern/audit';
+import { ErasureService } from './services/govern/erasure.service';
 
 export type { Logger } from './logging';
 
@@ -68,7 +70,8 @@ export async function buildFlywheelSchema(): Promise<GraphQLSchema> {
     // avoids class-validator's per-object cost.
     validate: false,
   });
-  return describeRootTypes(schema);
+  // Admin and reviewer mutations write their audit row in their own transaction (services/govern/audit.ts).
+  return auditMutations(describeRootTypes(schema));
 }
 
 /** Prometheus labels must stay bounded: label by the schema's root fields, never by client-chosen names. */
@@ -183,6 +186,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       corrections: new CorrectionService(config, metrics),
       ...createCurateDecideServices(config, jobs, tags, metrics),
       rateLimits: createRateLimits(config),
+      audit: new AuditService(config.maxPageSize),
+      erasure: new ErasureService(config, hasher),
     };
 
     addRuntimeGauges(metrics, {
@@ -200,7 +205,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     const { generated: generatedAdminKey, adminApiKeyRevoked } = await services.apiKeys.bootstrap(db, config.adminApiKey);
     if (adminApiKeyRevoked) logger.warn({}, 'ADMIN_API_KEY was revoked and stays revoked; to rotate it, set a new value');
 
-    await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain, webhooks: services.webhooks, groundTruth: services.groundTruth });
+    await startJobs(jobs, { config, metrics, drift: services.drift, retrain: services.retrain, webhooks: services.webhooks, groundTruth: services.groundTruth, audit: services.audit });
     if (config.runWorker) await jobs.work();
 
     const schema = await buildFlywheelSchema();

@@ -116,6 +116,8 @@ export interface Config {
     /** Regions whose national phone formats are recognised, in trial order; undefined: the redactor's default list. */
     phoneRegions: string[] | undefined;
   };
+  /** Audit events older than this many days are deleted by the audit-retention job (issue 14). */
+  auditRetentionDays: number;
   /** Auto-flagging at ingest; each flag can be switched off. */
   autoFlag: {
     lowConfidence: boolean;
@@ -319,6 +321,8 @@ export function loadConfig(env: Env = process.env): Config {
     feedbackPendingMaxPerKey: r.number('FEEDBACK_PENDING_MAX_PER_KEY', 20_000, { min: 1, max: 1_000_000, integer: true }),
     feedbackPendingHours: r.number('FEEDBACK_PENDING_HOURS', 24, { min: 0.0001, max: 24 * 30 }),
     redaction: redactionSettings(r),
+    // 400 days: a year of actions plus a quarter to audit them in; fractions of a day for tests.
+    auditRetentionDays: r.number('AUDIT_RETENTION_DAYS', 400, { min: 0.00001, max: 36_500 }),
     autoFlag: {
       lowConfidence: r.boolean('AUTO_FLAG_LOW_CONFIDENCE', true),
       anomalousOutput: r.boolean('AUTO_FLAG_ANOMALOUS_OUTPUT', true),

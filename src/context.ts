@@ -21,6 +21,8 @@ import type { IngestStatsService } from './services/ingest-stats.service';
 import type { IngestService } from './services/ingest/ingest.service';
 import type { LogQueryService } from './services/log-query.service';
 import type { RateLimits } from './services/rate-limit';
+import type { AuditService } from './services/govern/audit';
+import type { ErasureService } from './services/govern/erasure.service';
 
 /** Long-lived services, built once at boot. They hold rules and caches, never a request's state. */
 export interface AppServices {
@@ -45,6 +47,10 @@ export interface AppServices {
   groundTruth: GroundTruthService;
   /** Per-key rate limits (ingest rows, feedback and review calls), shared across processes through leases. */
   rateLimits: RateLimits;
+  /** The audit log of admin and reviewer actions (issue 14). */
+  audit: AuditService;
+  /** eraseUser (issue 14). */
+  erasure: ErasureService;
 }
 
 /** Per request: who is calling, the database handle, and the services. DataLoaders join here per request. */

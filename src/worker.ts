@@ -9,6 +9,7 @@ import { isDatabaseUnavailable } from './errors';
 import { DriftService } from './services/drift.service';
 import { createCurateDecideServices } from './services/decide';
 import { TagService } from './services/tag.service';
+import { AuditService } from './services/govern/audit';
 
 /**
  * `npm run worker`: job handlers only, in their own process (run the API with RUN_WORKER=false). Needs
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     onError: (e) => (isDatabaseUnavailable(e) ? logger.warn(errorFields(e), 'database unavailable; pg-boss retries') : logger.error(errorFields(e), 'job queue error')),
   });
   const { retrain, webhooks, groundTruth } = createCurateDecideServices(config, jobs, new TagService(config));
-  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain, webhooks, groundTruth });
+  await startJobs(jobs, { config, metrics: createMetrics(), drift: new DriftService(config, jobs), retrain, webhooks, groundTruth, audit: new AuditService(config.maxPageSize) });
   await jobs.work();
   logger.info({}, 'handling jobs');
   let stopping = false;

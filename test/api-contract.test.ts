@@ -16,6 +16,7 @@ import { createKey, GqlResponse, logBatch, logInput, startTestServer, TestServer
 const NODE_TYPES = [
   'LogEntry', 'Tag', 'Feedback', 'Correction', 'ReviewItem', 'LabelConflict', 'DriftEvent', 'ApiKey', 'Job', 'DatasetVersion', 'RetrainPolicy',
   'RetrainDecision', 'ModelLine', 'ModelVersion', 'TrainingRun', 'EvalGate', 'Evaluation', 'Deployment', 'Webhook', 'WebhookDelivery', 'GroundTruth',
+  'AuditEvent',
 ] as const;
 type NodeType = (typeof NODE_TYPES)[number];
 /** The keys the tests use, one per scope (ADMIN holds every scope). */
@@ -160,6 +161,7 @@ describe('API contract: global ids, node refetch, normalised caching', () => {
       Webhook: `{ webhooks(first: 1) { nodes { id } } }`,
       WebhookDelivery: `{ webhooks(first: 1) { nodes { deliveries(first: 1) { nodes { id } } } } }`,
       GroundTruth: `query($groundTruthEntry: String!) { logEntry(requestId: $groundTruthEntry) { groundTruth { id } } }`,
+      AuditEvent: `{ auditLog(first: 1) { nodes { id } } }`,
     };
 
     before(async () => {
@@ -247,6 +249,7 @@ describe('API contract: global ids, node refetch, normalised caching', () => {
       ids.GroundTruth = ok(
         await server.gql(`mutation($input: ReportGroundTruthInput!) { reportGroundTruth(input: $input) { groundTruth { id } } }`, { input: { requestId: items[0].requestId, expected: 'Corrected.' } }),
       ).reportGroundTruth.groundTruth.id;
+      ids.AuditEvent = ok(await server.gql(`{ auditLog(first: 1) { nodes { id } } }`)).auditLog.nodes[0].id;
       Object.assign(homeVars, { groundTruthEntry: items[0].requestId, line, dataset: ids.DatasetVersion });
     });
 
@@ -338,6 +341,7 @@ describe('API contract: global ids, node refetch, normalised caching', () => {
         Webhook: unknownId('Webhook', ZERO_UUID),
         WebhookDelivery: unknownId('WebhookDelivery', ZERO_UUID),
         GroundTruth: unknownId('GroundTruth', 'never-reported'),
+        AuditEvent: unknownId('AuditEvent', ZERO_UUID),
       };
       for (const type of NODE_TYPES) {
         const r = await server.gql(NODE, { id: unknown[type] });

@@ -70,7 +70,7 @@ describe('contracts', () => {
     assert.deepEqual(
       schema.getPossibleTypes(node as never).map(String).sort(),
       [
-        'ApiKey', 'Correction', 'DatasetVersion', 'Deployment', 'DriftEvent', 'EvalGate', 'Evaluation', 'Feedback', 'GroundTruth', 'Job', 'LabelConflict', 'LogEntry',
+        'ApiKey', 'AuditEvent', 'Correction', 'DatasetVersion', 'Deployment', 'DriftEvent', 'EvalGate', 'Evaluation', 'Feedback', 'GroundTruth', 'Job', 'LabelConflict', 'LogEntry',
         'ModelLine', 'ModelVersion', 'RetrainDecision', 'RetrainPolicy', 'ReviewItem', 'Tag', 'TrainingRun', 'Webhook', 'WebhookDelivery',
       ],
     );
@@ -111,7 +111,7 @@ describe('contracts', () => {
     assert.equal(fieldType('Job', 'progress'), 'JobProgress');
     assert.equal(fieldType('JobProgress', 'done'), 'SafeInt!');
     assert.equal(String((schema.getType('JobsFilter') as GraphQLInputObjectType).getFields().name.type), 'JobKind');
-    assert.deepEqual(enumValues('JobKind'), ['COMPACTION', 'DATASET_BUILD', 'DRIFT_REVIEW', 'FEEDBACK_MATCH', 'GROUND_TRUTH_MATCH', 'RETRAIN_EVALUATION', 'TRAFFIC_PROFILE', 'WEBHOOK_DELIVERY']);
+    assert.deepEqual(enumValues('JobKind'), ['COMPACTION', 'DATASET_BUILD', 'DRIFT_REVIEW', 'FEEDBACK_MATCH', 'GROUND_TRUTH_MATCH', 'RETRAIN_EVALUATION', 'TRAFFIC_PROFILE', 'WEBHOOK_DELIVERY', 'AUDIT_RETENTION'].sort());
     assert.equal(fieldType('RetrainDecision', 'counts'), 'RetrainCounts!');
     assert.equal(fieldType('RetrainReadiness', 'counts'), 'RetrainCounts!');
     assert.equal(fieldType('RetrainPolicyCheck', 'counts'), 'RetrainPolicyCounts!');
@@ -137,6 +137,7 @@ describe('contracts', () => {
       }
     }
     assert.deepEqual(json.sort(), [
+      'AuditEvent.details', // per action (counts, tag names)
       'DatasetVersion.qualityReport', // the manifest's own object, keyed by data (reasons, tags)
       'Job.data', // per job kind
       'Job.output', // per job kind

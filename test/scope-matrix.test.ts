@@ -81,6 +81,8 @@ const ROOT_RULES: Record<string, RootRule> = {
   reviewStats: ['read', 'annotate', 'model_label'],
   labelConflicts: ['read', 'annotate'],
   tagCounts: ['read'],
+  auditLog: [],
+  auditEvent: [],
   // Mutation
   createApiKey: [],
   revokeApiKey: [],
@@ -118,6 +120,7 @@ const ROOT_RULES: Record<string, RootRule> = {
   rejectCorrection: ['annotate'],
   tagLogEntries: ['annotate'],
   untagLogEntries: ['annotate'],
+  eraseUser: [],
 };
 
 /** Who may read each Node type: the scopes of the type's own query (node/nodes answer exactly these). */
@@ -143,6 +146,7 @@ const TYPE_SCOPES: Record<string, readonly Scope[]> = {
   GroundTruth: ['read'],
   Webhook: [],
   WebhookDelivery: [],
+  AuditEvent: [],
 };
 
 /**
@@ -465,6 +469,8 @@ describe('scope matrix: every field and route × every kind of caller', () => {
     fx.ids.ApiKey = fx.spareKey;
     fx.job = (await admin(`mutation { compactLogs(input: {}) { job { id } } }`)).compactLogs.job.id;
     fx.ids.Job = fx.job;
+    // The fixtures' own admin actions are in the audit log.
+    fx.ids.AuditEvent = (await admin(`{ auditLog(first: 1) { nodes { id } } }`)).auditLog.nodes[0].id;
     console.log(`scope matrix: fixtures ready in ${Date.now() - started} ms`);
   });
   after(() => server?.stop());
@@ -580,6 +586,12 @@ describe('scope matrix: every field and route × every kind of caller', () => {
       probe: idPair((apiKeyId) => ({ input: { apiKeyId } }), 'ApiKey', () => fx.spareKey),
     },
     compactLogs: { op: `mutation { compactLogs(input: {}) { job { id } } }` },
+    auditLog: { op: `{ auditLog(first: 2) { totalCount nodes { id } } }` },
+    auditEvent: { op: `query($id: ID!) { auditEvent(id: $id) { id action } }`, vars: () => ({ id: fx.ids.AuditEvent }), probe: idPair((id) => ({ id }), 'AuditEvent', () => fx.ids.AuditEvent) },
+    eraseUser: {
+      op: `mutation($input: EraseUserInput!) { eraseUser(input: $input) { counts { logEntries } } }`,
+      ...same(() => ({ input: { userId: uniq('mx-user') } })),
+    },
     refreshTrafficProfiles: { op: `mutation { refreshTrafficProfiles(input: {}) { job { id } } }` },
     createDatasetVersion: {
       op: `mutation($input: CreateDatasetVersionInput!) { createDatasetVersion(input: $input) { datasetVersion { id } } }`,

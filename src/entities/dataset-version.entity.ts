@@ -61,6 +61,10 @@ export class DatasetVersion {
   @Column({ type: 'jsonb', nullable: true })
   files: Record<string, unknown> | null;
 
+  /** Erasures that removed examples from this version: `[{ at, examples }]`, never a user id (issue 14). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  erasures: { at: string; examples: number }[];
+
   @Column({ name: 'quality_report', type: 'jsonb', nullable: true })
   qualityReport: Record<string, unknown> | null;
 

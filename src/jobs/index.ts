@@ -13,13 +13,15 @@ import { datasetBuildJob } from './dataset-build.job';
 import { driftReviewJob } from './drift-review.job';
 import type { JobQueue } from './job-queue';
 import { TRAFFIC_PROFILE_JOB, trafficProfileJob } from './traffic-profile.job';
+import { AUDIT_RETENTION_JOB, auditRetentionJob } from './audit-retention.job';
+import type { AuditService } from '../services/govern/audit';
 
 /**
  * Every job Flywheel runs, defined and scheduled in one place: the API process and `npm run worker`
  * must agree on names, payload checks and schedules. Starts the queue; the caller decides whether
  * this process also works jobs (`jobs.work()`).
  */
-export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics: Metrics; drift: DriftService; retrain: RetrainService; webhooks: WebhookService; groundTruth: GroundTruthService }): Promise<void> {
+export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics: Metrics; drift: DriftService; retrain: RetrainService; webhooks: WebhookService; groundTruth: GroundTruthService; audit: AuditService }): Promise<void> {
   const { config } = deps;
   jobs.define(compactionJob({ graceHours: config.samplingGraceHours, batchSize: config.compactionBatchSize }, deps.metrics));
   jobs.define(trafficProfileJob());
@@ -29,10 +31,12 @@ export async function startJobs(jobs: JobQueue, deps: { config: Config; metrics:
   jobs.define(groundTruthMatchJob(deps.groundTruth));
   jobs.define(feedbackMatchJob(config.reviewTags));
   jobs.define(webhookDeliveryJob(deps.webhooks, { retryDelaySeconds: config.webhookRetryDelaySeconds, maxAttempts: config.webhookMaxAttempts }));
+  jobs.define(auditRetentionJob(deps.audit, config.auditRetentionDays));
   await jobs.start();
   await jobs.schedule(COMPACTION_JOB, `*/${config.compactionIntervalMinutes} * * * *`);
   await jobs.schedule(TRAFFIC_PROFILE_JOB, '*/10 * * * *');
   await jobs.schedule(GROUND_TRUTH_MATCH_JOB, '* * * * *');
   await jobs.schedule(FEEDBACK_MATCH_JOB, '* * * * *');
+  await jobs.schedule(AUDIT_RETENTION_JOB, '17 * * * *');
   await jobs.schedule(RETRAIN_EVALUATION_JOB, `*/${config.retrainEvaluationMinutes} * * * *`);
 }

@@ -74,7 +74,9 @@ export class AdminResolver {
   @Authorized('admin')
   @Mutation(() => JobPayload, { nullable: true, description: 'Enqueue a compaction run now; follow the job with node(id:).' })
   async compactLogs(@Arg('input', () => CompactLogsInput, { description: 'Overrides for this run.' }) input: CompactLogsInput, @Ctx() ctx: AppContext): Promise<JobPayload> {
-    return enqueued(ctx, await ctx.services.jobs.send(COMPACTION_JOB, { graceHours: input.graceHours ?? undefined, batchSize: input.batchSize ?? undefined }));
+    // Enqueued in a transaction, so the audit row (services/govern/audit.ts) commits with the job.
+    const id = await ctx.db.transaction((tx) => ctx.services.jobs.send(COMPACTION_JOB, { graceHours: input.graceHours ?? undefined, batchSize: input.batchSize ?? undefined }, tx));
+    return enqueued(ctx, id);
   }
 
   @Authorized('admin')
@@ -83,7 +85,8 @@ export class AdminResolver {
     @Arg('input', () => RefreshTrafficProfilesInput, { description: 'Sampling for this run.' }) input: RefreshTrafficProfilesInput,
     @Ctx() ctx: AppContext,
   ): Promise<JobPayload> {
-    return enqueued(ctx, await ctx.services.jobs.send(TRAFFIC_PROFILE_JOB, { maxSamples: input.maxSamples ?? undefined, windowHours: input.windowHours ?? undefined }));
+    const id = await ctx.db.transaction((tx) => ctx.services.jobs.send(TRAFFIC_PROFILE_JOB, { maxSamples: input.maxSamples ?? undefined, windowHours: input.windowHours ?? undefined }, tx));
+    return enqueued(ctx, id);
   }
 
   @Authorized('admin', 'curate')

@@ -13,6 +13,7 @@ import { WebhookResolver } from './webhook.resolver';
 import { GroundTruthResolver, LogEntryGroundTruthResolver } from './ground-truth.resolver';
 import { CorrectionResolver, ReviewResolver } from './review.resolver';
 import { TagFieldsResolver, TagResolver } from './tag.resolver';
+import { DatasetErasuresResolver, GovernResolver } from './govern.resolver';
 
 // Resolver modules import every schema type first, so the connection resolvers are registered by now.
 export const RESOLVERS = [
@@ -33,6 +34,8 @@ export const RESOLVERS = [
   WebhookResolver,
   GroundTruthResolver,
   LogEntryGroundTruthResolver,
+  GovernResolver,
+  DatasetErasuresResolver,
   ...NODE_RESOLVERS,
   ...CONNECTION_RESOLVERS,
 ] as [Function, ...Function[]];

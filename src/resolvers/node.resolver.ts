@@ -6,6 +6,7 @@ import { RetrainDecision, RetrainPolicy } from '../schema/retrain.types';
 import { Deployment, EvalGate, Evaluation, ModelLine, ModelVersion, TrainingRun } from '../schema/deploy.types';
 import { Webhook, WebhookDelivery } from '../schema/webhook.types';
 import { GroundTruth } from '../schema/ground-truth.types';
+import { AuditEvent } from '../schema/govern.types';
 import { DriftEvent } from '../schema/drift.types';
 import { FeedbackView } from '../schema/feedback.types';
 import { JobView } from '../schema/job.types';
@@ -72,4 +73,5 @@ export const NODE_RESOLVERS = [
   idResolver(GroundTruth, 'GroundTruth', (r) => r.requestId),
   idResolver(Webhook, 'Webhook', (r) => (r as unknown as Keyed).id),
   idResolver(WebhookDelivery, 'WebhookDelivery', (r) => (r as unknown as Keyed).id),
+  idResolver(AuditEvent, 'AuditEvent', (r) => (r as unknown as Keyed).id),
 ];

@@ -17,6 +17,7 @@ export enum JobKindEnum {
   GROUND_TRUTH_MATCH = 'ground-truth-match',
   FEEDBACK_MATCH = 'feedback-match',
   WEBHOOK_DELIVERY = 'webhook-delivery',
+  AUDIT_RETENTION = 'audit-retention',
 }
 registerEnumType(JobKindEnum, {
   name: 'JobKind',
@@ -30,6 +31,7 @@ registerEnumType(JobKindEnum, {
     GROUND_TRUTH_MATCH: { description: 'Compares ground truth that arrived before its log row (every minute).' },
     FEEDBACK_MATCH: { description: 'Links feedback that arrived before its log row once the row exists, and deletes pending feedback past FEEDBACK_PENDING_HOURS (every minute).' },
     WEBHOOK_DELIVERY: { description: 'POSTs one webhook delivery, retried with backoff.' },
+    AUDIT_RETENTION: { description: 'Deletes audit events older than AUDIT_RETENTION_DAYS (hourly).' },
   },
 });
 

@@ -294,7 +294,7 @@ export async function buildDatasetVersion(id: string, ctx: BuildContext): Promis
   }
 }
 
-interface FileInfo {
+export interface FileInfo {
   file: string;
   sha256: string;
   bytes: number;
@@ -526,7 +526,12 @@ async function forEachExportBatch(ctx: BuildContext, v: DatasetVersionRow, handl
   }
 }
 
-async function writeFiles(v: DatasetVersionRow, dir: string, report: Record<string, unknown>, ctx: BuildContext): Promise<Record<string, FileInfo>> {
+/**
+ * Writes a version's files and manifest into `dir` from its current membership. Also used by eraseUser
+ * (src/services/govern/erasure.service.ts) to rewrite a READY version without the erased examples;
+ * `manifestExtra` (its `erasures`) joins the manifest.
+ */
+export async function writeFiles(v: DatasetVersionRow, dir: string, report: Record<string, unknown>, ctx: BuildContext, manifestExtra: Record<string, unknown> = {}): Promise<Record<string, FileInfo>> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const has = (f: DatasetFormat) => v.formats.includes(f);
@@ -578,6 +583,7 @@ async function writeFiles(v: DatasetVersionRow, dir: string, report: Record<stri
     qualityReport: report,
     createdAt: v.createdAt,
     serviceVersion: SERVICE_VERSION,
+    ...manifestExtra,
   };
   fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return files;

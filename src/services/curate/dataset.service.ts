@@ -60,13 +60,15 @@ export interface DatasetVersionRow {
   createdBy: string;
   createdAt: Date;
   builtAt: Date | null;
+  /** eraseUser's record on the version: `[{ at, examples }]` (issue 14). */
+  erasures?: { at: string; examples: number }[];
 }
 
 export const DATASET_COLUMNS = `d.id, d.name, d.version, d.kind, d.status, d.formats, d.filter, d.base_version_id AS "baseVersionId",
   d.reference_version_id AS "referenceVersionId", d.system_prompt AS "systemPrompt", d.validation_fraction AS "validationFraction",
   d.max_psi AS "maxPsi", d.example_count AS "exampleCount", d.validation_count AS "validationCount", d.content_hash AS "contentHash",
   d.files, d.quality_report AS "qualityReport", d.job_id AS "jobId", d.error, d.created_by AS "createdBy", d.created_at AS "createdAt",
-  d.built_at AS "builtAt"`;
+  d.built_at AS "builtAt", d.erasures`;
 
 const NAME_RE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 

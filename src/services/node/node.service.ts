@@ -55,6 +55,7 @@ const SOURCES: Record<NodeTypeName, NodeSource> = {
   GroundTruth: { scopes: ['read'], fetch: (ctx, keys) => loaded(ctx.loaders.groundTruth.loadMany(keys), keys) },
   Webhook: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.webhooks.byIds(ctx.db, keys), (r) => r.id) },
   WebhookDelivery: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.webhooks.deliveriesByIds(ctx.db, keys), (r) => r.id) },
+  AuditEvent: { scopes: ['admin'], fetch: async (ctx, keys) => byKey(await ctx.services.audit.byIds(ctx.db, keys), (r) => r.id) },
   Job: {
     // Training pipelines follow their dataset builds.
     scopes: ['admin', 'curate'],
