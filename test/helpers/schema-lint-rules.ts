@@ -28,6 +28,7 @@ export const ID_EXEMPT_SUFFIXES = [
   'Readiness', // RetrainReadiness: computed per request, never stored
   'Verdict', // GateVerdict: one gate's verdict inside a promotion decision
   'Decision', // PromotionDecision: computed per request, never stored (RetrainDecision is a Node and has its id)
+  'Erasure', // DatasetErasure: one entry of its dataset version's erasure record, a value inside the version
 ];
 
 export const schemaLintRules: Linter.RulesRecord = {
