@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { Pool as HttpPool } from 'undici';
@@ -14,7 +15,21 @@ export interface BenchService {
   gql(query: string, variables?: unknown, key?: string): Promise<any>;
   /** A counter from /metrics. */
   metric(name: string): Promise<number>;
+  /** PID of the service process (its CPU time is in /proc/<pid>/stat). */
+  serverPid: number;
   stop(): Promise<void>;
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc; 0 if it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 export async function startBenchService(opts: {
@@ -83,6 +98,7 @@ export async function startBenchService(opts: {
     pool,
     http,
     adminKey,
+    serverPid: server.pid!,
     async gql(query, variables = {}, key = adminKey) {
       const res = await http.request({
         path: '/graphql',

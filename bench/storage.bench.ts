@@ -13,7 +13,7 @@
  * Env: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a scratch database is created
  * beside it and dropped), BENCH_STORAGE_ROWS (default 100000).
  */
-import { startBenchService } from './bench-service';
+import { cpuSeconds, startBenchService } from './bench-service';
 import { makeRows } from './bench-rows';
 
 const ROWS = Number(process.env.BENCH_STORAGE_ROWS ?? 100_000);
@@ -32,6 +32,14 @@ async function main(): Promise<void> {
   try {
     const rows = makeRows(ROWS, 'st');
     const before = await sizes(svc.pool);
+    // CPU per core: the service process, and the PostgreSQL backends serving this scratch database (the
+    // service's pool; WAL writer and checkpointer are shared and not counted).
+    const backends = async (): Promise<number[]> =>
+      (await svc.pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
+    const dbCpu = (pids: number[]) => pids.reduce((s, pid) => s + cpuSeconds(pid), 0);
+    const apiCpu0 = cpuSeconds(svc.serverPid);
+    let pids0 = await backends();
+    const dbCpu0 = dbCpu(pids0);
     const t0 = process.hrtime.bigint();
     let next = 0;
     await Promise.all(
@@ -45,6 +53,11 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const apiCpu = cpuSeconds(svc.serverPid) - apiCpu0;
+    const pids1 = await backends();
+    // Backends that existed at the start count from their start value; new ones from zero.
+    const dbCpuUsed = dbCpu(pids1) - dbCpu(pids0.filter((p) => pids1.includes(p)));
+    pids0 = pids1;
     await svc.pool.query('VACUUM (ANALYZE)');
     const after = await sizes(svc.pool);
     const [{ kept }] = (await svc.pool.query(`SELECT count(*) FILTER (WHERE cardinality(keep_reasons) > 0)::float / count(*) AS kept FROM inference_log`)).rows;
@@ -75,6 +88,7 @@ async function main(): Promise<void> {
     const rawPerRow = raw.bytes / ROWS;
 
     console.log(`\nbench:storage — ${ROWS.toLocaleString()} requests ingested in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds).toLocaleString()} rows/s, 1 API process)\n`);
+    console.log(`CPU: service process ${apiCpu.toFixed(1)} s → ${Math.round(ROWS / apiCpu).toLocaleString()} rows per core-second; PostgreSQL backends ${dbCpuUsed.toFixed(1)} s → ${Math.round(ROWS / dbCpuUsed).toLocaleString()} rows per core-second\n`);
     console.log('table                              growth (MB)   of which indexes (MB)   bytes / request');
     for (const t of grown) {
       console.log(`${t.table.padEnd(34)} ${(t.bytes / 1e6).toFixed(1).padStart(11)}   ${(t.indexBytes / 1e6).toFixed(1).padStart(21)}   ${Math.round(t.bytes / ROWS).toString().padStart(15)}`);
