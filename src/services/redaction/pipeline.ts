@@ -17,7 +17,10 @@ export function redactWith(
   settings: RedactionSettings,
   counts: RedactionCounts,
 ): { text: string; hits: number } {
-  const found: Finding[] = [];
+  // One findings array for every call (the pipeline is synchronous and never re-entered): text without
+  // PII allocates nothing here.
+  const found = FOUND;
+  found.length = 0;
   for (const r of recognizers) {
     if (settings.disabled.has(r.type)) continue;
     if (r.gate !== undefined && !r.gate(text)) continue;
@@ -34,8 +37,12 @@ export function redactWith(
     counts[f.type] = (counts[f.type] ?? 0) + 1;
   }
   out += text.slice(at);
-  return { text: out, hits: accepted.length };
+  const hits = accepted.length;
+  found.length = 0;
+  return { text: out, hits };
 }
+
+const FOUND: Finding[] = [];
 
 function resolveOverlaps(found: Finding[], length: number): Finding[] {
   found.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);

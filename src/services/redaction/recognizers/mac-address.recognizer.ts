@@ -1,0 +1,21 @@
+import { finding, type Finding, type Recognizer } from '../recognizer';
+
+/**
+ * MAC_ADDRESS: six 2-hex-digit groups separated consistently by ':' or '-', standing alone (a colon form
+ * inside a longer colon run is an IPv6 address or something else; see ip.recognizer.ts).
+ */
+const MAC_RE =
+  /(?<![\w:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?![\w:]|\.\d)|(?<![\w-])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?![\w-])/g;
+const GATE_RE = /[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]/;
+
+export const macAddressRecognizer: Recognizer = {
+  name: 'mac-address',
+  type: 'MAC_ADDRESS',
+  patterns: [MAC_RE, GATE_RE],
+  gate: (text) => GATE_RE.test(text),
+  find(text: string, out: Finding[]): void {
+    MAC_RE.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = MAC_RE.exec(text)) !== null) out.push(finding('MAC_ADDRESS', m.index, m.index + m[0].length));
+  },
+};
