@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { before, finding, type Finding, type Recognizer, type RedactionSettings } from '../recognizer';
+import { after, before, finding, type Finding, type Recognizer, type RedactionSettings } from '../recognizer';
 
 /**
  * PHONE, three shapes.
@@ -32,10 +32,12 @@ import { before, finding, type Finding, type Recognizer, type RedactionSettings 
  *   - without a trunk 0, the number must be valid in a region whose national format has no trunk prefix
  *     (ES, IT, PT, DK, NO, US, ...; plus Indian mobiles, written without their 0) and the candidate must group
  *     its digits as that format does (libphonenumber's formatNational: ES `612 34 56 78`, PL `512 345 678`,
- *     IN `98765 43210`);
- *   - a bare digit run (no separator, 7-13 digits) needs a phone word (phone, call, mobile, tel, Handy,
- *     portable, móvil, ...) within 40 characters before it: bare runs are ids, timestamps and literals in
- *     code far more often.
+ *     IN `98765 43210`) unless a phone word (phone, call, mobile, tel, Handy, portable, móvil, ...) stands
+ *     within 40 characters before a number of 3+ groups (`móvil 612 345 678`; `phone models 2023 2024` stays);
+ *   - an amount sign just before (`$ 415 555 2671`) makes it a price (also for the NANP shape);
+ *   - a bare digit run (no separator, 7-13 digits) needs a phone word (or number/contact/reach) within 40
+ *     characters before it or 20
+ *     after it (`0201234567 is my number`): bare runs are ids, timestamps and literals in code far more often.
  *   Ofcom's drama ranges (`07700 900xxx`, `020 7946 0xxx`, `0113 496 0xxx`, ...) are invalid to
  *   libphonenumber but are exactly what people and test data write; they count as valid UK numbers.
  */
@@ -47,8 +49,12 @@ const NATIONAL_RE =
 const REFERENCE_BEFORE_RE =
   /(?:\b(?:order|orders|invoice|ticket|ref|reference|case|account|acct|tracking|sku|part|serial|model|isbn|id|no|nr|num|transaction|txn|bestellung|bestellnummer|rechnung|rechnungsnummer|commande|facture|pedido|factura|ordine|fattura|kundennummer|auftrag)\b(?:\s{0,2}(?:number|num|no|nr|id)\b)?\.?[\s:#=-]{0,4}|#\s?)$/i;
 const PHONE_WORD_RE =
-  /\b(?:phone|phones|tel|telephone|mobile|mob|cell|cellphone|call|ring|text|sms|whatsapp|fax|dial|landline|hotline|contact|reach|number|telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|celular|cellulare|numero|nummer|telefoon|mobiel|puhelin)\b/i;
+  /\b(?:phone|phones|tel|telephone|mobile|mob|cell|cellphone|call|ring|text|sms|whatsapp|fax|dial|landline|hotline|telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|celular|cellulare|numero|nummer|telefoon|mobiel|puhelin)\b/i;
 const GATE_RE = /\d/;
+/** Words that, besides the phone words, introduce a bare digit run as a phone number. */
+const BARE_WORD_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:number|contact|reach)\\b`, 'i');
+/** An amount, not a number to call: `$ 415 555 2671`, `€ 1 234 567`. */
+const CURRENCY_BEFORE_RE = /[$€£¥]\s?$/;
 
 /** Ofcom drama numbers (national significant number, no trunk 0): invalid to libphonenumber, used everywhere. */
 const UK_FICTIONAL_RE =
@@ -161,7 +167,10 @@ function findInternational(text: string, out: Finding[]): void {
 function findNanp(text: string, out: Finding[]): void {
   NANP_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = NANP_RE.exec(text)) !== null) out.push(finding('PHONE', m.index, m.index + m[0].length));
+  while ((m = NANP_RE.exec(text)) !== null) {
+    if (m.index > 0 && CURRENCY_BEFORE_RE.test(before(text, m.index, 2))) continue;
+    out.push(finding('PHONE', m.index, m.index + m[0].length));
+  }
 }
 
 /** Cheap shape rules (see the module comment); returns the digit string, or null to skip the candidate. */
@@ -196,7 +205,8 @@ function nationalDigits(s: string): string | null {
     lens.push(run);
     if (run === 1) shortGroup = true;
   }
-  if (digits.length < 7 || digits.length > 13) return null;
+  // 7-13 digits; an international call prefix `00` written instead of '+' adds two (`0044 20 7946 0958`).
+  if (digits.length < 7 || digits.length > (digits.startsWith('00') ? 15 : 13)) return null;
   if (groups > 6 || slashes > 1) return null;
   if (dots > 0 && (others > 0 || slashes > 0 || digits.charCodeAt(0) !== 0x30 || shortGroup)) return null;
   if (groups === 3) {
@@ -208,19 +218,50 @@ function nationalDigits(s: string): string | null {
   return digits;
 }
 
+/** Length of the longest prefix of whole digit groups of `s` holding at most `max` digits (0: none). */
+function prefixWithin(s: string, max: number): number {
+  let digits = 0;
+  let end = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (++digits > max) break;
+    const next = i + 1 < s.length ? s.charCodeAt(i + 1) : -1;
+    if (next < 48 || next > 57) end = i + 1;
+  }
+  return end;
+}
+
 function findNational(text: string, out: Finding[], regions: readonly string[]): void {
   if (regions.length === 0) return;
   NATIONAL_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = NATIONAL_RE.exec(text)) !== null) {
-    const s = m[0];
-    const digits = nationalDigits(s);
+    let s = m[0];
+    let digits = nationalDigits(s);
+    if (digits === null && s.length > 13) {
+      // Too many digits: the number may be followed by another digit group run (`020 7946 0958 4111 1111
+      // 1111 1111`, a card after a phone). Retry once with the longest prefix of whole groups that is short
+      // enough (one more validation at most, so the cost per candidate stays bounded).
+      const cut = prefixWithin(s, 13);
+      if (cut > 0) {
+        s = s.slice(0, cut);
+        digits = nationalDigits(s);
+      }
+    }
     if (digits === null) continue;
     const bare = digits.length === s.length;
     const window = before(text, m.index, 40);
-    if (REFERENCE_BEFORE_RE.test(window)) continue;
-    if (bare && !PHONE_WORD_RE.test(window)) continue;
-    if (!nationalValid(digits, bare ? '' : groupSignature(s), regions)) continue;
+    if (REFERENCE_BEFORE_RE.test(window) || CURRENCY_BEFORE_RE.test(window)) continue;
+    let grouping = '';
+    if (bare) {
+      // A bare run needs a phone word (or "number"/"contact"/"reach") before it, or just after it.
+      if (!BARE_WORD_RE.test(window) && !BARE_WORD_RE.test(after(text, m.index + s.length, 20))) continue;
+    } else if (digits.charCodeAt(0) !== 0x30 && !(PHONE_WORD_RE.test(window) && s.length - digits.length >= 2)) {
+      // No trunk 0: the region's own grouping, unless a phone word precedes a number of 3+ groups.
+      grouping = groupSignature(s);
+    }
+    if (!nationalValid(digits, grouping, regions)) continue;
     out.push(finding('PHONE', m.index, m.index + s.length));
   }
 }
@@ -228,7 +269,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   type: 'PHONE',
-  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, UK_FICTIONAL_RE, GATE_RE],
+  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, GATE_RE],
   gate: (text) => GATE_RE.test(text),
   find(text: string, out: Finding[], settings: RedactionSettings): void {
     if (text.indexOf('+') !== -1) findInternational(text, out);
