@@ -20,9 +20,11 @@ const IPV4_RE = new RegExp(String.raw`(?<![\w.])${OCTET}(?:\.${OCTET}){3}(?!\w|\
 const COLON_RE = /(?<![\w:])[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?![\w:]|\.\d)/g;
 const V4_GATE_RE = /\d\.\d/;
 
-// Words after which a dotted quad is a version / section number, and user-agent product tokens.
+// Words after which a dotted quad is a version / section number, and user-agent product tokens. The gaps
+// around the `:`/`=` are bounded (tier 1 had `\s*[:=#]?\s*`, which recheck flags as quadratic: two
+// unbounded runs of the same class meet when the sign is absent).
 const VERSION_CONTEXT_RE =
-  /(?:^|[^\w§])(?:v|vers?|versions?|release|rel|build|rev|revision|firmware|fw|sections?|sec|chapters?|ch|clauses?|§|figures?|fig|tables?|steps?|paragraphs?|para|articles?|art|items?|oid)\.?["'`]?\s*[:=#]?\s*["'`]?$|(?:chrome|chromium|crios|firefox|fxios|safari|applewebkit|edg|edge|edga|edgios|opr|samsungbrowser|yabrowser|version)\/$/i;
+  /(?:^|[^\w§])(?:v|vers?|versions?|release|rel|build|rev|revision|firmware|fw|sections?|sec|chapters?|ch|clauses?|§|figures?|fig|tables?|steps?|paragraphs?|para|articles?|art|items?|oid)\.?["'`]?\s{0,3}(?:[:=#]\s{0,3})?["'`]?$|(?:chrome|chromium|crios|firefox|fxios|safari|applewebkit|edg|edge|edga|edgios|opr|samsungbrowser|yabrowser|version)\/$/i;
 
 const HAS_DIGIT_RE = /\d/;
 
