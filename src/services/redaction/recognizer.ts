@@ -69,3 +69,18 @@ export function before(text: string, start: number, chars: number): string {
 export function after(text: string, end: number, chars: number): string {
   return text.slice(end, end + chars);
 }
+
+// One-entry cache for hasDigit: several recognizers gate on "any digit", and the pipeline hands them the same
+// string one after the other, so the scan runs once per text instead of once per recognizer.
+let digitText = '';
+let digitVerdict = false;
+const DIGIT_RE = /\d/;
+
+/** Whether the text holds an ASCII digit (a cheap gate shared by the numeric recognizers). */
+export function hasDigit(text: string): boolean {
+  if (text !== digitText) {
+    digitText = text;
+    digitVerdict = DIGIT_RE.test(text);
+  }
+  return digitVerdict;
+}

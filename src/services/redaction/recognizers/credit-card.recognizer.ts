@@ -1,4 +1,4 @@
-import { finding, type Finding, type Recognizer } from '../recognizer';
+import { finding, hasDigit, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * CREDIT_CARD: 13-19 contiguous digits, or 4-4-4-(1-4)[-(1-3)] / 4-6-(4|5) groups with a consistent space or
@@ -18,7 +18,6 @@ import { finding, type Finding, type Recognizer } from '../recognizer';
  * (`1234 4111 1111 1111 1111`, a known miss of tier 1).
  */
 const CARD_RE = /(?<![\w.-])(?:\d{13,19}|\d{1,6}(?: \d{1,6}){2,14}|\d{1,6}(?:-\d{1,6}){2,14})(?!\w|\.\d)/g;
-const GATE_RE = /\d/;
 
 /** Luhn check plus issuer prefix/length plausibility over text[start, end), skipping separators. */
 export function cardValid(s: string, start = 0, end = s.length): boolean {
@@ -115,8 +114,8 @@ function findGrouped(text: string, from: number, to: number, out: Finding[]): vo
 export const creditCardRecognizer: Recognizer = {
   name: 'credit-card',
   type: 'CREDIT_CARD',
-  patterns: [CARD_RE, GATE_RE],
-  gate: (text) => GATE_RE.test(text),
+  patterns: [CARD_RE],
+  gate: hasDigit,
   find(text: string, out: Finding[]): void {
     CARD_RE.lastIndex = 0;
     let m: RegExpExecArray | null;

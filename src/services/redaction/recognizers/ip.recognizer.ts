@@ -1,4 +1,4 @@
-import { finding, type Finding, type Recognizer } from '../recognizer';
+import { finding, hasDigit, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * IP: IPv4 is four dot-separated octets 0-255 (no leading zeros) not glued to other digits, letters or dots.
@@ -19,6 +19,12 @@ const IPV4_RE = new RegExp(String.raw`(?<![\w.])${OCTET}(?:\.${OCTET}){3}(?!\w|\
 /** Colon-separated hex (IPv6 candidates; empty groups allow `::`), classified by isIpv6. */
 const COLON_RE = /(?<![\w:])[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,8}(?![\w:]|\.\d)/g;
 const V4_GATE_RE = /\d\.\d/;
+/**
+ * Every COLON_RE match holds `:x:` with at most 4 hex digits between the colons. This gate starts with a
+ * literal ':' (a fast scan), where COLON_RE starts at every hex letter of English prose (a-f), so prose with
+ * a colon or two ("Note: ...", "10:30") skips the IPv6 scan.
+ */
+const V6_GATE_RE = /:[0-9A-Fa-f]{0,4}:/;
 
 // Words after which a dotted quad is a version / section number, and user-agent product tokens. The gaps
 // around the `:`/`=` are bounded (tier 1 had `\s*[:=#]?\s*`, which recheck flags as quadratic: two
@@ -54,8 +60,9 @@ export function isIpv6(s: string): boolean {
 export const ipRecognizer: Recognizer = {
   name: 'ip',
   type: 'IP',
-  patterns: [IPV4_RE, COLON_RE, VERSION_CONTEXT_RE, V4_GATE_RE],
-  gate: (text) => text.indexOf(':') !== -1 || V4_GATE_RE.test(text),
+  patterns: [IPV4_RE, COLON_RE, VERSION_CONTEXT_RE, V4_GATE_RE, V6_GATE_RE],
+  // Both forms need a digit (isIpv6 requires one), so text without digits costs one cached check.
+  gate: (text) => hasDigit(text) && (V4_GATE_RE.test(text) || V6_GATE_RE.test(text)),
   find(text: string, out: Finding[]): void {
     let m: RegExpExecArray | null;
     if (V4_GATE_RE.test(text)) {
@@ -64,7 +71,7 @@ export const ipRecognizer: Recognizer = {
         if (!isVersionContext(text, m.index)) out.push(finding('IP', m.index, m.index + m[0].length));
       }
     }
-    if (text.indexOf(':') !== -1) {
+    if (V6_GATE_RE.test(text)) {
       COLON_RE.lastIndex = 0;
       while ((m = COLON_RE.exec(text)) !== null) {
         if (isIpv6(m[0])) out.push(finding('IP', m.index, m.index + m[0].length));

@@ -6,7 +6,8 @@ import { finding, type Finding, type Recognizer } from '../recognizer';
  */
 const MAC_RE =
   /(?<![\w:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?![\w:]|\.\d)|(?<![\w-])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?![\w-])/g;
-const GATE_RE = /[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]/;
+// Starts with a separator literal (fast scan) rather than a hex class (which matches at most prose letters).
+const GATE_RE = /[:-][0-9A-Fa-f]{2}[:-]/;
 
 export const macAddressRecognizer: Recognizer = {
   name: 'mac-address',

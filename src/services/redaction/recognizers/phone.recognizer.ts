@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { after, before, finding, type Finding, type Recognizer, type RedactionSettings } from '../recognizer';
+import { after, before, finding, hasDigit, type Finding, type Recognizer, type RedactionSettings } from '../recognizer';
 
 /**
  * PHONE, three shapes.
@@ -50,7 +50,6 @@ const REFERENCE_BEFORE_RE =
   /(?:\b(?:order|orders|invoice|ticket|ref|reference|case|account|acct|tracking|sku|part|serial|model|isbn|id|no|nr|num|transaction|txn|bestellung|bestellnummer|rechnung|rechnungsnummer|commande|facture|pedido|factura|ordine|fattura|kundennummer|auftrag)\b(?:\s{0,2}(?:number|num|no|nr|id)\b)?\.?[\s:#=-]{0,4}|#\s?)$/i;
 const PHONE_WORD_RE =
   /\b(?:phone|phones|tel|telephone|mobile|mob|cell|cellphone|call|ring|text|sms|whatsapp|fax|dial|landline|hotline|telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|celular|cellulare|numero|nummer|telefoon|mobiel|puhelin)\b/i;
-const GATE_RE = /\d/;
 /** Words that, besides the phone words, introduce a bare digit run as a phone number. */
 const BARE_WORD_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:number|contact|reach)\\b`, 'i');
 /** An amount, not a number to call: `$ 415 555 2671`, `€ 1 234 567`. */
@@ -66,13 +65,14 @@ const memo = new Map<string, boolean>();
 let memoRegions: readonly string[] | null = null;
 
 /**
- * libphonenumber parses allowed per text: 256 plus one per 64 characters. A parse costs ~12 µs, so this bounds
- * validation at ~0.2 µs per character (a 1 MB field of distinct phone-shaped digit groups would otherwise cost
- * 20+ s). Past the budget, a candidate that passes the shape rules and its region's metadata pre-check is
- * redacted without the parse: fail closed (over-redact), never leak and never block the event loop.
+ * libphonenumber parses allowed per text: 64 plus one per 256 characters. A parse costs ~12-50 µs, so this
+ * bounds validation at well under 0.2 µs per character (a 1 MB field of distinct phone-shaped digit groups
+ * cost 20+ s unbounded); a support message with a handful of numbers uses a few dozen. Past the budget, a
+ * candidate that passes the shape rules and its region's metadata pre-check is redacted without the parse:
+ * fail closed (over-redact), never leak and never block the event loop.
  */
-const PARSE_BUDGET_BASE = 256;
-const PARSE_BUDGET_PER_CHAR = 1 / 64;
+const PARSE_BUDGET_BASE = 64;
+const PARSE_BUDGET_PER_CHAR = 1 / 256;
 let parsesLeft = 0;
 
 /**
@@ -326,8 +326,8 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   type: 'PHONE',
-  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, GATE_RE],
-  gate: (text) => GATE_RE.test(text),
+  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE],
+  gate: hasDigit,
   find(text: string, out: Finding[], settings: RedactionSettings): void {
     if (text.indexOf('+') !== -1) findInternational(text, out);
     findNanp(text, out);
