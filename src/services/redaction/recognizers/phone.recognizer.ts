@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getExampleNumber, parsePhoneNumberFromString, type CountryCode, type Examples } from 'libphonenumber-js/max';
 import { after, before, finding, hasDigit, type Finding, type Recognizer, type RedactionSettings } from '../recognizer';
 
 /**
@@ -65,13 +65,14 @@ const memo = new Map<string, boolean>();
 let memoRegions: readonly string[] | null = null;
 
 /**
- * libphonenumber parses allowed per text: 64 plus one per 256 characters. A parse costs ~12-50 µs, so this
+ * libphonenumber parses allowed per text: 128 plus one per 256 characters. A parse costs ~12-50 µs, so this
  * bounds validation at well under 0.2 µs per character (a 1 MB field of distinct phone-shaped digit groups
  * cost 20+ s unbounded); a support message with a handful of numbers uses a few dozen. Past the budget, a
- * candidate that passes the shape rules and its region's metadata pre-check is redacted without the parse:
- * fail closed (over-redact), never leak and never block the event loop.
+ * trunk-0 candidate that passes the shape rules and its region's metadata pre-check is redacted without the
+ * parse: fail closed (over-redact), never leak and never block the event loop. A candidate without a trunk 0
+ * is then kept (its grouping rule needs the parse; over-redacting every spaced number would be worse).
  */
-const PARSE_BUDGET_BASE = 64;
+const PARSE_BUDGET_BASE = 128;
 const PARSE_BUDGET_PER_CHAR = 1 / 256;
 let parsesLeft = 0;
 
@@ -83,11 +84,15 @@ let parsesLeft = 0;
  */
 interface RegionPlan {
   trunk: boolean;
+  /** Whether the region's national format shows the trunk 0 (GB `07400 123456`; BR `(11) 96123-4567` not). */
+  showsTrunk: boolean;
   lengths: ReadonlySet<number>;
   general: RegExp;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const METADATA = require('libphonenumber-js/metadata.max.json') as { countries: Record<string, unknown[]> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const EXAMPLES = require('libphonenumber-js/examples.mobile.json') as Examples;
 const plans = new Map<string, RegionPlan | null>();
 
 function planOf(region: string): RegionPlan | null {
@@ -99,6 +104,7 @@ function planOf(region: string): RegionPlan | null {
         ? null
         : {
             trunk: c[5] === '0',
+            showsTrunk: /^\(?0/.test(getExampleNumber(region as CountryCode, EXAMPLES)?.formatNational() ?? ''),
             lengths: new Set(c[3] as number[]),
             general: new RegExp(`^(?:${c[2] as string})$`),
           };
@@ -155,13 +161,16 @@ function nationalValid(digits: string, grouping: string, regions: readonly strin
   const trunk = digits.charCodeAt(0) === 0x30;
   let ok = false;
   for (const region of regions) {
+    // Without a trunk 0, a region that writes one is out at once (before any parse), IN mobiles aside.
+    if (!trunk && planOf(region)?.showsTrunk === true && !TRUNK_DROPPED_MOBILE.has(region)) continue;
     if (!fitsRegion(digits, region)) {
       // Ofcom drama numbers are outside the general UK pattern too.
       if (!(region === 'GB' && trunk && UK_FICTIONAL_RE.test(digits.slice(1)))) continue;
     }
     if (parsesLeft <= 0) {
-      // Budget spent (adversarial input): fail closed, and do not memoise a verdict that was not checked.
-      return true;
+      // Budget spent (adversarial input): a trunk-0 candidate that fits a region fails closed (redacted);
+      // one without a trunk 0 stays, as its grouping cannot be checked. Not memoised: it was not checked.
+      return trunk;
     }
     parsesLeft--;
     const p = parsePhoneNumberFromString(digits, region as CountryCode);
