@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   PII_TYPES,
   configureRedaction,
@@ -242,4 +243,21 @@ test('pathological inputs complete (guards against catastrophic backtracking)', 
     const r = redactText(input);
     assert.equal(typeof r.text, 'string');
   }
+});
+
+test('redaction is a fixed point on random mixes of PII fragments (fast-check, fixed seed)', () => {
+  const pieces = [
+    ...'0123456789 .-+@:()/aAeEfxX,#$\n'.split(''),
+    'DE89', '4111', 'eyJ', '020 ', 'ab', 'com', 'call ', 'order ',
+    '-----BEGIN PRIVATE KEY-----', '-----END PRIVATE KEY-----',
+  ];
+  const text = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(text, (s) => {
+      const once = redactText(s).text;
+      const twice = redactText(once);
+      return twice.text === once && twice.total === 0;
+    }),
+    { numRuns: 3000, seed: 13 },
+  );
 });
