@@ -89,9 +89,7 @@ interface RegionPlan {
   lengths: ReadonlySet<number>;
   general: RegExp;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const METADATA = require('libphonenumber-js/metadata.max.json') as { countries: Record<string, unknown[]> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const EXAMPLES = require('libphonenumber-js/examples.mobile.json') as Examples;
 const plans = new Map<string, RegionPlan | null>();
 
