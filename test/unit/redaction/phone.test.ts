@@ -75,6 +75,11 @@ test('phones: national formats without a trunk 0 when grouped the way the region
   assertRedacted('mi móvil es 612 345 678', ['612 345 678'], { PHONE: 1 });
 });
 
+test('phones: every Ofcom drama range counts as a UK number', () => {
+  const numbers = ['0113 496 0123', '01632 960123', '028 9018 0123', '029 2018 0123', '0808 157 0123', '0306 999 0123', '07700 900999'];
+  assertRedacted(numbers.join(' / '), numbers, { PHONE: numbers.length });
+});
+
 test('phones: an international call prefix 00 instead of +', () => {
   assertRedacted('call 0044 20 7946 0958 or 0041 44 668 18 00', ['7946', '668 18'], { PHONE: 2 });
 });

@@ -20,7 +20,8 @@ import { after, before, finding, hasDigit, type Finding, type Recognizer, type R
  *   ES `612 34 56 78`, IN `98765 43210`, ...), validated by libphonenumber-js (`/max` metadata: real number
  *   ranges, not just lengths) against `settings.phoneRegions`, tried in order. libphonenumber costs ~12 µs per
  *   parse per region (26 default regions: up to ~0.3 ms for a candidate no region accepts), so it only sees
- *   candidates that pass cheap shape rules, and verdicts are memoised. Shape rules (each keeps a class of
+ *   candidates that pass cheap shape rules and a per-region pre-check on its own metadata (trunk, lengths,
+ *   general pattern), verdicts are memoised, and parses per text are budgeted (see PARSE_BUDGET_BASE). Shape rules (each keeps a class of
  *   look-alikes out):
  *   - 2-6 digit groups separated by space, '-', '/' (one at most: `030/1234567`) or only dots, or an
  *     `(area)` first group; 7-13 digits in all; not glued to letters, '+', '$€£¥#', ':' (ports, times),
@@ -29,15 +30,19 @@ import { after, before, finding, hasDigit, type Finding, type Recognizer, type R
  *   - three groups that read as a date (`15.03.2024`, `2024-03-15`, `03/15/2024`) are not phones;
  *   - a reference word just before (order, invoice, ticket, ref, case, account, tracking, sku, serial, id,
  *     no., #, Bestellnummer, commande, pedido, ...) makes it a reference, not a phone;
- *   - without a trunk 0, the number must be valid in a region whose national format has no trunk prefix
- *     (ES, IT, PT, DK, NO, US, ...; plus Indian mobiles, written without their 0) and the candidate must group
+ *   - without a trunk 0, the number must be valid in a region whose national format shows no trunk prefix
+ *     (ES, IT, PT, DK, NO, PL, US, BR `(11) 96123-4567`, ...; read from libphonenumber's example numbers;
+ *     plus Indian mobiles, written without their 0) and the candidate must group
  *     its digits as that format does (libphonenumber's formatNational: ES `612 34 56 78`, PL `512 345 678`,
  *     IN `98765 43210`) unless a phone word (phone, call, mobile, tel, Handy, portable, móvil, ...) stands
  *     within 40 characters before a number of 3+ groups (`móvil 612 345 678`; `phone models 2023 2024` stays);
  *   - an amount sign just before (`$ 415 555 2671`) makes it a price (also for the NANP shape);
  *   - a bare digit run (no separator, 7-13 digits) needs a phone word (or number/contact/reach) within 40
- *     characters before it or 20
- *     after it (`0201234567 is my number`): bare runs are ids, timestamps and literals in code far more often.
+ *     characters before it or 20 after it (`0201234567 is my number`): bare runs are ids, timestamps and
+ *     literals in code far more often.
+ *   Known limit: in one space-separated run of digit groups only the first number is read (`01234 567890
+ *   01234 567891`: the second starts right after a digit group); numbers separated by punctuation or words
+ *   are all found.
  *   Ofcom's drama ranges (`07700 900xxx`, `020 7946 0xxx`, `0113 496 0xxx`, ...) are invalid to
  *   libphonenumber but are exactly what people and test data write; they count as valid UK numbers.
  */
@@ -57,7 +62,7 @@ const CURRENCY_BEFORE_RE = /[$€£¥]\s?$/;
 
 /** Ofcom drama numbers (national significant number, no trunk 0): invalid to libphonenumber, used everywhere. */
 const UK_FICTIONAL_RE =
-  /^(?:7700900\d{3}|207946\d{4}|(?:113|114|115|116|117|118|121|131|141|151|161|191)4960\d{3}|28901800\d{3}|29201800\d{3}|16329600\d{2}|8081570\d{3}|9098790\d{3}|3069990\d{3})$/;
+  /^(?:7700900|2079460|(?:113|114|115|116|117|118|121|131|141|151|161|191)4960|2890180|2920180|1632960|8081570|9098790|3069990)\d{3}$/;
 
 /** Cap on memoised verdicts (digits+grouping -> phone or not); the map is cleared when it is full. */
 const MEMO_MAX = 4096;
