@@ -84,3 +84,21 @@ export function hasDigit(text: string): boolean {
   }
   return digitVerdict;
 }
+
+// One-entry cache for secretHint: the JWT and API-secret recognizers gate on the same literals, so the text is
+// scanned for them once (tier 1 had the same single hint regex in front of its secret pass).
+let hintText = '';
+let hintVerdict = false;
+const SECRET_HINT_RE = /eyJ|PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_(?:live|test)_|AIza|sk-/;
+
+/** Whether the text holds a literal that every JWT or vendor secret starts with (shared gate, cached). */
+export function secretHint(text: string): boolean {
+  if (text !== hintText) {
+    hintText = text;
+    hintVerdict = SECRET_HINT_RE.test(text);
+  }
+  return hintVerdict;
+}
+
+/** The regexes behind the shared gates (listed by the recognizers that use them, for the ReDoS check). */
+export const SHARED_GATE_PATTERNS: readonly RegExp[] = [DIGIT_RE, SECRET_HINT_RE];

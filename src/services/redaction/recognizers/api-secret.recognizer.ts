@@ -1,4 +1,4 @@
-import { finding, type Finding, type Recognizer } from '../recognizer';
+import { finding, secretHint, SHARED_GATE_PATTERNS, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * API_SECRET: only vendor formats with a distinctive prefix: AWS access key ids (AKIA/ASIA), GitHub tokens
@@ -27,8 +27,6 @@ const PEM_HEADER_RE = /-----BEGIN[A-Z ]{0,24}PRIVATE KEY-----/g;
 const PEM_END_RE = /-----END[A-Z ]{0,24}PRIVATE KEY-----/g;
 /** The base64 body of a truncated paste (sticky: matched once, right after the header). */
 const PEM_BODY_RE = /[A-Za-z0-9+/=\\\r\n]*/y;
-/** Cheap gate: every pattern above starts with one of these literals. */
-const HINT_RE = /PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_(?:live|test)_|AIza|sk-/;
 /** Farthest END line (characters after the header) that still closes a block, as in tier 1. */
 const PEM_MAX_BODY = 20_000;
 
@@ -70,8 +68,9 @@ function findPem(text: string, out: Finding[]): void {
 export const apiSecretRecognizer: Recognizer = {
   name: 'api-secret',
   type: 'API_SECRET',
-  patterns: [VENDOR_RE, PEM_HEADER_RE, PEM_END_RE, PEM_BODY_RE, HINT_RE],
-  gate: (text) => HINT_RE.test(text),
+  patterns: [VENDOR_RE, PEM_HEADER_RE, PEM_END_RE, PEM_BODY_RE, ...SHARED_GATE_PATTERNS],
+  // Every pattern above starts with a literal of the shared secret hint (computed once per text with JWT's).
+  gate: secretHint,
   find(text: string, out: Finding[]): void {
     findPem(text, out);
     VENDOR_RE.lastIndex = 0;

@@ -1,4 +1,4 @@
-import { finding, hasDigit, type Finding, type Recognizer } from '../recognizer';
+import { finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * CREDIT_CARD: 13-19 contiguous digits, or 4-4-4-(1-4)[-(1-3)] / 4-6-(4|5) groups with a consistent space or
@@ -114,7 +114,7 @@ function findGrouped(text: string, from: number, to: number, out: Finding[]): vo
 export const creditCardRecognizer: Recognizer = {
   name: 'credit-card',
   type: 'CREDIT_CARD',
-  patterns: [CARD_RE],
+  patterns: [CARD_RE, ...SHARED_GATE_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {
     CARD_RE.lastIndex = 0;

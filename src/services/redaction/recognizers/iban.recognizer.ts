@@ -1,4 +1,4 @@
-import { finding, type Finding, type Recognizer } from '../recognizer';
+import { finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * IBAN: upper-case country code + 2 check digits + BBAN, compact or in 4-character groups; the country must be
@@ -41,8 +41,8 @@ const SPACES_RE = / /g;
 export const ibanRecognizer: Recognizer = {
   name: 'iban',
   type: 'IBAN',
-  patterns: [IBAN_RE, GATE_RE],
-  gate: (text) => GATE_RE.test(text),
+  patterns: [IBAN_RE, GATE_RE, ...SHARED_GATE_PATTERNS],
+  gate: (text) => hasDigit(text) && GATE_RE.test(text),
   find(text: string, out: Finding[]): void {
     IBAN_RE.lastIndex = 0;
     let m: RegExpExecArray | null;

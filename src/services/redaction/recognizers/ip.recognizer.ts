@@ -1,4 +1,4 @@
-import { finding, hasDigit, type Finding, type Recognizer } from '../recognizer';
+import { finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * IP: IPv4 is four dot-separated octets 0-255 (no leading zeros) not glued to other digits, letters or dots.
@@ -60,7 +60,7 @@ export function isIpv6(s: string): boolean {
 export const ipRecognizer: Recognizer = {
   name: 'ip',
   type: 'IP',
-  patterns: [IPV4_RE, COLON_RE, VERSION_CONTEXT_RE, V4_GATE_RE, V6_GATE_RE],
+  patterns: [IPV4_RE, COLON_RE, VERSION_CONTEXT_RE, V4_GATE_RE, V6_GATE_RE, ...SHARED_GATE_PATTERNS],
   // Both forms need a digit (isIpv6 requires one), so text without digits costs one cached check.
   gate: (text) => hasDigit(text) && (V4_GATE_RE.test(text) || V6_GATE_RE.test(text)),
   find(text: string, out: Finding[]): void {

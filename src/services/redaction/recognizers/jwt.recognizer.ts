@@ -1,4 +1,4 @@
-import { finding, type Finding, type Recognizer } from '../recognizer';
+import { finding, secretHint, SHARED_GATE_PATTERNS, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * JWT: three base64url segments where header and payload start with `eyJ` (base64 of `{"`); the signature
@@ -12,8 +12,8 @@ const JWT_RE = /(?<![\w-])eyJ[\w-]{8,16384}\.eyJ[\w-]{8,16384}\.[\w-]{0,16384}/g
 export const jwtRecognizer: Recognizer = {
   name: 'jwt',
   type: 'JWT',
-  patterns: [JWT_RE],
-  gate: (text) => text.indexOf('eyJ') !== -1,
+  patterns: [JWT_RE, ...SHARED_GATE_PATTERNS],
+  gate: secretHint,
   find(text: string, out: Finding[]): void {
     JWT_RE.lastIndex = 0;
     let m: RegExpExecArray | null;

@@ -1,4 +1,4 @@
-import { finding, type Finding, type Recognizer } from '../recognizer';
+import { finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * MAC_ADDRESS: six 2-hex-digit groups separated consistently by ':' or '-', standing alone (a colon form
@@ -12,8 +12,10 @@ const GATE_RE = /[:-][0-9A-Fa-f]{2}[:-]/;
 export const macAddressRecognizer: Recognizer = {
   name: 'mac-address',
   type: 'MAC_ADDRESS',
-  patterns: [MAC_RE, GATE_RE],
-  gate: (text) => GATE_RE.test(text),
+  patterns: [MAC_RE, GATE_RE, ...SHARED_GATE_PATTERNS],
+  // Like tier 1, a text without any digit is skipped: a MAC made only of a-f pairs (~1 in 100,000) in a text
+  // with no digit anywhere is not worth a scan of every text.
+  gate: (text) => hasDigit(text) && GATE_RE.test(text),
   find(text: string, out: Finding[]): void {
     MAC_RE.lastIndex = 0;
     let m: RegExpExecArray | null;

@@ -1,5 +1,5 @@
 import { getExampleNumber, parsePhoneNumberFromString, type CountryCode, type Examples } from 'libphonenumber-js/max';
-import { after, before, finding, hasDigit, type Finding, type Recognizer, type RedactionSettings } from '../recognizer';
+import { after, before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, type Recognizer, type RedactionSettings } from '../recognizer';
 
 /**
  * PHONE, three shapes.
@@ -338,7 +338,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   type: 'PHONE',
-  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE],
+  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[], settings: RedactionSettings): void {
     if (text.indexOf('+') !== -1) findInternational(text, out);

@@ -1,4 +1,4 @@
-import { finding, type Finding, type Recognizer } from '../recognizer';
+import { finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * SSN (US Social Security number; keeps its own class and `[SSN]` placeholder): exactly ddd-dd-dddd or
@@ -16,8 +16,8 @@ const GATE_RE = /\d{3}[ -]\d\d[ -]\d{4}/;
 export const ssnRecognizer: Recognizer = {
   name: 'us-ssn',
   type: 'SSN',
-  patterns: [SSN_RE, GATE_RE],
-  gate: (text) => GATE_RE.test(text),
+  patterns: [SSN_RE, GATE_RE, ...SHARED_GATE_PATTERNS],
+  gate: (text) => hasDigit(text) && GATE_RE.test(text),
   find(text: string, out: Finding[]): void {
     SSN_RE.lastIndex = 0;
     let m: RegExpExecArray | null;
