@@ -8,8 +8,9 @@ import type { Finding, Recognizer, RedactionSettings } from './recognizer';
  * 2. Unless the findings are already in order and disjoint (the common case, checked in one pass), overlaps
  *    resolve by priority (see PRIORITY in pii-types.ts), then length, then position: findings are
  *    sorted by that order and accepted greedily unless a character is already claimed. The claim map is one
- *    byte per character and each recognizer's findings do not overlap each other, so the work is bounded by
- *    (recognizers × text length).
+ *    byte per character and a recognizer's own findings overlap each other at most a bounded number of times
+ *    (the phone recognizer may report one number through two of its shapes), so the work is bounded by
+ *    (recognizers × text length) plus the sort.
  * 3. Accepted findings are replaced left to right by their placeholders and counted per class.
  */
 export function redactWith(
@@ -19,7 +20,7 @@ export function redactWith(
   counts: RedactionCounts,
 ): { text: string; hits: number } {
   // One findings array for every call (the pipeline is synchronous and never re-entered): text without
-  // PII allocates nothing here.
+  // PII allocates only the small result object.
   const found = FOUND;
   found.length = 0;
   for (const r of recognizers) {
