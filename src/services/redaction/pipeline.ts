@@ -1,5 +1,5 @@
 import { placeholder, type PiiType, type RedactionCounts } from './pii-types';
-import type { Finding, Recognizer, RedactionSettings } from './recognizer';
+import { clearGateCaches, type Finding, type Recognizer, type RedactionSettings } from './recognizer';
 
 /**
  * Runs the recognizers over one text and replaces what they found.
@@ -28,6 +28,7 @@ export function redactWith(
     if (r.gate !== undefined && !r.gate(text)) continue;
     r.find(text, found, settings);
   }
+  clearGateCaches();
   if (found.length === 0) return { text, hits: 0 };
   // Usually the findings are already in order and disjoint (one recognizer found something, or several found
   // separate things): then there is nothing to resolve and no sort (a text with 100k emails stays linear).
