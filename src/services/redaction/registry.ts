@@ -1,4 +1,7 @@
 import type { Recognizer } from './recognizer';
+import { poBoxRecognizer } from './recognizers/po-box.recognizer';
+import { postcodeRecognizer } from './recognizers/postcode.recognizer';
+import { streetAddressRecognizer } from './recognizers/street-address.recognizer';
 
 /**
  * Every recognizer the redactor runs. Adding a class = one module under `recognizers/` + one line here.
@@ -7,4 +10,7 @@ import type { Recognizer } from './recognizer';
  */
 export const RECOGNIZERS: readonly Recognizer[] = Object.freeze([
   // (filled in as the recognizers are ported / written)
+  streetAddressRecognizer,
+  poBoxRecognizer,
+  postcodeRecognizer,
 ]);

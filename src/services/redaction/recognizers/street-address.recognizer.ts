@@ -1,0 +1,432 @@
+import { finding, scan, type Finding, type Recognizer } from '../recognizer';
+import {
+  ADDRESS_CONTEXT_PATTERNS,
+  charBefore,
+  extendTail,
+  isCapitalized,
+  isLowerWord,
+  isModifiedNoun,
+  strongContextBefore,
+  trimTrailingDots,
+  unitBefore,
+  weakContextBefore,
+  wordAfter,
+  wordBefore,
+} from './address-context';
+import {
+  DE_NL_NOT_NAMES,
+  DE_NL_STREET_SUFFIXES,
+  DE_NL_WEAK_SUFFIXES,
+  DE_PREPOSITION_STREET_NOUNS,
+  DE_PREPOSITIONS_1,
+  DE_PREPOSITIONS_2,
+  EN_NAME_CONNECTORS,
+  EN_SELF_NAMED_TYPES,
+  EN_STREET_TYPES,
+  EN_TYPE_ABBREVIATIONS,
+  FR_AMBIGUOUS_TYPES,
+  FR_PARTICLES,
+  FR_STREET_TYPES,
+  FUNCTION_WORDS,
+  MEASURE_WORDS,
+  MODIFIED_NOUNS,
+  NOT_NAME_WORDS,
+  NUMBER_BLOCKERS,
+  TYPE_FIRST_AMBIGUOUS,
+  TYPE_FIRST_PARTICLES,
+  TYPE_FIRST_STREET_TYPES,
+} from './address-vocabulary';
+
+/**
+ * Street lines: a house number, a street name and a street type, in the orders people write them, plus the
+ * unit and the postcode (with the city between or after it) that follow in the same address. One finding per
+ * address, `[ADDRESS]`.
+ *
+ * Every form has a number, so the recognizer anchors on numbers (the gate is "the text has a digit") and
+ * parses a bounded window around each one:
+ *   - number first, type last (US, UK, Canada, Australia): "742 Evergreen Terrace", "1600 Pennsylvania Ave NW,
+ *     Apt 4B", "221B Baker Street", "Unit 5, 12 Smith St", "1/12 Smith St" — 1 to 5 name words, then a type
+ *     from EN_STREET_TYPES;
+ *   - number, type, name (France): "12 rue de la Paix", "5 avenue des Champs-Élysées", "3 bd Haussmann";
+ *   - name then number (Germany, Netherlands, Spain, Italy, Portugal): "Hauptstraße 5", "Kalverstraat 92",
+ *     "Berliner Str. 5", "Am Markt 3a", "Unter den Linden 77", "Calle Mayor 5", "C/ Alcalá 20, 3º izq.",
+ *     "Via Roma 10", "Piazza Navona 2".
+ *
+ * What keeps street-like text that is not an address (the hard negatives in the tests):
+ *   - a street name without a house number never matches ("Wall Street Journal", "Abbey Road", "Penny Lane");
+ *   - a type right after the number is not a street ("5 Drive modes", "10 Court cases", "Top 10 Places",
+ *     "Chapter 12 Street Fighter"): at least one name word stands between, except "1600 Broadway";
+ *   - a number preceded by a counting/version word (NUMBER_BLOCKERS: "Top", "Chapter", "Windows", "bought")
+ *     or by a currency sign is a count, a version or a price;
+ *   - a street followed by a plural or by a noun it modifies ("3 Wall Street banks", "2 Oxford Street shops")
+ *     or by another capitalised word with no address context ("3 Wall Street Journal articles") is a
+ *     modifier, not an address;
+ *   - lower-case names ("12 baker street"), ambiguous types ("2 Place Cards", "via Windows 11"), -ring
+ *     compounds ("Spring 2024"), German prepositional names without a street noun ("Im Jahr 2020"), numbers
+ *     that look like years (1800-2100) and 4-digit house numbers after a name need more evidence: a postcode
+ *     or unit in the tail, or an address context before ("I live at", "ship to", "Adresse:", "abito in").
+ *
+ * City: included only when a postcode follows it ("…, Springfield, IL 62704" is one span) or directly after
+ * a continental postcode ("10115 Berlin"); a city without postcode stays.
+ */
+
+/** A house number: "12", "221B", "12-14", "1/12" (Australian unit/number), not glued to words or decimals. */
+const NUMBER_RE = /(?<![\p{L}\p{N}.,:\/$€£¥#+\-_@])\d{1,5}[A-Za-z]?(?:[\/-]\d{1,5}[A-Za-z]?)?(?![\p{L}\p{N}])/gu;
+/** One word after the number (sticky, applied at most 7 times per number). */
+const WORD_RE = /[ \t]{1,3}([\p{L}\p{N}][\p{L}\p{N}'’.&\-]{0,29})/uy;
+/** French "bis"/"ter" or a letter after the number, and an optional comma: "12 bis, rue …". */
+const FR_SUFFIX_RE = /(?:[ \t]?(?:bis|ter|quater|[A-Da-d])(?![\p{L}\p{N}]))?,?/uy;
+const ORDINAL_RE = /^\d{1,3}(?:st|nd|rd|th)$/i;
+const FR_ELIDED_NAME_RE = /^[ldLD]['’]\p{Lu}/u;
+const ROMAN_RE = /^[IVXL]{1,6}$/;
+const LETTER_RE = /\p{L}/u;
+
+interface Word {
+  w: string;
+  s: number;
+  e: number;
+}
+
+function forwardWords(text: string, pos: number, max: number): Word[] {
+  const out: Word[] = [];
+  let p = pos;
+  while (out.length < max) {
+    WORD_RE.lastIndex = p;
+    const m = WORD_RE.exec(text);
+    if (m === null) break;
+    const e = p + m[0].length;
+    out.push({ w: m[1], s: e - m[1].length, e });
+    p = e;
+  }
+  return out;
+}
+
+/** Up to `max` words before `end` on the same line, nearest first; stops at a word that ends a sentence. */
+function backwardWords(text: string, end: number, max: number, abbreviations: ReadonlySet<string>): Word[] {
+  const out: Word[] = [];
+  let i = end;
+  const floor = Math.max(0, end - 100);
+  while (out.length < max) {
+    let spaces = 0;
+    while (i > floor && (text[i - 1] === ' ' || text[i - 1] === '\t') && spaces < 2) {
+      i--;
+      spaces++;
+    }
+    if (spaces === 0 && out.length > 0) break;
+    const e = i;
+    while (i > floor && isBackwardWordChar(text.charCodeAt(i - 1))) i--;
+    if (i === e) break;
+    const w = text.slice(i, e);
+    if (w.endsWith('.') && out.length > 0 && !abbreviations.has(w.toLowerCase())) break;
+    out.push({ w, s: i, e });
+  }
+  return out;
+}
+
+function isBackwardWordChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code > 191 ||
+    code === 0xba || // º
+    code === 0xaa || // ª
+    code === 39 ||
+    code === 0x2019 ||
+    code === 46 ||
+    code === 47 ||
+    code === 45
+  );
+}
+
+const stripDots = (w: string): string => w.replace(/\.+$/, '');
+
+/** A 4-digit number in 1800-2100 is as likely a year ("In 2019 Oxford Street was …") as a house number. */
+function yearLike(num: string): boolean {
+  if (!/^\d{4}$/.test(num)) return false;
+  const n = Number(num);
+  return n >= 1800 && n <= 2100;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Evidence around a candidate, computed lazily (most candidates are decided without it). */
+class Evidence {
+  private strongCtx: boolean | undefined;
+  private weakCtx: boolean | undefined;
+  constructor(
+    private readonly text: string,
+    readonly start: number,
+  ) {}
+  strong(): boolean {
+    return (this.strongCtx ??= strongContextBefore(this.text, this.start));
+  }
+  weak(): boolean {
+    return (this.weakCtx ??= weakContextBefore(this.text, this.start));
+  }
+  any(): boolean {
+    return this.weak() || this.strong();
+  }
+}
+
+/** Shared rejections for a number that starts the address (English and French orders). */
+function numberFirstBlocked(text: string, numStart: number, num: string, tailStrong: boolean, ev: Evidence): boolean {
+  if (tailStrong) return false;
+  const prev = wordBefore(text, numStart);
+  if (NUMBER_BLOCKERS.has(prev) && !ev.strong()) return true;
+  const c = charBefore(text, numStart);
+  if (c === '$' || c === '€' || c === '£' || c === '¥' || c === '#' || c === '~' || c === '=' || c === '*') return true;
+  if (yearLike(num) && prev !== 'at' && !ev.strong()) return true;
+  return false;
+}
+
+/** "742 Evergreen Terrace", "1600 Pennsylvania Ave NW, Washington, DC 20500", "10 Downing St.". */
+function englishStreet(text: string, numStart: number, num: string, words: Word[]): Span | null {
+  let typeIdx = -1;
+  let lower = false;
+  let capitals = 0;
+  for (let t = 0; t < words.length && t <= 5; t++) {
+    const raw = words[t].w;
+    const lw = stripDots(raw).toLowerCase();
+    if (EN_STREET_TYPES.has(lw) && (capitals > 0 || lower || (t === 0 && EN_SELF_NAMED_TYPES.has(lw)))) {
+      if (t > 0 && EN_NAME_CONNECTORS.has(words[t - 1].w.toLowerCase())) return null;
+      typeIdx = t;
+      break;
+    }
+    // is it a valid name word?
+    if (NOT_NAME_WORDS.has(lw)) return null;
+    if (ORDINAL_RE.test(raw)) capitals++;
+    else if (isCapitalized(raw)) capitals++;
+    else if (t > 0 && EN_NAME_CONNECTORS.has(raw)) continue;
+    else if (isLowerWord(raw) && LETTER_RE.test(raw)) lower = true;
+    else return null;
+  }
+  if (typeIdx < 0) return null;
+  const typeWord = words[typeIdx];
+  const bare = stripDots(typeWord.w);
+  // keep the dot of an abbreviation ("St.", "Ave."), drop a sentence-ending one ("Street.", "Way.")
+  const end = EN_TYPE_ABBREVIATIONS.has(bare.toLowerCase()) ? typeWord.e : typeWord.s + bare.length;
+  const tail = extendTail(text, end, { directional: true });
+  const ev = new Evidence(text, numStart);
+  if (numberFirstBlocked(text, numStart, num, tail.strong, ev)) return null;
+  if (!tail.strong) {
+    if (lower && !ev.strong()) return null;
+    // what follows the street line (after a directional, if any)
+    const next = wordAfter(text, tail.end);
+    if (next !== null) {
+      if (isModifiedNoun(next, MODIFIED_NOUNS, FUNCTION_WORDS) && !ev.strong()) return null;
+      if (isCapitalized(next) && !FUNCTION_WORDS.has(next.toLowerCase()) && !ev.any()) return null;
+    }
+  }
+  return { start: unitBefore(text, numStart), end: tail.end };
+}
+
+/** "12 rue de la Paix, 75002 Paris", "5 avenue des Champs-Élysées", "3 bd Haussmann", "12 bis, rue …". */
+function frenchStreet(text: string, numStart: number, numEnd: number, num: string): Span | null {
+  FR_SUFFIX_RE.lastIndex = numEnd;
+  const suffix = FR_SUFFIX_RE.exec(text);
+  const from = numEnd + (suffix === null ? 0 : suffix[0].length);
+  const words = forwardWords(text, from, 7);
+  if (words.length < 2) return null;
+  const typeRaw = words[0].w;
+  const typeLower = typeRaw.toLowerCase();
+  if (!FR_STREET_TYPES.has(stripDots(typeLower))) return null;
+  let nameEnd = -1;
+  for (let i = 1; i < words.length && i <= 6; i++) {
+    const w = words[i].w;
+    if (FR_PARTICLES.has(w.toLowerCase())) continue;
+    if (isCapitalized(w) || FR_ELIDED_NAME_RE.test(w)) nameEnd = trimTrailingDots(text, words[i].s, words[i].e);
+    else break;
+  }
+  if (nameEnd < 0) return null;
+  const particleAfter = FR_PARTICLES.has(words[1].w.toLowerCase());
+  const tail = extendTail(text, nameEnd, {});
+  const ev = new Evidence(text, numStart);
+  if (numberFirstBlocked(text, numStart, num, tail.strong, ev)) return null;
+  if (!tail.strong) {
+    const ambiguous = FR_AMBIGUOUS_TYPES.has(stripDots(typeLower)) && isCapitalized(typeRaw) && !particleAfter;
+    if (ambiguous && !ev.any()) return null;
+    const next = wordAfter(text, tail.end);
+    if (next !== null && MODIFIED_NOUNS.has(next.toLowerCase()) && !ev.strong()) return null;
+  }
+  return { start: unitBefore(text, numStart), end: tail.end };
+}
+
+/** Abbreviations that may end a word before the number ("Berliner Str. 5", "Avda. de América 5", "Nr. 5"). */
+const BACKWARD_ABBREVIATIONS: ReadonlySet<string> = new Set([
+  'str.', 'avda.', 'av.', 'avd.', 'cl.', 'pza.', 'plza.', 'ctra.', 'pso.', 'p.º', 'v.le', 'c.so', 'p.za', 'p.zza',
+  'nr.', 'no.', 'n.', 'núm.', 'num.', 'n.º', 'st.',
+]);
+const NUMBER_MARKERS: ReadonlySet<string> = new Set(['nr', 'nr.', 'no', 'no.', 'n', 'n.', 'nº', 'n.º', 'núm', 'núm.', 'num', 'num.', 'hausnummer']);
+
+function compoundSuffix(word: string): string | null {
+  const lw = word.toLowerCase();
+  for (const suffix of DE_NL_STREET_SUFFIXES) {
+    if (lw.endsWith(suffix) && lw.length - suffix.length >= 2) return suffix;
+  }
+  return null;
+}
+
+/**
+ * Name-then-number forms, parsed backwards from the number: German/Dutch compounds ("Hauptstraße 5",
+ * "Karl-Marx-Allee 12", "Kalverstraat 92"), two-word names ("Potsdamer Platz 1", "Berliner Str. 5"),
+ * German prepositional names ("Am Markt 3a", "Unter den Linden 77") and Spanish/Italian/Portuguese
+ * type-first names ("Calle Mayor 5", "C/ Alcalá 20", "Via Roma 10", "Paseo de la Castellana 100").
+ */
+function nameThenNumber(text: string, numStart: number, numEnd: number, num: string): Span | null {
+  if (!/^\d{1,4}[A-Za-z]?(?:[\/-]\d{1,4}[A-Za-z]?)?$/.test(num)) return null;
+  // separator before the number: spaces, a comma ("Calle Mayor, 5"), a marker ("Nr. 5", "nº 5")
+  let i = numStart;
+  let k = 0;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t') && k < 3) {
+    i--;
+    k++;
+  }
+  if (k === 0) return null;
+  if (text[i - 1] === ',') {
+    i--;
+    while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t') && k < 6) {
+      i--;
+      k++;
+    }
+  }
+  let words = backwardWords(text, i, 6, BACKWARD_ABBREVIATIONS);
+  if (words.length > 0 && NUMBER_MARKERS.has(words[0].w.toLowerCase())) {
+    const markerStart = words[0].s;
+    words = backwardWords(text, markerStart, 6, BACKWARD_ABBREVIATIONS);
+  }
+  if (words.length === 0) return null;
+
+  let start = -1;
+  // without a postcode or unit in the tail: 'any' needs an address context or a preposition before,
+  // 'strong' needs an address context ("Spring 2024", "Im Jahr 2020" stay even after "in")
+  let needs: 'none' | 'any' | 'strong' = 'none';
+  const w0 = words[0].w;
+  const l0 = w0.toLowerCase();
+
+  // Spanish / Italian / Portuguese: type, particles and names, then the number
+  for (let j = 0; j < words.length && j <= 5; j++) {
+    const lw = words[j].w.toLowerCase();
+    if (j > 0 && TYPE_FIRST_STREET_TYPES.has(lw)) {
+      const names = words.slice(0, j);
+      const valid =
+        (isCapitalized(names[0].w) || ROMAN_RE.test(names[0].w)) &&
+        names.every((n) => isCapitalized(n.w) || ROMAN_RE.test(n.w) || TYPE_FIRST_PARTICLES.has(n.w.toLowerCase()));
+      if (valid) {
+        start = words[j].s;
+        if (TYPE_FIRST_AMBIGUOUS.has(lw)) {
+          const lineStart = wordBefore(text, start) === '' && !/[\p{L}\p{N}]/u.test(charBefore(text, start));
+          const next = wordAfter(text, numEnd);
+          if (!(isCapitalized(words[j].w) && lineStart && (next === null || !isLowerWord(next)))) needs = 'any';
+        }
+      }
+      break;
+    }
+    if (j > 0 && !(isCapitalized(words[j].w) || ROMAN_RE.test(words[j].w) || TYPE_FIRST_PARTICLES.has(lw))) break;
+    // "C/Alcalá 20": the type glued to the name
+    if (j === 0 && /^[Cc]\/\p{Lu}/u.test(w0)) {
+      start = words[0].s;
+      break;
+    }
+  }
+
+  // German: "Am Markt 3a", "Unter den Linden 77", "Am Alten Markt 5"
+  if (start < 0) {
+    for (let n = 1; n <= 2 && n < words.length; n++) {
+      const names = words.slice(0, n);
+      if (!names.every((x) => isCapitalized(x.w))) break;
+      const one = words[n].w.toLowerCase();
+      const two = n + 1 < words.length ? `${words[n + 1].w.toLowerCase()} ${one}` : '';
+      let prepStart = -1;
+      if (two !== '' && DE_PREPOSITIONS_2.has(two)) prepStart = words[n + 1].s;
+      else if (DE_PREPOSITIONS_1.has(one)) prepStart = words[n].s;
+      if (prepStart >= 0) {
+        start = prepStart;
+        if (!DE_PREPOSITION_STREET_NOUNS.has(l0) && compoundSuffix(w0) === null) needs = 'strong';
+        break;
+      }
+    }
+  }
+
+  // German / Dutch: compound ("Hauptstraße", "Kalverstraat") or separate type word ("Potsdamer Platz")
+  if (start < 0 && isCapitalized(w0)) {
+    const suffix = compoundSuffix(w0);
+    if (suffix !== null) {
+      start = words[0].s;
+      if (DE_NL_WEAK_SUFFIXES.has(suffix)) needs = 'strong';
+    } else if (
+      DE_NL_STREET_SUFFIXES.includes(l0) &&
+      words.length > 1 &&
+      isCapitalized(words[1].w) &&
+      !DE_NL_NOT_NAMES.has(words[1].w.toLowerCase())
+    ) {
+      start = words[1].s;
+      if (DE_NL_WEAK_SUFFIXES.has(l0)) needs = 'strong';
+    }
+  }
+  if (start < 0) return null;
+
+  const next = wordAfter(text, numEnd);
+  if (next !== null && MEASURE_WORDS.has(next.toLowerCase())) return null;
+  const tail = extendTail(text, numEnd, { floor: true });
+  if (!tail.strong) {
+    const ev = new Evidence(text, start);
+    if (needs === 'any' && !ev.any()) return null;
+    if (needs === 'strong' && !ev.strong()) return null;
+    if (/^\d{4}/.test(num) && !ev.any()) return null;
+    if (next !== null && isModifiedNoun(next, MODIFIED_NOUNS, FUNCTION_WORDS) && MODIFIED_NOUNS.has(next.toLowerCase())) {
+      if (!ev.strong()) return null;
+    }
+  }
+  return { start, end: tail.end };
+}
+
+export const streetAddressRecognizer: Recognizer = {
+  name: 'street-address',
+  type: 'ADDRESS',
+  patterns: [NUMBER_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, ...ADDRESS_CONTEXT_PATTERNS],
+  gate: (text) => /\d/.test(text),
+  find(text: string, out: Finding[]): void {
+    const spans: Span[] = [];
+    let lastEnd = 0;
+    scan(NUMBER_RE, text, (m) => {
+      const numStart = m.index;
+      if (numStart < lastEnd) return;
+      const numEnd = numStart + m[0].length;
+      const num = m[0];
+      const found: (Span | null)[] = [];
+      const next = text.charCodeAt(numEnd);
+      if (next === 32 || next === 9 || next === 44) {
+        const words = forwardWords(text, numEnd, 7);
+        if (words.length > 0) found.push(englishStreet(text, numStart, num, words));
+        found.push(frenchStreet(text, numStart, numEnd, num));
+      }
+      found.push(nameThenNumber(text, numStart, numEnd, num));
+      for (const span of found) {
+        if (span === null) continue;
+        spans.push(span);
+        lastEnd = Math.max(lastEnd, span.end);
+      }
+    });
+    pushMerged(spans, out);
+  },
+};
+
+/** One finding per address: overlapping spans (two parses of one address) are merged. */
+export function pushMerged(spans: Span[], out: Finding[]): void {
+  if (spans.length === 0) return;
+  spans.sort((a, b) => a.start - b.start);
+  let cur = { ...spans[0] };
+  for (let i = 1; i < spans.length; i++) {
+    const s = spans[i];
+    if (s.start < cur.end) cur.end = Math.max(cur.end, s.end);
+    else {
+      out.push(finding('ADDRESS', cur.start, cur.end));
+      cur = { ...s };
+    }
+  }
+  out.push(finding('ADDRESS', cur.start, cur.end));
+}
