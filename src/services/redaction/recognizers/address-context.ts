@@ -53,9 +53,12 @@ const CONTINENTAL_POSTCODE_RE = new RegExp(
   SEP + String.raw`(?:[A-Z]{1,2}-)?(?:\d{5}|\d{4}(?:[ \t]?[A-Z]{2}(?![\p{L}\p{N}]))?)[ \t]{1,3}\p{Lu}[\p{L}'’\-]{1,30}(?![\p{L}\p{N}])`,
   'uy',
 );
-/** The rest of a city joined by a particle: "Frankfurt am Main", "Châlons en Champagne". */
+/**
+ * The rest of a city: joined by a particle ("Frankfurt am Main", "Châlons en Champagne") or after an article
+ * or "Saint"/"Bad"/"San" ("Den Haag", "Le Havre", "San Sebastián", "Bad Homburg").
+ */
 const CITY_MORE_RE =
-  /[ \t](?:am|an|der|de|la|le|sur|en|del|di|im|upon|on)[ \t]\p{Lu}[\p{L}'’\-]{1,30}(?![\p{L}\p{N}])/uy;
+  /(?:[ \t](?:am|an|der|de|la|le|sur|en|del|di|im|upon|on)[ \t]|(?<=(?:^|[^\p{L}])(?:Den|De|Le|La|Les|Los|Las|El|San|Santa|Sankt|St\.|Saint|Sainte|Bad|New|Nieuw|Den|Alphen|Val|Villa|Porto|Monte))[ \t])\p{Lu}[\p{L}'’\-]{1,30}(?![\p{L}\p{N}])/uy;
 /** Italian province, French CEDEX: "00184 Roma (RM)", "75002 Paris CEDEX 02". */
 const PROVINCE_RE = /[ \t]{1,2}(?:\([A-Z]{2}\)|[A-Z]{2}(?![\p{L}\p{N}])|CEDEX(?:[ \t]\d{1,2})?|Cedex(?:[ \t]\d{1,2})?)/uy;
 
@@ -79,12 +82,18 @@ function at(re: RegExp, text: string, pos: number): RegExpExecArray | null {
   return re.exec(text);
 }
 
+/** The first letter is upper case (ASCII fast path; other scripts through the case mappings). */
 export function isCapitalized(word: string): boolean {
+  const code = word.charCodeAt(0);
+  if (code < 128) return code >= 65 && code <= 90;
   const c = word.charAt(0);
   return c !== c.toLowerCase() && c === c.toUpperCase();
 }
 
+/** The first letter is lower case. */
 export function isLowerWord(word: string): boolean {
+  const code = word.charCodeAt(0);
+  if (code < 128) return code >= 97 && code <= 122;
   const c = word.charAt(0);
   return c !== c.toUpperCase() && c === c.toLowerCase();
 }

@@ -99,6 +99,15 @@ export const MODIFIED_NOUNS: ReadonlySet<string> = new Set([
   'project', 'model', 'kit', 'replica', 'puzzle', 'game', 'cover', 'vinyl', 'lp', 'ep', 'cd', 'dvd',
 ]);
 
+/**
+ * Film and book titles that are street lines ("10 Cloverfield Lane was scary"): kept unless a postcode, a unit
+ * or an address context says otherwise ("I live at 84 Charing Cross Road" is redacted).
+ */
+export const TITLE_ADDRESSES: ReadonlySet<string> = new Set([
+  '21 jump street', '22 jump street', '10 cloverfield lane', '84 charing cross road', '4 privet drive',
+  '12 grimmauld place', '1600 penn', '90 bedford street',
+]);
+
 /** Lower-case words that often follow an address in a sentence and are not nouns it modifies. */
 export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'is', 'was', 'has', 'as', 'us', 'its', 'his', 'this', 'thanks', 'plus', 'unless', 'always', 'perhaps', 'yes',
@@ -106,7 +115,26 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'which', 'if', 'so', 'then', 'by', 'i', 'we', 'my', 'our', 'the', 'a', 'an', 'to', 'from', 'on', 'at', 'are',
   'were', 'will', 'would', 'can', 'could', 'should', 'before', 'after', 'tomorrow', 'today', 'asap', 'instead',
   'thx', 'cheers', 'though', 'anyway', 'also', 'too', 'there', 'here', 'when', 'while', 'because', 'not',
+  'afterwards', 'towards', 'besides', 'sometimes', 'yours', 'ours', 'hers', 'theirs', 'thanks!', 'this',
+  // French, Spanish, Italian, German, Dutch words ending in -s that follow an address in a sentence
+  'dans', 'chez', 'mais', 'plus', 'sous', 'vers', 'depuis', 'après', 'très', 'alors', 'puis', 'donc', 'nous',
+  'vous', 'ils', 'elles', 'les', 'des', 'mes', 'tes', 'ses', 'nos', 'vos', 'leurs', 'pas', 'jamais', 'es', 'más',
+  'mas', 'pues', 'después', 'entonces', 'nosotros', 'vosotros', 'ellos', 'las', 'los', 'sus', 'tus', 'gracias',
+  'aus', 'bis', 'das', 'des', 'uns', 'als', 'etwas', 'seit', 'ins', 'ans', 'vielmals', 'bitte', 'is', 'ons',
+  'als', 'tot', 'grazie', 'poi', 'dopo', 'siamo', 'abbiamo',
 ]);
+
+/**
+ * German/Dutch compounds that end like a street but name a place in a building or a path of thought:
+ * "Parkplatz 5", "Sitzplatz 12A", "Bahnsteig 3", "Käufer 2", "Lösungsweg 2".
+ */
+export const DE_NL_NOT_STREETS: readonly string[] = [
+  'parkplatz', 'stellplatz', 'arbeitsplatz', 'sitzplatz', 'spielplatz', 'campingplatz', 'liegeplatz',
+  'abstellplatz', 'garagenplatz', 'tiefgaragenplatz', 'stehplatz', 'ausbildungsplatz', 'studienplatz',
+  'kitaplatz', 'pflegeplatz', 'startplatz', 'tabellenplatz', 'bahnsteig', 'flugsteig', 'käufer', 'kaeufer',
+  'ausweg', 'umweg', 'rückweg', 'rueckweg', 'heimweg', 'hinweg', 'lösungsweg', 'loesungsweg', 'rechtsweg',
+  'dateipfad', 'suchpfad', 'lernpfad', 'sackgasse', 'schützengraben', 'blockade', 'parkeerplaats',
+];
 
 /**
  * French street types written after the number and before the name: "12 rue de la Paix". The second list
@@ -140,7 +168,7 @@ export const TYPE_FIRST_STREET_TYPES: ReadonlySet<string> = new Set([
 ]);
 /** Type-first words that are also common English words ("via Windows 11", "Largo 2", "Plaza Hotel 5"). */
 export const TYPE_FIRST_AMBIGUOUS: ReadonlySet<string> = new Set([
-  'via', 'plaza', 'largo', 'ronda', 'strada', 'alameda', 'camino', 'av', 'av.',
+  'via', 'plaza', 'largo', 'ronda', 'strada', 'alameda', 'camino', 'av', 'av.', 'corso',
 ]);
 export const TYPE_FIRST_PARTICLES: ReadonlySet<string> = new Set([
   'de', 'del', 'la', 'las', 'los', 'el', 'di', 'dei', 'della', 'delle', 'degli', 'dello', 'da', 'do', 'das',
@@ -239,5 +267,5 @@ export const POSTCODE_WORDS_UPPER: readonly string[] = ['PLZ', 'Plz', 'CAP', 'CP
 /** Wider words that may introduce a UK/Canadian postcode or a ZIP+4 (the shape itself is distinctive). */
 export const POSTCODE_AREA_WORDS: readonly string[] = [
   'address', 'addr', 'live in', 'lives in', 'living in', 'located in', 'based in', 'moved to', 'adresse',
-  'wohne in', 'habite à', 'indirizzo', 'dirección', 'direccion', 'area', 'district', 'near', 'postcode area',
+  'wohne in', 'habite à', 'indirizzo', 'dirección', 'direccion',
 ];

@@ -35,18 +35,23 @@ function endsWithWord(window: string, words: readonly string[]): boolean {
   return false;
 }
 
-/** A postcode word directly before `start`, with only filler between. */
-function postcodeWordDirectlyBefore(text: string, start: number): boolean {
+/**
+ * A postcode word directly before `start`, with only filler between. CAP and CP (Italian, Spanish, French)
+ * introduce five digits only: "CAP 2024" is a cap, not a code.
+ */
+function postcodeWordDirectlyBefore(text: string, start: number, code: string): boolean {
   let w = before(text, start, 40);
   const filler = FILLER_RE.exec(w);
   if (filler !== null) w = w.slice(0, filler.index);
-  return endsWithWord(w.toLowerCase(), POSTCODE_WORDS) || endsWithWord(w, POSTCODE_WORDS_UPPER);
+  if (endsWithWord(w.toLowerCase(), POSTCODE_WORDS)) return true;
+  return endsWithWord(w, code.length === 5 ? POSTCODE_WORDS_UPPER : ['PLZ', 'Plz']);
 }
 
 /** A postcode or address word in the 40 characters before `start`, in the same sentence. */
 function addressWordNear(text: string, start: number): boolean {
   let w = before(text, start, 40);
-  const stop = Math.max(w.lastIndexOf('. '), w.lastIndexOf('! '), w.lastIndexOf('? '), w.lastIndexOf('\n\n'));
+  // a question may introduce the answer ("postal code? mine is H2X 1Y4"), so '?' does not cut the window
+  const stop = Math.max(w.lastIndexOf('. '), w.lastIndexOf('! '), w.lastIndexOf('\n\n'));
   if (stop >= 0) w = w.slice(stop + 1);
   const lower = w.toLowerCase();
   for (const word of ALL_WORDS) {
@@ -71,7 +76,7 @@ export const postcodeRecognizer: Recognizer = {
       const code = m[0];
       const start = m.index;
       const specific = DIGITS_ONLY_RE.test(code) || DUTCH_RE.test(code);
-      const ok = specific ? postcodeWordDirectlyBefore(text, start) : addressWordNear(text, start);
+      const ok = specific ? postcodeWordDirectlyBefore(text, start, code) : addressWordNear(text, start);
       if (ok) spans.push({ start, end: start + code.length });
     });
     pushMerged(spans, out);

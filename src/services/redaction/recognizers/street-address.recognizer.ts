@@ -15,6 +15,7 @@ import {
 } from './address-context';
 import {
   DE_NL_NOT_NAMES,
+  DE_NL_NOT_STREETS,
   DE_NL_STREET_SUFFIXES,
   DE_NL_WEAK_SUFFIXES,
   DE_PREPOSITION_STREET_NOUNS,
@@ -32,6 +33,7 @@ import {
   MODIFIED_NOUNS,
   NOT_NAME_WORDS,
   NUMBER_BLOCKERS,
+  TITLE_ADDRESSES,
   TYPE_FIRST_AMBIGUOUS,
   TYPE_FIRST_PARTICLES,
   TYPE_FIRST_STREET_TYPES,
@@ -80,6 +82,10 @@ const ORDINAL_RE = /^\d{1,3}(?:st|nd|rd|th)$/i;
 const FR_ELIDED_NAME_RE = /^[ldLD]['’]\p{Lu}/u;
 const ROMAN_RE = /^[IVXL]{1,6}$/;
 const LETTER_RE = /\p{L}/u;
+/** After a name the number has at most 4 digits ("Hauptstraße 5", "Via Roma 10/A", "Kalverstraat 92-1"). */
+/** "C/Alcalá": the Spanish type glued to the name. */
+const GLUED_TYPE_RE = /^[Cc]\/\p{Lu}/u;
+const HOUSE_NUMBER_AFTER_NAME_RE = /^\d{1,4}[A-Za-z]?(?:[\/-]\d{1,4}[A-Za-z]?)?$/;
 
 interface Word {
   w: string;
@@ -87,18 +93,30 @@ interface Word {
   e: number;
 }
 
-function forwardWords(text: string, pos: number, max: number): Word[] {
-  const out: Word[] = [];
-  let p = pos;
-  while (out.length < max) {
-    WORD_RE.lastIndex = p;
-    const m = WORD_RE.exec(text);
-    if (m === null) break;
-    const e = p + m[0].length;
-    out.push({ w: m[1], s: e - m[1].length, e });
-    p = e;
-  }
-  return out;
+/** The next word after `pos` (1-3 spaces, then a word), or null. */
+function nextWord(text: string, pos: number): Word | null {
+  WORD_RE.lastIndex = pos;
+  const m = WORD_RE.exec(text);
+  if (m === null) return null;
+  const e = pos + m[0].length;
+  return { w: m[1], s: e - m[1].length, e };
+}
+
+/** Is there a letter (or an ordinal: "350 5th Ave") after 1-3 spaces at `pos`? (cheap test before any parsing) */
+function letterFollows(text: string, pos: number): boolean {
+  let i = pos;
+  const stop = Math.min(text.length, pos + 4);
+  while (i < stop && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  if (i === pos || i >= text.length) return false;
+  let code = text.charCodeAt(i);
+  if (isLetterCode(code)) return true;
+  const digitsEnd = Math.min(text.length, i + 4);
+  while (i < digitsEnd && code >= 48 && code <= 57) code = text.charCodeAt(++i);
+  return code === 115 || code === 110 || code === 114 || code === 116; // s(t) n(d) r(d) t(h)
+}
+
+function isLetterCode(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 191;
 }
 
 /** Up to `max` words before `end` on the same line, nearest first; stops at a word that ends a sentence. */
@@ -125,7 +143,6 @@ function backwardWords(text: string, end: number, max: number, abbreviations: Re
 
 function isBackwardWordChar(code: number): boolean {
   return (
-    (code >= 48 && code <= 57) ||
     (code >= 65 && code <= 90) ||
     (code >= 97 && code <= 122) ||
     code > 191 ||
@@ -139,7 +156,11 @@ function isBackwardWordChar(code: number): boolean {
   );
 }
 
-const stripDots = (w: string): string => w.replace(/\.+$/, '');
+function stripDots(w: string): string {
+  let e = w.length;
+  while (e > 0 && w.charCodeAt(e - 1) === 46) e--;
+  return e === w.length ? w : w.slice(0, e);
+}
 
 /** A 4-digit number in 1800-2100 is as likely a year ("In 2019 Oxford Street was …") as a house number. */
 function yearLike(num: string): boolean {
@@ -184,12 +205,17 @@ function numberFirstBlocked(text: string, numStart: number, num: string, tailStr
 }
 
 /** "742 Evergreen Terrace", "1600 Pennsylvania Ave NW, Washington, DC 20500", "10 Downing St.". */
-function englishStreet(text: string, numStart: number, num: string, words: Word[]): Span | null {
+function englishStreet(text: string, numStart: number, numEnd: number, num: string): Span | null {
   let typeIdx = -1;
   let lower = false;
   let capitals = 0;
-  for (let t = 0; t < words.length && t <= 5; t++) {
-    const raw = words[t].w;
+  const words: Word[] = [];
+  for (let t = 0, pos = numEnd; t <= 5; t++) {
+    const word = nextWord(text, pos);
+    if (word === null) break;
+    words.push(word);
+    pos = word.e;
+    const raw = word.w;
     const lw = stripDots(raw).toLowerCase();
     if (EN_STREET_TYPES.has(lw) && (capitals > 0 || lower || (t === 0 && EN_SELF_NAMED_TYPES.has(lw)))) {
       if (t > 0 && EN_NAME_CONNECTORS.has(words[t - 1].w.toLowerCase())) return null;
@@ -214,6 +240,7 @@ function englishStreet(text: string, numStart: number, num: string, words: Word[
   if (numberFirstBlocked(text, numStart, num, tail.strong, ev)) return null;
   if (!tail.strong) {
     if (lower && !ev.strong()) return null;
+    if (TITLE_ADDRESSES.has(text.slice(numStart, end).toLowerCase().replace(/\s+/g, ' ')) && !ev.strong()) return null;
     // what follows the street line (after a directional, if any)
     const next = wordAfter(text, tail.end);
     if (next !== null) {
@@ -229,11 +256,19 @@ function frenchStreet(text: string, numStart: number, numEnd: number, num: strin
   FR_SUFFIX_RE.lastIndex = numEnd;
   const suffix = FR_SUFFIX_RE.exec(text);
   const from = numEnd + (suffix === null ? 0 : suffix[0].length);
-  const words = forwardWords(text, from, 7);
-  if (words.length < 2) return null;
-  const typeRaw = words[0].w;
+  const first = nextWord(text, from);
+  if (first === null) return null;
+  const typeRaw = first.w;
   const typeLower = typeRaw.toLowerCase();
   if (!FR_STREET_TYPES.has(stripDots(typeLower))) return null;
+  const words: Word[] = [first];
+  for (let i = 1, pos = first.e; i <= 6; i++) {
+    const word = nextWord(text, pos);
+    if (word === null) break;
+    words.push(word);
+    pos = word.e;
+  }
+  if (words.length < 2) return null;
   let nameEnd = -1;
   for (let i = 1; i < words.length && i <= 6; i++) {
     const w = words[i].w;
@@ -250,7 +285,7 @@ function frenchStreet(text: string, numStart: number, numEnd: number, num: strin
     const ambiguous = FR_AMBIGUOUS_TYPES.has(stripDots(typeLower)) && isCapitalized(typeRaw) && !particleAfter;
     if (ambiguous && !ev.any()) return null;
     const next = wordAfter(text, tail.end);
-    if (next !== null && MODIFIED_NOUNS.has(next.toLowerCase()) && !ev.strong()) return null;
+    if (next !== null && isModifiedNoun(next, MODIFIED_NOUNS, FUNCTION_WORDS) && !ev.strong()) return null;
   }
   return { start: unitBefore(text, numStart), end: tail.end };
 }
@@ -264,6 +299,7 @@ const NUMBER_MARKERS: ReadonlySet<string> = new Set(['nr', 'nr.', 'no', 'no.', '
 
 function compoundSuffix(word: string): string | null {
   const lw = word.toLowerCase();
+  for (const notStreet of DE_NL_NOT_STREETS) if (lw.endsWith(notStreet)) return null;
   for (const suffix of DE_NL_STREET_SUFFIXES) {
     if (lw.endsWith(suffix) && lw.length - suffix.length >= 2) return suffix;
   }
@@ -277,7 +313,13 @@ function compoundSuffix(word: string): string | null {
  * type-first names ("Calle Mayor 5", "C/ Alcalá 20", "Via Roma 10", "Paseo de la Castellana 100").
  */
 function nameThenNumber(text: string, numStart: number, numEnd: number, num: string): Span | null {
-  if (!/^\d{1,4}[A-Za-z]?(?:[\/-]\d{1,4}[A-Za-z]?)?$/.test(num)) return null;
+  // cheap exit: the number must follow a word (letters, '.', '/') after spaces or a comma
+  let c = numStart - 1;
+  while (c > 0 && c > numStart - 4 && (text.charCodeAt(c) === 32 || text.charCodeAt(c) === 9 || text.charCodeAt(c) === 44)) c--;
+  if (c === numStart - 1 || c < 0) return null;
+  const cc = text.charCodeAt(c);
+  if (!isLetterCode(cc) && cc !== 46 && cc !== 47 && cc !== 0xba) return null;
+  if (!HOUSE_NUMBER_AFTER_NAME_RE.test(num)) return null;
   // separator before the number: spaces, a comma ("Calle Mayor, 5"), a marker ("Nr. 5", "nº 5")
   let i = numStart;
   let k = 0;
@@ -299,6 +341,8 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
     words = backwardWords(text, markerStart, 6, BACKWARD_ABBREVIATIONS);
   }
   if (words.length === 0) return null;
+  // every name-then-number form ends its name with a capitalised word (or a Roman numeral: "Vittorio Emanuele II")
+  if (!isCapitalized(words[0].w)) return null;
 
   let start = -1;
   // without a postcode or unit in the tail: 'any' needs an address context or a preposition before,
@@ -327,7 +371,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
     }
     if (j > 0 && !(isCapitalized(words[j].w) || ROMAN_RE.test(words[j].w) || TYPE_FIRST_PARTICLES.has(lw))) break;
     // "C/Alcalá 20": the type glued to the name
-    if (j === 0 && /^[Cc]\/\p{Lu}/u.test(w0)) {
+    if (j === 0 && GLUED_TYPE_RE.test(w0)) {
       start = words[0].s;
       break;
     }
@@ -387,7 +431,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   type: 'ADDRESS',
-  patterns: [NUMBER_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, ...ADDRESS_CONTEXT_PATTERNS],
+  patterns: [NUMBER_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
   gate: (text) => /\d/.test(text),
   find(text: string, out: Finding[]): void {
     const spans: Span[] = [];
@@ -398,11 +442,11 @@ export const streetAddressRecognizer: Recognizer = {
       const numEnd = numStart + m[0].length;
       const num = m[0];
       const found: (Span | null)[] = [];
-      const next = text.charCodeAt(numEnd);
-      if (next === 32 || next === 9 || next === 44) {
-        const words = forwardWords(text, numEnd, 7);
-        if (words.length > 0) found.push(englishStreet(text, numStart, num, words));
+      if (letterFollows(text, numEnd)) {
+        found.push(englishStreet(text, numStart, numEnd, num));
         found.push(frenchStreet(text, numStart, numEnd, num));
+      } else if (text.charCodeAt(numEnd) === 44 && letterFollows(text, numEnd + 1)) {
+        found.push(frenchStreet(text, numStart, numEnd, num)); // "12, rue de la Paix"
       }
       found.push(nameThenNumber(text, numStart, numEnd, num));
       for (const span of found) {
