@@ -350,6 +350,12 @@ const HARD_NEGATIVES: readonly string[] = [
   "IP address 192.168.1.1 and port 8080",
   "Email address bob@example.com updated",
   "Address line 2 is optional",
+  "5 Things To Do On Main Street",
+  "10 Reasons Main Street Matters",
+  "3 Ways For Your Drive",
+  "Top Tips: 7 Ways To Improve Your Street Cred",
+  "The 12 Days Of Christmas Parade",
+  "Ik heb 3 Parkplatz 5 gezien",
 ];
 
 test('hard negatives: street names without a house number, counts, versions, titles, code and maths stay', () => {

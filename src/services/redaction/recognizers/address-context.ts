@@ -1,4 +1,4 @@
-import { before } from '../recognizer';
+import { before, finding, type Finding } from '../recognizer';
 import {
   AU_STATES,
   DIRECTIONALS,
@@ -62,7 +62,18 @@ const CITY_MORE_RE =
 /** Italian province, French CEDEX: "00184 Roma (RM)", "75002 Paris CEDEX 02". */
 const PROVINCE_RE = /[ \t]{1,2}(?:\([A-Z]{2}\)|[A-Z]{2}(?![\p{L}\p{N}])|CEDEX(?:[ \t]\d{1,2})?|Cedex(?:[ \t]\d{1,2})?)/uy;
 
+/** Gate of every address recognizer: each address form has a house number, a box number or a postcode. */
+export const DIGIT_RE = /\d/;
+/** A letter or digit (word boundaries that also hold for accented letters). */
+export const ALNUM_CHAR_RE = /[\p{L}\p{N}]/u;
+export const WHITESPACE_RUN_RE = /\s+/g;
+export const FOUR_DIGITS_RE = /^\d{4}/;
+
 export const ADDRESS_CONTEXT_PATTERNS: readonly RegExp[] = [
+  DIGIT_RE,
+  ALNUM_CHAR_RE,
+  WHITESPACE_RUN_RE,
+  FOUR_DIGITS_RE,
   STRONG_CONTEXT_RE,
   DIRECTIONAL_RE,
   UNIT_AFTER_RE,
@@ -239,4 +250,20 @@ export function trimTrailingDots(text: string, start: number, end: number): numb
   let e = end;
   while (e > start && text[e - 1] === '.') e--;
   return e;
+}
+
+/** One finding per address: overlapping spans (two parses of one address) are merged. */
+export function pushMerged(spans: { start: number; end: number }[], out: Finding[]): void {
+  if (spans.length === 0) return;
+  spans.sort((a, b) => a.start - b.start);
+  let cur = { ...spans[0] };
+  for (let i = 1; i < spans.length; i++) {
+    const s = spans[i];
+    if (s.start < cur.end) cur.end = Math.max(cur.end, s.end);
+    else {
+      out.push(finding('ADDRESS', cur.start, cur.end));
+      cur = { ...s };
+    }
+  }
+  out.push(finding('ADDRESS', cur.start, cur.end));
 }

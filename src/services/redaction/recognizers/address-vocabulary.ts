@@ -66,6 +66,10 @@ export const NOT_NAME_WORDS: ReadonlySet<string> = new Set([
   'tb', 'gb', 'mb', 'kb', 'pb', 'ghz', 'mhz', 'hz', 'usb', 'ssd', 'hdd', 'nvme', 'ram', 'gpu', 'cpu', 'pc', 'pcs',
   'hp', 'mph', 'kph', 'km', 'mi', 'ft', 'kg', 'lb', 'lbs', 'oz', 'x', 'hard', 'flash', 'thumb', 'disk', 'test',
   'google', 'memory', 'fast', 'slow', 'supreme', 'feedback', 'game',
+  // function words of Title Case headlines: "5 Things To Do On Main Street", "3 Ways For Your Drive"
+  'to', 'do', 'on', 'in', 'at', 'for', 'with', 'your', 'my', 'our', 'how', 'why', 'what', 'is', 'are', 'you', 'we',
+  'it', 'from', 'by', 'into', 'about', 'that', 'this', 'when', 'where', 'who', 'will', 'can', 'not', 'be', 'was',
+  'were', 'has', 'have', 'had', 'if', 'or', 'but', 'so', 'up', 'out', 'a', 'an', 'vs', 'per', 'than', 'get', 'i',
 ]);
 
 /**
@@ -73,7 +77,7 @@ export const NOT_NAME_WORDS: ReadonlySet<string> = new Set([
  * "Top 10 Main Street restaurants", "Chapter 12 ...", "Windows 11 ...", "Area 51 ...".
  */
 export const NUMBER_BLOCKERS: ReadonlySet<string> = new Set([
-  'top', 'chapter', 'ch', 'version', 'ver', 'v', 'season', 'episode', 'ep', 'part', 'vol', 'volume', 'page', 'p',
+  'the', 'top', 'chapter', 'ch', 'version', 'ver', 'v', 'season', 'episode', 'ep', 'part', 'vol', 'volume', 'page', 'p',
   'pp', 'level', 'lvl', 'step', 'day', 'days', 'week', 'year', 'years', 'apollo', 'windows', 'iphone', 'area',
   'studio', 'pier', 'platform', 'route', 'highway', 'hwy', 'interstate', 'gate', 'track', 'channel', 'model',
   'series', 'rank', 'ranked', 'over', 'about', 'than', 'approximately', 'approx', 'only', 'another',

@@ -1,6 +1,5 @@
 import { scan, type Finding, type Recognizer } from '../recognizer';
-import { ADDRESS_CONTEXT_PATTERNS, extendTail, strongContextBefore, wordAfter, wordBefore } from './address-context';
-import { pushMerged } from './street-address.recognizer';
+import { ADDRESS_CONTEXT_PATTERNS, DIGIT_RE, extendTail, pushMerged, strongContextBefore, wordAfter, wordBefore } from './address-context';
 
 /**
  * Post-office boxes, with the postcode (and city) that follows them: "PO Box 1234", "P.O. Box 77, Springfield,
@@ -25,7 +24,7 @@ export const poBoxRecognizer: Recognizer = {
   name: 'po-box',
   type: 'ADDRESS',
   patterns: [PO_BOX_RE, DIGIT_PAIRS_RE, BP_MEDICAL_RE, ...ADDRESS_CONTEXT_PATTERNS],
-  gate: (text) => /\d/.test(text),
+  gate: (text) => DIGIT_RE.test(text),
   find(text: string, out: Finding[]): void {
     const spans: { start: number; end: number }[] = [];
     scan(PO_BOX_RE, text, (m) => {

@@ -1,6 +1,6 @@
 import { before, scan, type Finding, type Recognizer } from '../recognizer';
+import { ALNUM_CHAR_RE, DIGIT_RE, pushMerged } from './address-context';
 import { POSTCODE_AREA_WORDS, POSTCODE_WORDS, POSTCODE_WORDS_UPPER } from './address-vocabulary';
-import { pushMerged } from './street-address.recognizer';
 
 /**
  * Postcodes standing on their own, when a word introduces them: "my postcode is SW1A 2AA", "zip 94103-1234",
@@ -29,7 +29,7 @@ function endsWithWord(window: string, words: readonly string[]): boolean {
   for (const w of words) {
     if (window.endsWith(w)) {
       const c = window.charAt(window.length - w.length - 1);
-      if (c === '' || !/[\p{L}\p{N}]/u.test(c)) return true;
+      if (c === '' || !ALNUM_CHAR_RE.test(c)) return true;
     }
   }
   return false;
@@ -56,11 +56,11 @@ function addressWordNear(text: string, start: number): boolean {
   const lower = w.toLowerCase();
   for (const word of ALL_WORDS) {
     const i = lower.indexOf(word);
-    if (i >= 0 && (i === 0 || !/[\p{L}\p{N}]/u.test(lower.charAt(i - 1)))) return true;
+    if (i >= 0 && (i === 0 || !ALNUM_CHAR_RE.test(lower.charAt(i - 1)))) return true;
   }
   for (const word of POSTCODE_WORDS_UPPER) {
     const i = w.indexOf(word);
-    if (i >= 0 && (i === 0 || !/[\p{L}\p{N}]/u.test(w.charAt(i - 1)))) return true;
+    if (i >= 0 && (i === 0 || !ALNUM_CHAR_RE.test(w.charAt(i - 1)))) return true;
   }
   return false;
 }
@@ -68,8 +68,8 @@ function addressWordNear(text: string, start: number): boolean {
 export const postcodeRecognizer: Recognizer = {
   name: 'postcode',
   type: 'ADDRESS',
-  patterns: [POSTCODE_RE, DIGITS_ONLY_RE, DUTCH_RE, FILLER_RE],
-  gate: (text) => /\d/.test(text),
+  patterns: [POSTCODE_RE, DIGITS_ONLY_RE, DUTCH_RE, FILLER_RE, DIGIT_RE, ALNUM_CHAR_RE],
+  gate: (text) => DIGIT_RE.test(text),
   find(text: string, out: Finding[]): void {
     const spans: { start: number; end: number }[] = [];
     scan(POSTCODE_RE, text, (m) => {

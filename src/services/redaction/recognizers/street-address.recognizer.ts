@@ -1,7 +1,12 @@
-import { finding, scan, type Finding, type Recognizer } from '../recognizer';
+import { scan, type Finding, type Recognizer } from '../recognizer';
 import {
   ADDRESS_CONTEXT_PATTERNS,
+  ALNUM_CHAR_RE,
+  DIGIT_RE,
+  FOUR_DIGITS_RE,
+  WHITESPACE_RUN_RE,
   charBefore,
+  pushMerged,
   extendTail,
   isCapitalized,
   isLowerWord,
@@ -78,6 +83,7 @@ const NUMBER_RE = /(?<![\p{L}\p{N}.,:\/$€£¥#+\-_@])\d{1,5}[A-Za-z]?(?:[\/-]\
 const WORD_RE = /[ \t]{1,3}([\p{L}\p{N}][\p{L}\p{N}'’.&\-]{0,29})/uy;
 /** French "bis"/"ter" or a letter after the number, and an optional comma: "12 bis, rue …". */
 const FR_SUFFIX_RE = /(?:[ \t]?(?:bis|ter|quater|[A-Da-d])(?![\p{L}\p{N}]))?,?/uy;
+const TITLE_CASE_CONNECTORS: ReadonlySet<string> = new Set(['Of', 'The', 'And', 'OF', 'THE', 'AND']);
 const ORDINAL_RE = /^\d{1,3}(?:st|nd|rd|th)$/i;
 const FR_ELIDED_NAME_RE = /^[ldLD]['’]\p{Lu}/u;
 const ROMAN_RE = /^[IVXL]{1,6}$/;
@@ -164,7 +170,7 @@ function stripDots(w: string): string {
 
 /** A 4-digit number in 1800-2100 is as likely a year ("In 2019 Oxford Street was …") as a house number. */
 function yearLike(num: string): boolean {
-  if (!/^\d{4}$/.test(num)) return false;
+  if (num.length !== 4 || !FOUR_DIGITS_RE.test(num)) return false;
   const n = Number(num);
   return n >= 1800 && n <= 2100;
 }
@@ -222,8 +228,9 @@ function englishStreet(text: string, numStart: number, numEnd: number, num: stri
       typeIdx = t;
       break;
     }
-    // is it a valid name word?
+    // is it a valid name word? (a capitalised "Of"/"And"/"The" inside the name is a Title Case headline)
     if (NOT_NAME_WORDS.has(lw)) return null;
+    if (t > 0 && TITLE_CASE_CONNECTORS.has(raw)) return null;
     if (ORDINAL_RE.test(raw)) capitals++;
     else if (isCapitalized(raw)) capitals++;
     else if (t > 0 && EN_NAME_CONNECTORS.has(raw)) continue;
@@ -240,7 +247,7 @@ function englishStreet(text: string, numStart: number, numEnd: number, num: stri
   if (numberFirstBlocked(text, numStart, num, tail.strong, ev)) return null;
   if (!tail.strong) {
     if (lower && !ev.strong()) return null;
-    if (TITLE_ADDRESSES.has(text.slice(numStart, end).toLowerCase().replace(/\s+/g, ' ')) && !ev.strong()) return null;
+    if (TITLE_ADDRESSES.has(text.slice(numStart, end).toLowerCase().replace(WHITESPACE_RUN_RE, ' ')) && !ev.strong()) return null;
     // what follows the street line (after a directional, if any)
     const next = wordAfter(text, tail.end);
     if (next !== null) {
@@ -362,7 +369,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
       if (valid) {
         start = words[j].s;
         if (TYPE_FIRST_AMBIGUOUS.has(lw)) {
-          const lineStart = wordBefore(text, start) === '' && !/[\p{L}\p{N}]/u.test(charBefore(text, start));
+          const lineStart = wordBefore(text, start) === '' && !ALNUM_CHAR_RE.test(charBefore(text, start));
           const next = wordAfter(text, numEnd);
           if (!(isCapitalized(words[j].w) && lineStart && (next === null || !isLowerWord(next)))) needs = 'any';
         }
@@ -420,7 +427,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
     const ev = new Evidence(text, start);
     if (needs === 'any' && !ev.any()) return null;
     if (needs === 'strong' && !ev.strong()) return null;
-    if (/^\d{4}/.test(num) && !ev.any()) return null;
+    if (FOUR_DIGITS_RE.test(num) && !ev.any()) return null;
     if (next !== null && isModifiedNoun(next, MODIFIED_NOUNS, FUNCTION_WORDS) && MODIFIED_NOUNS.has(next.toLowerCase())) {
       if (!ev.strong()) return null;
     }
@@ -432,7 +439,7 @@ export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   type: 'ADDRESS',
   patterns: [NUMBER_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
-  gate: (text) => /\d/.test(text),
+  gate: (text) => DIGIT_RE.test(text),
   find(text: string, out: Finding[]): void {
     const spans: Span[] = [];
     let lastEnd = 0;
@@ -458,19 +465,3 @@ export const streetAddressRecognizer: Recognizer = {
     pushMerged(spans, out);
   },
 };
-
-/** One finding per address: overlapping spans (two parses of one address) are merged. */
-export function pushMerged(spans: Span[], out: Finding[]): void {
-  if (spans.length === 0) return;
-  spans.sort((a, b) => a.start - b.start);
-  let cur = { ...spans[0] };
-  for (let i = 1; i < spans.length; i++) {
-    const s = spans[i];
-    if (s.start < cur.end) cur.end = Math.max(cur.end, s.end);
-    else {
-      out.push(finding('ADDRESS', cur.start, cur.end));
-      cur = { ...s };
-    }
-  }
-  out.push(finding('ADDRESS', cur.start, cur.end));
-}
