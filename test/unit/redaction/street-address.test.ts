@@ -363,6 +363,19 @@ test('hard negatives: street names without a house number, counts, versions, tit
   assert.deepEqual(changed, [], 'false positives');
 });
 
+test('floors, doors, house-number suffixes and name particles belong to the address', () => {
+  assertCases([
+    ['Lieferung an: Hauptstraße 5, 3. OG rechts, 10115 Berlin', 'Lieferung an: [ADDRESS]'],
+    ['Calle Mayor 5, piso 3, puerta 2, 28013 Madrid', '[ADDRESS]'],
+    ['Indirizzo:\nVia Roma 10/A\n00184 Roma', 'Indirizzo:\n[ADDRESS]'],
+    ['Adres: Prinsengracht 263-bis, 1016 GV Amsterdam', 'Adres: [ADDRESS]'],
+    ['stuur het naar Van Baerlestraat 27 II, 1071 AN Amsterdam', 'stuur het naar [ADDRESS]'],
+    ['Ich wohne in der Alte Landstraße 12', 'Ich wohne in der [ADDRESS]'],
+    ['Ich wohne In der Aue 5, 60433 Frankfurt am Main', 'Ich wohne [ADDRESS]'],
+    ['il mio CAP è 00184', 'il mio CAP è [ADDRESS]'],
+  ]);
+});
+
 test('lower-case street names need an address context: "i live at 12 baker street" yes, a list of 3 side streets no', () => {
   assertCases([
     ['i live at 12 baker street', 'i live at [ADDRESS]'],

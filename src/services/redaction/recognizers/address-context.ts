@@ -36,6 +36,9 @@ const UNIT_BEFORE_RE =
 /** Spanish floor and door after the number: "C/ Alcalá 20, 3º izq.", "Calle Mayor 5, 2º B". */
 const ES_FLOOR_RE =
   /,?[ \t]{0,2}\d{1,2}[ \t]?[º°ª]\.?(?:[ \t,-]{1,2}(?:izq(?:uierda|da)?|dcha|dch|der(?:echa)?|ctro|centro|[A-H]|\d{1,2}[ \t]?[º°ª])(?![\p{L}\p{N}]))?\.?/uy;
+/** German floor and side after the number: "Schillerplatz 9, 2. OG links", "Hauptstraße 5, EG rechts". */
+const DE_FLOOR_RE =
+  /,?[ \t]{1,2}(?:\d{1,2}\.[ \t]?(?:OG|Obergeschoss|Stock|Etage|Stockwerk)|EG|DG|UG|Erdgeschoss|Dachgeschoss|Hinterhaus|Vorderhaus|Seitenflügel|HH|VH)(?:[ \t,]{1,2}(?:links|rechts|li|re|Mitte|mitte)\.?)?(?![\p{L}\p{N}])/uy;
 /** One word of a city, county, state or province between the street line and a postcode. */
 const PLACE_WORD_RE = new RegExp(
   SEP + String.raw`(?:\p{Lu}[\p{L}'’.\-]{0,24}|upon|on|am|an|der|de|du|la|le|sur|en|del|di|im)(?![\p{L}\p{N}])`,
@@ -79,6 +82,7 @@ export const ADDRESS_CONTEXT_PATTERNS: readonly RegExp[] = [
   UNIT_AFTER_RE,
   UNIT_BEFORE_RE,
   ES_FLOOR_RE,
+  DE_FLOOR_RE,
   PLACE_WORD_RE,
   EN_POSTCODE_RE,
   AU_POSTCODE_RE,
@@ -220,12 +224,13 @@ export function extendTail(text: string, end: number, opts: { directional?: bool
   if (opts.directional === true && (m = at(DIRECTIONAL_RE, text, pos)) !== null && DIRECTIONALS.has(m[1])) {
     pos += m[0].length;
   }
-  if (opts.floor === true && (m = at(ES_FLOOR_RE, text, pos)) !== null && m[0].length > 0) {
-    pos += m[0].length;
-    strong = true;
-  }
-  if ((m = at(UNIT_AFTER_RE, text, pos)) !== null && (m[1] === undefined || UNIT_WORDS.has(m[1].toLowerCase()))) {
-    pos += m[0].length;
+  // floors, doors and units, in any order, at most 3 ("Calle Sierpes 27, piso 2, puerta 4")
+  for (let parts = 0; parts < 3; parts++) {
+    if (opts.floor === true && (m = at(ES_FLOOR_RE, text, pos)) !== null && m[0].length > 0) pos += m[0].length;
+    else if (opts.floor === true && (m = at(DE_FLOOR_RE, text, pos)) !== null) pos += m[0].length;
+    else if ((m = at(UNIT_AFTER_RE, text, pos)) !== null && (m[1] === undefined || UNIT_WORDS.has(m[1].toLowerCase()))) {
+      pos += m[0].length;
+    } else break;
     strong = true;
   }
   if ((m = at(CONTINENTAL_POSTCODE_RE, text, pos)) !== null) {

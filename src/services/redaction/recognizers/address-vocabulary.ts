@@ -211,6 +211,12 @@ export const DE_PREPOSITION_STREET_NOUNS: ReadonlySet<string> = new Set([
   'gracht', 'dijk', 'kade', 'haven', 'plein', 'markt', 'singel', 'brink',
 ]);
 
+/** Capitalised particles and adjectives that belong to the street name before it: "Van Speijkstraat 112". */
+export const STREET_NAME_PREFIXES: ReadonlySet<string> = new Set([
+  'van', 'de', 'den', 'der', 'ter', 'ten', 'het', "'t", 'sint', 'oude', 'nieuwe', 'lange', 'korte', 'alte', 'alter',
+  'neue', 'neuer', 'große', 'grosse', 'kleine', 'obere', 'untere', 'hohe', 'sankt', 'st.', 'von',
+]);
+
 /** Words that cannot be the name in "Xxx Straße 5" / "Xxx Platz 3" (function words at a sentence start). */
 export const DE_NL_NOT_NAMES: ReadonlySet<string> = new Set([
   'auf', 'am', 'an', 'in', 'im', 'der', 'die', 'das', 'den', 'dem', 'des', 'zu', 'zum', 'zur', 'von', 'vom', 'bei',

@@ -21,7 +21,7 @@ const POSTCODE_RE =
 const DIGITS_ONLY_RE = /^\d{4,5}$/;
 const DUTCH_RE = /^\d{4}[ \t]?[A-Z]{2}$/;
 /** Filler allowed between a postcode word and a digits-only code: ": ", " is ", " number ", " = ". */
-const FILLER_RE = /(?:[ \t:=#-]|\b(?:is|ist|est|es|è|number|no|nr)\b){1,8}$/iu;
+const FILLER_RE = /(?:[ \t:=#-]|(?<!\p{L})(?:is|ist|est|es|è|e|number|no|nr)(?!\p{L})){1,8}$/iu;
 
 const ALL_WORDS = [...POSTCODE_WORDS, ...POSTCODE_AREA_WORDS].map((w) => w.toLowerCase());
 

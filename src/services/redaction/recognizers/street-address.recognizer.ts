@@ -26,6 +26,7 @@ import {
   DE_PREPOSITION_STREET_NOUNS,
   DE_PREPOSITIONS_1,
   DE_PREPOSITIONS_2,
+  STREET_NAME_PREFIXES,
   EN_NAME_CONNECTORS,
   EN_SELF_NAMED_TYPES,
   EN_STREET_TYPES,
@@ -89,6 +90,10 @@ const FR_ELIDED_NAME_RE = /^[ldLD]['’]\p{Lu}/u;
 const ROMAN_RE = /^[IVXL]{1,6}$/;
 const LETTER_RE = /\p{L}/u;
 /** After a name the number has at most 4 digits ("Hauptstraße 5", "Via Roma 10/A", "Kalverstraat 92-1"). */
+/**
+ * After the number of a name-then-number address: "45-bis", "9/B", Dutch floors "112 III", "12-hoog", "5 hs".
+ */
+const HOUSE_SUFFIX_RE = /(?:[ \t-]?(?:bis|ter|quater)|\/[A-Za-z]|[ \t](?:I{1,3}|IV|hs|huis|bg)|-(?:hoog|huis|[A-Za-z]))(?![\p{L}\p{N}])/uy;
 /** "C/Alcalá": the Spanish type glued to the name. */
 const GLUED_TYPE_RE = /^[Cc]\/\p{Lu}/u;
 const HOUSE_NUMBER_AFTER_NAME_RE = /^\d{1,4}[A-Za-z]?(?:[\/-]\d{1,4}[A-Za-z]?)?$/;
@@ -392,8 +397,9 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
       const one = words[n].w.toLowerCase();
       const two = n + 1 < words.length ? `${words[n + 1].w.toLowerCase()} ${one}` : '';
       let prepStart = -1;
-      if (two !== '' && DE_PREPOSITIONS_2.has(two)) prepStart = words[n + 1].s;
-      else if (DE_PREPOSITIONS_1.has(one)) prepStart = words[n].s;
+      // a street name starts with a capital ("In der Aue 5"); "wohne in der Alte Landstraße 12" is prose
+      if (two !== '' && DE_PREPOSITIONS_2.has(two) && isCapitalized(words[n + 1].w)) prepStart = words[n + 1].s;
+      else if (DE_PREPOSITIONS_1.has(one) && isCapitalized(words[n].w)) prepStart = words[n].s;
       if (prepStart >= 0) {
         start = prepStart;
         if (!DE_PREPOSITION_STREET_NOUNS.has(l0) && compoundSuffix(w0) === null) needs = 'strong';
@@ -422,7 +428,15 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
 
   const next = wordAfter(text, numEnd);
   if (next !== null && MEASURE_WORDS.has(next.toLowerCase())) return null;
-  const tail = extendTail(text, numEnd, { floor: true });
+  HOUSE_SUFFIX_RE.lastIndex = numEnd;
+  const suffix = HOUSE_SUFFIX_RE.exec(text);
+  const tail = extendTail(text, numEnd + (suffix === null ? 0 : suffix[0].length), { floor: true });
+  // Dutch and German particles and adjectives before the street word: "Van Speijkstraat", "Alte Landstraße"
+  for (let k = 0; k < 2; k++) {
+    const prev = backwardWords(text, start, 1, BACKWARD_ABBREVIATIONS)[0];
+    if (prev === undefined || !isCapitalized(prev.w) || !STREET_NAME_PREFIXES.has(prev.w.toLowerCase())) break;
+    start = prev.s;
+  }
   if (!tail.strong) {
     const ev = new Evidence(text, start);
     if (needs === 'any' && !ev.any()) return null;
@@ -438,7 +452,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   type: 'ADDRESS',
-  patterns: [NUMBER_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
+  patterns: [NUMBER_RE, HOUSE_SUFFIX_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
   gate: (text) => DIGIT_RE.test(text),
   find(text: string, out: Finding[]): void {
     const spans: Span[] = [];
