@@ -22,7 +22,8 @@ const alternation = (words: readonly string[]): string =>
   [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(ESCAPE_RE, '\\$&')).join('|');
 
 /** A strong context word anywhere in the (sentence-cut) window before the candidate. */
-const STRONG_CONTEXT_RE = new RegExp(String.raw`(?<![\p{L}])(?:${alternation(STRONG_CONTEXT_WORDS)})`, 'iu');
+// not after '[': the placeholder "[ADDRESS]" of an earlier pass is not an address word (redacting twice is a no-op)
+const STRONG_CONTEXT_RE = new RegExp(String.raw`(?<![\p{L}\[])(?:${alternation(STRONG_CONTEXT_WORDS)})`, 'iu');
 /** "1600 Pennsylvania Ave NW": a compass point after the street type (checked against DIRECTIONALS). */
 const DIRECTIONAL_RE = /[ \t]{1,2}((?:[NS]\.[EW]\.|[NSEW]\.|[NSEW]{1,2}|[NS]orth|[NS]outh|[EW]ast|[EW]est|North[ew][ae]st|South[ew][ae]st))(?![\p{L}\p{N}])/uy;
 /** ", Apt 4B", " Suite 200", " #401", "\nFlat 3" after the street line; the word is checked against UNIT_WORDS. */

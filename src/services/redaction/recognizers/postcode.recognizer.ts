@@ -56,7 +56,8 @@ function addressWordNear(text: string, start: number): boolean {
   const lower = w.toLowerCase();
   for (const word of ALL_WORDS) {
     const i = lower.indexOf(word);
-    if (i >= 0 && (i === 0 || !ALNUM_CHAR_RE.test(lower.charAt(i - 1)))) return true;
+    // not after '[': "[ADDRESS]" (an earlier pass's placeholder) is not an address word
+    if (i >= 0 && (i === 0 || (!ALNUM_CHAR_RE.test(lower.charAt(i - 1)) && lower.charAt(i - 1) !== '['))) return true;
   }
   for (const word of POSTCODE_WORDS_UPPER) {
     const i = w.indexOf(word);

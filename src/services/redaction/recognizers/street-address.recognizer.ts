@@ -374,7 +374,8 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
       if (valid) {
         start = words[j].s;
         if (TYPE_FIRST_AMBIGUOUS.has(lw)) {
-          const lineStart = wordBefore(text, start) === '' && !ALNUM_CHAR_RE.test(charBefore(text, start));
+          const prevChar = charBefore(text, start);
+          const lineStart = wordBefore(text, start) === '' && !ALNUM_CHAR_RE.test(prevChar) && prevChar !== ']';
           const next = wordAfter(text, numEnd);
           if (!(isCapitalized(words[j].w) && lineStart && (next === null || !isLowerWord(next)))) needs = 'any';
         }
