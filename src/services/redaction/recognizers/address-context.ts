@@ -18,7 +18,8 @@ import {
 /** Separator between the parts of one address: a comma (and maybe a line break), a line break, or spaces. */
 const SEP = String.raw`(?:[ \t]{0,3}[,;][ \t]{0,3}(?:\r?\n[ \t]{0,3})?|[ \t]{0,3}\r?\n[ \t]{0,3}|[ \t]{1,3})`;
 const ESCAPE_RE = /[.*+?^${}()|[\]\\/]/g;
-const alternation = (words: readonly string[]): string =>
+/** A regex alternation of literal words, longest first (used to build context and gate regexes once). */
+export const alternation = (words: readonly string[]): string =>
   [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(ESCAPE_RE, '\\$&')).join('|');
 
 /** A strong context word anywhere in the (sentence-cut) window before the candidate. */
@@ -74,6 +75,7 @@ export const WHITESPACE_RUN_RE = /\s+/g;
 export const FOUR_DIGITS_RE = /^\d{4}/;
 
 export const ADDRESS_CONTEXT_PATTERNS: readonly RegExp[] = [
+  ESCAPE_RE,
   DIGIT_RE,
   ALNUM_CHAR_RE,
   WHITESPACE_RUN_RE,

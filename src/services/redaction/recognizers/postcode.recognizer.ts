@@ -1,5 +1,5 @@
 import { before, scan, type Finding, type Recognizer } from '../recognizer';
-import { ALNUM_CHAR_RE, DIGIT_RE, pushMerged } from './address-context';
+import { ADDRESS_CONTEXT_PATTERNS, ALNUM_CHAR_RE, DIGIT_RE, alternation, pushMerged } from './address-context';
 import { POSTCODE_AREA_WORDS, POSTCODE_WORDS, POSTCODE_WORDS_UPPER } from './address-vocabulary';
 
 /**
@@ -24,6 +24,12 @@ const DUTCH_RE = /^\d{4}[ \t]?[A-Z]{2}$/;
 const FILLER_RE = /(?:[ \t:=#-]|(?<!\p{L})(?:is|ist|est|es|è|e|number|no|nr)(?!\p{L})){1,8}$/iu;
 
 const ALL_WORDS = [...POSTCODE_WORDS, ...POSTCODE_AREA_WORDS].map((w) => w.toLowerCase());
+/**
+ * Gate: a postcode counts only after one of these words, so text without any of them (most text) is not
+ * scanned for postcode shapes at all. One pass of a literal alternation.
+ */
+const GATE_RE = new RegExp(alternation(ALL_WORDS), 'i');
+const GATE_UPPER_RE = new RegExp(alternation(POSTCODE_WORDS_UPPER));
 
 function endsWithWord(window: string, words: readonly string[]): boolean {
   for (const w of words) {
@@ -69,8 +75,8 @@ function addressWordNear(text: string, start: number): boolean {
 export const postcodeRecognizer: Recognizer = {
   name: 'postcode',
   type: 'ADDRESS',
-  patterns: [POSTCODE_RE, DIGITS_ONLY_RE, DUTCH_RE, FILLER_RE, DIGIT_RE, ALNUM_CHAR_RE],
-  gate: (text) => DIGIT_RE.test(text),
+  patterns: [POSTCODE_RE, DIGITS_ONLY_RE, DUTCH_RE, FILLER_RE, GATE_RE, GATE_UPPER_RE, ...ADDRESS_CONTEXT_PATTERNS],
+  gate: (text) => DIGIT_RE.test(text) && (GATE_RE.test(text) || GATE_UPPER_RE.test(text)),
   find(text: string, out: Finding[]): void {
     const spans: { start: number; end: number }[] = [];
     scan(POSTCODE_RE, text, (m) => {

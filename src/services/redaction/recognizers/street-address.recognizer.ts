@@ -94,6 +94,8 @@ const LETTER_RE = /\p{L}/u;
  * After the number of a name-then-number address: "45-bis", "9/B", Dutch floors "112 III", "12-hoog", "5 hs".
  */
 const HOUSE_SUFFIX_RE = /(?:[ \t-]?(?:bis|ter|quater)|\/[A-Za-z]|[ \t](?:I{1,3}|IV|hs|huis|bg)|-(?:hoog|huis|[A-Za-z]))(?![\p{L}\p{N}])/uy;
+/** The street word at the end of a German/Dutch compound ("Hauptstraße", "Kalverstraat"), lower case. */
+const COMPOUND_SUFFIX_RE = new RegExp(`(?:${DE_NL_STREET_SUFFIXES.map((x) => x.replace('.', '\\.')).join('|')})$`, 'u');
 /** "C/Alcalá": the Spanish type glued to the name. */
 const GLUED_TYPE_RE = /^[Cc]\/\p{Lu}/u;
 const HOUSE_NUMBER_AFTER_NAME_RE = /^\d{1,4}[A-Za-z]?(?:[\/-]\d{1,4}[A-Za-z]?)?$/;
@@ -311,11 +313,10 @@ const NUMBER_MARKERS: ReadonlySet<string> = new Set(['nr', 'nr.', 'no', 'no.', '
 
 function compoundSuffix(word: string): string | null {
   const lw = word.toLowerCase();
+  const m = COMPOUND_SUFFIX_RE.exec(lw);
+  if (m === null || lw.length - m[0].length < 2) return null;
   for (const notStreet of DE_NL_NOT_STREETS) if (lw.endsWith(notStreet)) return null;
-  for (const suffix of DE_NL_STREET_SUFFIXES) {
-    if (lw.endsWith(suffix) && lw.length - suffix.length >= 2) return suffix;
-  }
-  return null;
+  return m[0];
 }
 
 /**
@@ -453,7 +454,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   type: 'ADDRESS',
-  patterns: [NUMBER_RE, HOUSE_SUFFIX_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
+  patterns: [NUMBER_RE, HOUSE_SUFFIX_RE, COMPOUND_SUFFIX_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
   gate: (text) => DIGIT_RE.test(text),
   find(text: string, out: Finding[]): void {
     const spans: Span[] = [];
