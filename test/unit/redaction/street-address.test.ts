@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkSync } from 'recheck';
 import { redactWith } from '../../../src/services/redaction/pipeline';
 import type { RedactionCounts } from '../../../src/services/redaction/pii-types';
-import type { Recognizer, RedactionSettings } from '../../../src/services/redaction/recognizer';
+import { finding, type Recognizer, type RedactionSettings } from '../../../src/services/redaction/recognizer';
 import { RECOGNIZERS } from '../../../src/services/redaction/registry';
 import { poBoxRecognizer } from '../../../src/services/redaction/recognizers/po-box.recognizer';
 import { postcodeRecognizer } from '../../../src/services/redaction/recognizers/postcode.recognizer';
@@ -428,6 +428,39 @@ test('redacting twice changes nothing more, and a disabled ADDRESS class leaves 
   const off = redact(input, { disabled: new Set(['ADDRESS']), phoneRegions: [] });
   assert.equal(off.text, input);
   assert.deepEqual(off.counts, {});
+});
+
+test('when a higher-priority class takes the postcode, the street line is still redacted', () => {
+  // libphonenumber accepts some postcodes as Austrian or German numbers; a phone recognizer that claims one
+  // must not leave the street line in clear text
+  const fakePhone: Recognizer = {
+    name: 'fake-phone',
+    type: 'PHONE',
+    patterns: [],
+    find(text, out) {
+      for (const code of ['12043', '43215-1123']) {
+        const at = text.indexOf(code);
+        if (at >= 0) out.push(finding('PHONE', at, at + code.length));
+      }
+    },
+  };
+  const run = (text: string): { text: string; counts: RedactionCounts } => {
+    const counts: RedactionCounts = {};
+    return { text: redactWith(text, [...ADDRESS_RECOGNIZERS, fakePhone], SETTINGS, counts).text, counts };
+  };
+  assert.deepEqual(run('Lieferadresse: Karl-Marx-Straße 7, 12043 Berlin'), {
+    text: 'Lieferadresse: [ADDRESS], [PHONE] Berlin',
+    counts: { ADDRESS: 1, PHONE: 1 },
+  });
+  assert.deepEqual(run('ship to 1287 Maple Avenue, Apt 4B, Columbus, OH 43215-1123'), {
+    text: 'ship to [ADDRESS], Columbus, OH [PHONE]',
+    counts: { ADDRESS: 1, PHONE: 1 },
+  });
+  // without the conflict the whole address is one finding
+  assert.deepEqual(redact('ship to 1287 Maple Avenue, Apt 4B, Columbus, OH 43216-1123'), {
+    text: 'ship to [ADDRESS]',
+    counts: { ADDRESS: 1 },
+  });
 });
 
 test('the registry runs the three address recognizers', () => {

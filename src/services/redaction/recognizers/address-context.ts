@@ -206,6 +206,8 @@ export function unitBefore(text: string, start: number): number {
 export interface Tail {
   /** End of the address once directional, unit, floor, city and postcode are included. */
   end: number;
+  /** End of the street line with its units, before the city/postcode part. */
+  coreEnd: number;
   /** A unit or a postcode was found: strong evidence that the line is an address. */
   strong: boolean;
 }
@@ -236,21 +238,22 @@ export function extendTail(text: string, end: number, opts: { directional?: bool
     } else break;
     strong = true;
   }
+  const coreEnd = pos;
   if ((m = at(CONTINENTAL_POSTCODE_RE, text, pos)) !== null) {
     pos += m[0].length;
     for (let i = 0; i < 2 && (m = at(CITY_MORE_RE, text, pos)) !== null; i++) pos += m[0].length;
     if ((m = at(PROVINCE_RE, text, pos)) !== null) pos += m[0].length;
-    return { end: pos, strong: true };
+    return { end: pos, coreEnd, strong: true };
   }
   let p = pos;
   for (let words = 0; words <= 6; words++) {
     if ((m = at(EN_POSTCODE_RE, text, p)) !== null || (m = at(AU_POSTCODE_RE, text, p)) !== null) {
-      return { end: p + m[0].length, strong: true };
+      return { end: p + m[0].length, coreEnd, strong: true };
     }
     if (words === 6 || (m = at(PLACE_WORD_RE, text, p)) === null) break;
     p += m[0].length;
   }
-  return { end: pos, strong };
+  return { end: pos, coreEnd, strong };
 }
 
 /** Trailing dots that end the sentence are not part of a street name ("... Baker Street."). */
@@ -260,9 +263,25 @@ export function trimTrailingDots(text: string, start: number, end: number): numb
   return e;
 }
 
-/** One finding per address: overlapping spans (two parses of one address) are merged. */
-export function pushMerged(spans: { start: number; end: number }[], out: Finding[]): void {
+/** An address span; `core` ends the street line before its city/postcode part. */
+export interface AddressSpan {
+  start: number;
+  end: number;
+  core?: number;
+}
+
+/**
+ * One finding per address: overlapping spans (two parses of one address) are merged. Each address whose
+ * postcode part could be taken by a higher-priority class (libphonenumber accepts "12043" or "43215-1123" as
+ * an Austrian or German number) also gets a fallback finding for its street line alone: the pipeline tries the
+ * whole address first and, if a phone claims the postcode, still redacts the street line instead of dropping
+ * the whole address. When the whole address wins, the fallback overlaps it and is discarded (never counted).
+ */
+export function pushMerged(spans: AddressSpan[], out: Finding[]): void {
   if (spans.length === 0) return;
+  for (const s of spans) {
+    if (s.core !== undefined && s.core > s.start && s.core < s.end) out.push(finding('ADDRESS', s.start, s.core));
+  }
   spans.sort((a, b) => a.start - b.start);
   let cur = { ...spans[0] };
   for (let i = 1; i < spans.length; i++) {

@@ -1,5 +1,5 @@
 import { scan, type Finding, type Recognizer } from '../recognizer';
-import { ADDRESS_CONTEXT_PATTERNS, DIGIT_RE, extendTail, pushMerged, strongContextBefore, wordAfter, wordBefore } from './address-context';
+import { ADDRESS_CONTEXT_PATTERNS, DIGIT_RE, type AddressSpan, extendTail, pushMerged, strongContextBefore, wordAfter, wordBefore } from './address-context';
 
 /**
  * Post-office boxes, with the postcode (and city) that follows them: "PO Box 1234", "P.O. Box 77, Springfield,
@@ -26,7 +26,7 @@ export const poBoxRecognizer: Recognizer = {
   patterns: [PO_BOX_RE, DIGIT_PAIRS_RE, BP_MEDICAL_RE, ...ADDRESS_CONTEXT_PATTERNS],
   gate: (text) => DIGIT_RE.test(text),
   find(text: string, out: Finding[]): void {
-    const spans: { start: number; end: number }[] = [];
+    const spans: AddressSpan[] = [];
     scan(PO_BOX_RE, text, (m) => {
       const start = m.index;
       let end = start + m[0].length;
@@ -45,7 +45,7 @@ export const poBoxRecognizer: Recognizer = {
         const n = Number(m[1]);
         if (m[1].length === 4 && n >= 1900 && n <= 2100 && !strongContextBefore(text, start)) return;
       }
-      spans.push({ start, end: tail.end });
+      spans.push({ start, end: tail.end, core: tail.coreEnd });
     });
     pushMerged(spans, out);
   },

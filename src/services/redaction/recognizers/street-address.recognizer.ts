@@ -7,6 +7,7 @@ import {
   WHITESPACE_RUN_RE,
   charBefore,
   pushMerged,
+  type AddressSpan,
   extendTail,
   isCapitalized,
   isLowerWord,
@@ -182,10 +183,7 @@ function yearLike(num: string): boolean {
   return n >= 1800 && n <= 2100;
 }
 
-interface Span {
-  start: number;
-  end: number;
-}
+type Span = AddressSpan;
 
 /** Evidence around a candidate, computed lazily (most candidates are decided without it). */
 class Evidence {
@@ -262,7 +260,7 @@ function englishStreet(text: string, numStart: number, numEnd: number, num: stri
       if (isCapitalized(next) && !FUNCTION_WORDS.has(next.toLowerCase()) && !ev.any()) return null;
     }
   }
-  return { start: unitBefore(text, numStart), end: tail.end };
+  return { start: unitBefore(text, numStart), end: tail.end, core: tail.coreEnd };
 }
 
 /** "12 rue de la Paix, 75002 Paris", "5 avenue des Champs-Élysées", "3 bd Haussmann", "12 bis, rue …". */
@@ -301,7 +299,7 @@ function frenchStreet(text: string, numStart: number, numEnd: number, num: strin
     const next = wordAfter(text, tail.end);
     if (next !== null && isModifiedNoun(next, MODIFIED_NOUNS, FUNCTION_WORDS) && !ev.strong()) return null;
   }
-  return { start: unitBefore(text, numStart), end: tail.end };
+  return { start: unitBefore(text, numStart), end: tail.end, core: tail.coreEnd };
 }
 
 /** Abbreviations that may end a word before the number ("Berliner Str. 5", "Avda. de América 5", "Nr. 5"). */
@@ -448,7 +446,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
       if (!ev.strong()) return null;
     }
   }
-  return { start, end: tail.end };
+  return { start, end: tail.end, core: tail.coreEnd };
 }
 
 export const streetAddressRecognizer: Recognizer = {
