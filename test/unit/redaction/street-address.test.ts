@@ -389,6 +389,9 @@ test('lower-case street names need an address context: "i live at 12 baker stree
 test('the same street words become an address once a postcode or an address context says so', () => {
   assertCases([
     ['I compared 3 Wall Street banks', 'I compared 3 Wall Street banks'],
+    ['12 Main St. John will be there at noon', '[ADDRESS] John will be there at noon'],
+    ['3 Wall Street Journal articles a day', '3 Wall Street Journal articles a day'],
+    ['Meet me at 12 Baker Street London office', 'Meet me at [ADDRESS] London office'],
     ['Ship to 3 Wall Street, New York, NY 10005', 'Ship to [ADDRESS]'],
     ['10 Cloverfield Lane was scary', '10 Cloverfield Lane was scary'],
     ['I live at 84 Charing Cross Road now', 'I live at [ADDRESS] now'],

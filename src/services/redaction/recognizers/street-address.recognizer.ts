@@ -257,7 +257,9 @@ function englishStreet(text: string, numStart: number, numEnd: number, num: stri
     const next = wordAfter(text, tail.end);
     if (next !== null) {
       if (isModifiedNoun(next, MODIFIED_NOUNS, FUNCTION_WORDS) && !ev.strong()) return null;
-      if (isCapitalized(next) && !FUNCTION_WORDS.has(next.toLowerCase()) && !ev.any()) return null;
+      // a capitalised word after "St." starts the next sentence ("12 Main St. John will be there")
+      const sentenceEnd = text.charCodeAt(tail.end - 1) === 46;
+      if (isCapitalized(next) && !sentenceEnd && !FUNCTION_WORDS.has(next.toLowerCase()) && !ev.any()) return null;
     }
   }
   return { start: unitBefore(text, numStart), end: tail.end, core: tail.coreEnd };
