@@ -380,6 +380,9 @@ test('lower-case street names need an address context: "i live at 12 baker stree
   assertCases([
     ['i live at 12 baker street', 'i live at [ADDRESS]'],
     ['please ship to 4 elm road', 'please ship to [ADDRESS]'],
+    ['i live at 12 baker street, london nw1 6xe', 'i live at [ADDRESS]'],
+    ['ship to 5 elm st springfield il 62704', 'ship to [ADDRESS]'],
+    ['meet at 12 Main St and then 12345 times', 'meet at [ADDRESS] and then 12345 times'],
     ['we took 3 side streets and 2 back roads', 'we took 3 side streets and 2 back roads'],
     ['the 5 main roads into town were closed', 'the 5 main roads into town were closed'],
     ['look at 3 ways to fix your drive', 'look at 3 ways to fix your drive'],

@@ -2,6 +2,7 @@ import { before, finding, type Finding } from '../recognizer';
 import {
   AU_STATES,
   DIRECTIONALS,
+  FUNCTION_WORDS,
   STRONG_CONTEXT_WORDS,
   UNIT_WORDS,
   WEAK_CONTEXT_WORDS,
@@ -46,9 +47,15 @@ const PLACE_WORD_RE = new RegExp(
   SEP + String.raw`(?:\p{Lu}[\p{L}'’.\-]{0,24}|upon|on|am|an|der|de|du|la|le|sur|en|del|di|im)(?![\p{L}\p{N}])`,
   'uy',
 );
-/** US ZIP / ZIP+4, Canadian and UK postcodes after the street line or its city/state. */
-const EN_POSTCODE_RE = new RegExp(
-  SEP + String.raw`(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})(?![\p{L}\p{N}])`,
+/**
+ * US ZIP / ZIP+4, Canadian and UK postcodes after the street line or its city/state. Lower case is accepted
+ * here ("12 baker street, london nw1 6xe"): right after a street line the shape is not a product code.
+ */
+const EN_POSTCODE_BODY = String.raw`(?:\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z][ \t]?\d[A-Za-z]\d|[A-Za-z]{1,2}\d[A-Za-z\d]?[ \t]?\d[A-Za-z]{2})(?![\p{L}\p{N}])`;
+const EN_POSTCODE_RE = new RegExp(SEP + EN_POSTCODE_BODY, 'uy');
+/** A lower-case city right before such a postcode: "…, london nw1 6xe", "…, springfield il 62704". */
+const LOWER_PLACE_POSTCODE_RE = new RegExp(
+  SEP + String.raw`(\p{Ll}[\p{L}'’\-]{1,24})(?:[ \t](\p{Ll}[\p{L}'’\-]{1,24}))?` + SEP + EN_POSTCODE_BODY,
   'uy',
 );
 /** Australian state and postcode: "Sydney NSW 2000" (four digits alone are too often a year). */
@@ -88,6 +95,7 @@ export const ADDRESS_CONTEXT_PATTERNS: readonly RegExp[] = [
   DE_FLOOR_RE,
   PLACE_WORD_RE,
   EN_POSTCODE_RE,
+  LOWER_PLACE_POSTCODE_RE,
   AU_POSTCODE_RE,
   CONTINENTAL_POSTCODE_RE,
   CITY_MORE_RE,
@@ -247,13 +255,24 @@ export function extendTail(text: string, end: number, opts: { directional?: bool
   }
   let p = pos;
   for (let words = 0; words <= 6; words++) {
-    if ((m = at(EN_POSTCODE_RE, text, p)) !== null || (m = at(AU_POSTCODE_RE, text, p)) !== null) {
+    if (
+      (m = at(EN_POSTCODE_RE, text, p)) !== null ||
+      (m = at(AU_POSTCODE_RE, text, p)) !== null ||
+      (words === 0 && (m = lowerPlaceThenPostcode(text, p)) !== null)
+    ) {
       return { end: p + m[0].length, coreEnd, strong: true };
     }
     if (words === 6 || (m = at(PLACE_WORD_RE, text, p)) === null) break;
     p += m[0].length;
   }
   return { end: pos, coreEnd, strong };
+}
+
+/** "…, london nw1 6xe": a lower-case city (not a function word: "and then 12345 times" is prose) and a postcode. */
+function lowerPlaceThenPostcode(text: string, pos: number): RegExpExecArray | null {
+  const m = at(LOWER_PLACE_POSTCODE_RE, text, pos);
+  if (m === null || FUNCTION_WORDS.has(m[1]) || (m[2] !== undefined && FUNCTION_WORDS.has(m[2]))) return null;
+  return m;
 }
 
 /** Trailing dots that end the sentence are not part of a street name ("... Baker Street."). */
