@@ -356,6 +356,14 @@ const HARD_NEGATIVES: readonly string[] = [
   "Top Tips: 7 Ways To Improve Your Street Cred",
   "The 12 Days Of Christmas Parade",
   "Ik heb 3 Parkplatz 5 gezien",
+  "Take Exit 12 Oak Street then left",
+  "My order #12345 for 2 Apple Watch Ultra Bands",
+  "I have 3 Google Drive accounts",
+  "Deliver 3 Boxes to Main Street",
+  "Turn left after 2 Miles on Elm Road",
+  "Bus 12 Kings Road is late",
+  "The 2019 Abbey Road remaster",
+  "I paid 12 Euro at Main Street",
 ];
 
 test('hard negatives: street names without a house number, counts, versions, titles, code and maths stay', () => {

@@ -87,6 +87,7 @@ export const NUMBER_BLOCKERS: ReadonlySet<string> = new Set([
   'grade', 'class', 'size', 'rated', 'rating', 'score', 'game', 'match', 'issue', 'ticket', 'pr', 'build', 'release',
   'python', 'node', 'java', 'php', 'ios', 'android', 'macos', 'ubuntu', 'debian', 'excel', 'word', 'ps',
   'xbox', 'galaxy', 'pixel', 'gen', 'generation', 'mark', 'mk', 'tier', 'zone', 'sector', 'district', 'ward',
+  'exit', 'junction', 'bus', 'tram', 'terminal', 'stop', 'berth', 'bay', 'dock', 'hall', 'aisle', 'seat',
 ]);
 
 /**
