@@ -70,7 +70,7 @@ const CONTINENTAL_POSTCODE_RE = new RegExp(
  * or "Saint"/"Bad"/"San" ("Den Haag", "Le Havre", "San Sebastián", "Bad Homburg").
  */
 const CITY_MORE_RE =
-  /(?:[ \t](?:am|an|der|de|la|le|sur|en|del|di|im|upon|on)[ \t]|(?<=(?:^|[^\p{L}])(?:Den|De|Le|La|Les|Los|Las|El|San|Santa|Sankt|St\.|Saint|Sainte|Bad|New|Nieuw|Den|Alphen|Val|Villa|Porto|Monte))[ \t])\p{Lu}[\p{L}'’\-]{1,30}(?![\p{L}\p{N}])/uy;
+  /(?:[ \t](?:am|an|der|de|la|le|sur|en|del|di|im|upon|on)[ \t]|(?<=(?:^|[^\p{L}])(?:Den|De|Le|La|Les|Los|Las|El|San|Santa|Sankt|St\.|Saint|Sainte|Bad|New|Nieuw|Alphen|Val|Villa|Porto|Monte))[ \t])\p{Lu}[\p{L}'’\-]{1,30}(?![\p{L}\p{N}])/uy;
 /** Italian province, French CEDEX: "00184 Roma (RM)", "75002 Paris CEDEX 02". */
 const PROVINCE_RE = /[ \t]{1,2}(?:\([A-Z]{2}\)|[A-Z]{2}(?![\p{L}\p{N}])|CEDEX(?:[ \t]\d{1,2})?|Cedex(?:[ \t]\d{1,2})?)/uy;
 

@@ -75,8 +75,13 @@ import {
  *     that look like years (1800-2100) and 4-digit house numbers after a name need more evidence: a postcode
  *     or unit in the tail, or an address context before ("I live at", "ship to", "Adresse:", "abito in").
  *
+ *   - Title Case headlines ("5 Things To Do On Main Street", "The 12 Days Of Christmas Parade") and a few film
+ *     and book titles ("10 Cloverfield Lane", "84 Charing Cross Road") stay unless an address context says
+ *     otherwise.
+ *
  * City: included only when a postcode follows it ("…, Springfield, IL 62704" is one span) or directly after
- * a continental postcode ("10115 Berlin"); a city without postcode stays.
+ * a continental postcode ("10115 Berlin"); a city without postcode stays. The street line alone is also
+ * offered as a fallback finding (see pushMerged), for when another class claims the postcode.
  */
 
 /** A house number: "12", "221B", "12-14", "1/12" (Australian unit/number), not glued to words or decimals. */
