@@ -1,4 +1,16 @@
 import type { Recognizer } from './recognizer';
+import { caSinRecognizer } from './recognizers/ca-sin.recognizer';
+import { deSteuerIdRecognizer } from './recognizers/de-steuer-id.recognizer';
+import { esDniRecognizer } from './recognizers/es-dni.recognizer';
+import { esNieRecognizer } from './recognizers/es-nie.recognizer';
+import { frNirRecognizer } from './recognizers/fr-nir.recognizer';
+import { idDocumentRecognizer } from './recognizers/id-document.recognizer';
+import { inAadhaarRecognizer } from './recognizers/in-aadhaar.recognizer';
+import { inPanRecognizer } from './recognizers/in-pan.recognizer';
+import { itCodiceFiscaleRecognizer } from './recognizers/it-codice-fiscale.recognizer';
+import { nlBsnRecognizer } from './recognizers/nl-bsn.recognizer';
+import { ukNinoRecognizer } from './recognizers/uk-nino.recognizer';
+import { usItinRecognizer } from './recognizers/us-itin.recognizer';
 
 /**
  * Every recognizer the redactor runs. Adding a class = one module under `recognizers/` + one line here.
@@ -7,4 +19,16 @@ import type { Recognizer } from './recognizer';
  */
 export const RECOGNIZERS: readonly Recognizer[] = Object.freeze([
   // (filled in as the recognizers are ported / written)
+  usItinRecognizer,
+  ukNinoRecognizer,
+  caSinRecognizer,
+  inAadhaarRecognizer,
+  inPanRecognizer,
+  frNirRecognizer,
+  esDniRecognizer,
+  esNieRecognizer,
+  itCodiceFiscaleRecognizer,
+  nlBsnRecognizer,
+  deSteuerIdRecognizer,
+  idDocumentRecognizer,
 ]);

@@ -1,0 +1,44 @@
+import { finding, scan, type Finding, type Recognizer } from '../recognizer';
+import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsOf, hasDigit, nearContext } from './gov-id-context';
+
+/**
+ * Dutch burgerservicenummer (BSN, formerly sofinummer): 9 digits passing the "11-proef"
+ * (9·d1 + 8·d2 + … + 2·d8 − 1·d9 ≡ 0 mod 11).
+ *
+ * 1 in 11 random 9-digit runs pass the 11-check, so a bare run is not enough:
+ *   - the dotted/spaced 4-2-3 form the Dutch authorities print (`1234.56.782`, `1234 56 782`) + 11-check is
+ *     a BSN unless a reference word stands right before it;
+ *   - a bare 9-digit run, or a 3-3-3 group (which is also the Canadian SIN's shape), + 11-check is a BSN only
+ *     with a context word near it (BSN, burgerservicenummer, sofinummer, citizen service number).
+ */
+const CANDIDATE = new RegExp(
+  String.raw`${LEFT}(?:(\d{4}\.\d{2}\.\d{3}|\d{4} \d{2} \d{3})|(\d{3}[ \-]\d{3}[ \-]\d{3}|\d{9}))${RIGHT}`,
+  'gu',
+);
+const CONTEXT =
+  /(?<![\p{L}\p{N}])(?:BSN|B\.S\.N|burger ?service ?nummer|burgerservicenr|sofi(?:[ -]?nummer|[ -]?nr)?|citizen service number)(?![\p{L}\p{N}])/iu;
+
+export function isValidBsn(digits: string): boolean {
+  if (!/^\d{9}$/.test(digits) || digits === '000000000') return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += (9 - i) * (digits.charCodeAt(i) - 48);
+  sum -= digits.charCodeAt(8) - 48;
+  return sum % 11 === 0;
+}
+
+export const nlBsnRecognizer: Recognizer = {
+  name: 'nl-bsn',
+  type: 'GOV_ID',
+  patterns: [CANDIDATE, CONTEXT, ...SHARED_PATTERNS],
+  gate: hasDigit,
+  find(text: string, out: Finding[]): void {
+    scan(CANDIDATE, text, (m) => {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!isValidBsn(digitsOf(m[0]))) return;
+      const context = nearContext(text, start, end, CONTEXT);
+      const printedForm = m[1] !== undefined;
+      if (context || (printedForm && !afterReferenceWord(text, start))) out.push(finding('GOV_ID', start, end));
+    });
+  },
+};
