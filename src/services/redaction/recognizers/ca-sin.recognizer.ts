@@ -1,5 +1,5 @@
-import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsOf, hasDigit, nearContext } from './gov-id-context';
+import { scan, type Finding, type Recognizer } from '../recognizer';
+import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, digitsOf, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * Canadian Social Insurance Number: 9 digits, Luhn check (`046 454 286`, `046-454-286`, `046454286`).
@@ -48,7 +48,7 @@ export const caSinRecognizer: Recognizer = {
       if (!isValidSin(digitsOf(m[0]))) return;
       const context = nearContext(text, start, end, CONTEXT);
       const grouped = m[1] !== undefined;
-      if (context || (grouped && !afterReferenceWord(text, start))) out.push(finding('GOV_ID', start, end));
+      if (context || (grouped && !afterReferenceWord(text, start))) out.push(digitsIdFinding(start, end, context));
     });
   },
 };

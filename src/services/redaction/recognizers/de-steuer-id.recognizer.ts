@@ -1,5 +1,5 @@
-import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsOf, hasDigit, nearContext } from './gov-id-context';
+import { scan, type Finding, type Recognizer } from '../recognizer';
+import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, digitsOf, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * German tax identification number (Steuerliche Identifikationsnummer, IdNr): 11 digits, the first not 0
@@ -55,9 +55,8 @@ export const deSteuerIdRecognizer: Recognizer = {
       const start = m.index;
       const end = start + m[0].length;
       if (!isValidSteuerId(digitsOf(m[0]))) return;
-      if (nearContext(text, start, end, CONTEXT) || !afterReferenceWord(text, start)) {
-        out.push(finding('GOV_ID', start, end));
-      }
+      const context = nearContext(text, start, end, CONTEXT);
+      if (context || !afterReferenceWord(text, start)) out.push(digitsIdFinding(start, end, context));
     });
   },
 };

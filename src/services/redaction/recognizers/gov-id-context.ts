@@ -1,4 +1,5 @@
-import { after, before } from '../recognizer';
+import { PRIORITY } from '../pii-types';
+import { after, before, finding, type Finding } from '../recognizer';
 
 /**
  * Shared boundaries and context rules of the government-id recognizers (`*.recognizer.ts` beside this file,
@@ -25,7 +26,7 @@ export function hasDigit(text: string): boolean {
  * Tested on the 40 characters before the candidate, anchored at its end, so it costs a constant per candidate.
  */
 export const REFERENCE_BEFORE = new RegExp(
-  String.raw`(?:(?<![\p{L}\p{N}])(?:orders?|tickets?|invoices?|inv|tracking|track|shipment|parcel|package|sku|part|items?|products?|models?|article|art|ref|reference|serial|s/n|sn|p/n|pn|case|booking|confirmation|transaction|txn|receipt|request|account|acct|customer|client|isbn|ean|upc|gtin|asin|batch|lot|bestellung|bestellnummer|rechnung|rechnungsnummer|auftrag|sendung|artikel|commande|facture|colis|pedido|factura|ordine|fattura|bestelling|factuur)\.?[\s:#=]{0,3}(?:(?:no|nr|num|number|nummer|numéro|número|numero|id|code|n°|nº)\.?[\s:#=]{0,3})?(?:(?:is|was|ist|est|es|è)\s{1,2})?|#\s{0,2})$`,
+  String.raw`(?:(?<![\p{L}\p{N}])(?:orders?|tickets?|invoices?|inv|tracking|track|shipment|parcel|package|sku|part|items?|products?|models?|article|art|ref|reference|serial|s/n|sn|p/n|pn|case|booking|confirmation|transaction|txn|receipt|request|account|acct|customer|client|isbn|ean|upc|gtin|asin|batch|lot|bestellung|bestellnummer|rechnung|rechnungsnummer|auftrag|sendung|artikel|commande|facture|colis|pedido|factura|ordine|fattura|bestelling|factuur|articolo|artículo|articulo|prodotto|producto|produit|modello|modelo|modèle|référence|referencia|riferimento|codice articolo|numéro de commande|numero d'ordine)\.?[\s:#=]{0,3}(?:(?:no|nr|num|number|nummer|numéro|número|numero|id|code|n°|nº)\.?[\s:#=]{0,3})?(?:(?:is|was|ist|est|es|è)\s{1,2})?|#\s{0,2})$`,
   'iu',
 );
 
@@ -40,6 +41,19 @@ export function afterReferenceWord(text: string, start: number): boolean {
  */
 export function nearContext(text: string, start: number, end: number, words: RegExp): boolean {
   return words.test(before(text, start, 48)) || words.test(after(text, end, 32));
+}
+
+/**
+ * A finding of a digits-only id (SIN, BSN, Aadhaar, Steuer-ID, ITIN) that rests on its shape and checksum
+ * alone, without a context word, yields to a phone number over the same characters: `612 345 678` is a Spanish
+ * mobile number and passes Luhn 1 time in 10. Its priority is then one below PHONE's (49 < 50) instead of
+ * GOV_ID's 70, so where the phone recognizer validates the same span the text is `[PHONE]`; where it does not,
+ * it is still `[GOV_ID]`. With a context word near it ("SIN", "BSN", ...) the finding keeps GOV_ID's priority.
+ */
+export function digitsIdFinding(start: number, end: number, context: boolean): Finding {
+  const f = finding('GOV_ID', start, end);
+  if (!context) f.priority = PRIORITY.PHONE - 1;
+  return f;
 }
 
 /** The digits of a candidate with its separators (spaces, dots, dashes) removed. */

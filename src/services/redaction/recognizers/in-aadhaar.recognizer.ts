@@ -1,5 +1,5 @@
-import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsOf, hasDigit, nearContext } from './gov-id-context';
+import { scan, type Finding, type Recognizer } from '../recognizer';
+import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, digitsOf, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * Indian Aadhaar number: 12 digits, the first 2-9, the last a Verhoeff check digit (`2345 6789 0124`).
@@ -66,7 +66,7 @@ export const inAadhaarRecognizer: Recognizer = {
       if (!isValidAadhaar(digitsOf(m[0]))) return;
       const context = nearContext(text, start, end, CONTEXT);
       const grouped = m[1] !== undefined;
-      if (context || (grouped && !afterReferenceWord(text, start))) out.push(finding('GOV_ID', start, end));
+      if (context || (grouped && !afterReferenceWord(text, start))) out.push(digitsIdFinding(start, end, context));
     });
   },
 };

@@ -1,5 +1,5 @@
-import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsOf, hasDigit, nearContext } from './gov-id-context';
+import { scan, type Finding, type Recognizer } from '../recognizer';
+import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, digitsOf, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * Dutch burgerservicenummer (BSN, formerly sofinummer): 9 digits passing the "11-proef"
@@ -38,7 +38,7 @@ export const nlBsnRecognizer: Recognizer = {
       if (!isValidBsn(digitsOf(m[0]))) return;
       const context = nearContext(text, start, end, CONTEXT);
       const printedForm = m[1] !== undefined;
-      if (context || (printedForm && !afterReferenceWord(text, start))) out.push(finding('GOV_ID', start, end));
+      if (context || (printedForm && !afterReferenceWord(text, start))) out.push(digitsIdFinding(start, end, context));
     });
   },
 };

@@ -1,5 +1,5 @@
-import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
+import { scan, type Finding, type Recognizer } from '../recognizer';
+import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * US Individual Taxpayer Identification Number: 9xx-GG-xxxx where the group GG is 50-65, 70-88, 90-92 or
@@ -35,7 +35,7 @@ export const usItinRecognizer: Recognizer = {
       const end = start + m[0].length;
       const context = nearContext(text, start, end, CONTEXT);
       const grouped = m[1] !== undefined;
-      if (context || (grouped && !afterReferenceWord(text, start))) out.push(finding('GOV_ID', start, end));
+      if (context || (grouped && !afterReferenceWord(text, start))) out.push(digitsIdFinding(start, end, context));
     });
   },
 };
