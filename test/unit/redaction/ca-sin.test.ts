@@ -27,6 +27,8 @@ test('ca-sin: a bare 9-digit run needs a context word near it', () => {
   assertRedacted('my SIN is 046454286', ['046454286'], R);
   assertRedacted('Social Insurance Number 130204563 on file', ['130204563'], R);
   assertRedacted('046454286 is my SIN', ['046454286'], R);
+  assertRedacted('sin number 046454286', ['046454286'], R);
+  assertRedacted('S.I.N.: 130204563', ['130204563'], R);
   assertKept('Your reference is 046454286.', R);
   assertKept('order 130204563 shipped', R);
   // "sin" in lower case is a word and a function, not a context word.

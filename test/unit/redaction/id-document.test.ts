@@ -20,6 +20,8 @@ test('id-document: driving licences and identity cards', () => {
   assertRedacted('Driving licence MORGA753116SM9IJ', ['MORGA753116SM9IJ'], R);
   assertRedacted('DL# D1234567', ['D1234567'], R);
   assertRedacted('DL 123456789 (Ontario)', ['123456789'], R);
+  assertRedacted('DL: 1234 5678 9012', ['1234 5678 9012'], R);
+  assertRedacted('ID-Nr. T220001293', ['T220001293'], R);
   assertRedacted('Führerschein-Nr. B072RRE2I55', ['B072RRE2I55'], R);
   assertRedacted('Personalausweis L01X00T47', ['L01X00T47'], R);
   assertRedacted('permis de conduire n° 123456789012', ['123456789012'], R);

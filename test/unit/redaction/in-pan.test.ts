@@ -19,6 +19,7 @@ test('in-pan: redacted in prose with or without a context word', () => {
 test('in-pan: other holder types, lower case, product codes and glued tokens stay', () => {
   assertKept('ABCDE1234F', R);
   assertKept('abcpe1234f', R);
+  assertRedacted('PAN: abcpe1234f', ['abcpe1234f'], R);
   assertKept('SKU ABCPE1234F', R);
   assertKept('model ABCPE1234F', R);
   assertKept('XABCPE1234F', R);

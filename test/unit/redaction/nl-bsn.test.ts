@@ -21,6 +21,9 @@ test('nl-bsn: a bare or 3-3-3 run is redacted only near BSN, burgerservicenummer
   assertRedacted('Sofinummer 234 567 892', ['234 567 892'], R);
   assertRedacted('my citizen service number (BSN) is 987654329', ['987654329'], R);
   assertRedacted('123456782 (BSN)', ['123456782'], R);
+  assertRedacted('burgerservicenummer: 123 45 6782', ['123 45 6782'], R);
+  assertRedacted('mijn BSN is 12 34 56 782', ['12 34 56 782'], R);
+  assertKept('BSN bekend, bestelling 12 34 56 782', R);
   assertKept('Bestelling 123456782 is verzonden', R);
   assertKept('It says 111222333 on the screen.', R);
   assertKept('call 234 567 892', R);

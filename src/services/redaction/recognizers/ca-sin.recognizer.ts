@@ -14,9 +14,10 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, digi
  * The all-zero run passes Luhn and is refused.
  */
 const CANDIDATE = new RegExp(String.raw`${LEFT}(?:(\d{3}-\d{3}-\d{3}|\d{3} \d{3} \d{3})|(\d{9}))${RIGHT}`, 'gu');
-// `SIN` only in capitals: lower-case "sin" is the trigonometric function and an English word.
+// `SIN` alone only in capitals: lower-case "sin" is the trigonometric function and an English word; followed
+// by "number", "no" or "#" it is the id in any case.
 const CONTEXT =
-  /(?<![\p{L}\p{N}])(?:SIN|S\.I\.N|NAS|N\.A\.S)(?![\p{L}\p{N}])|[Ss]ocial[ -][Ii]nsurance|[Aa]ssurance[ -][Ss]ociale/u;
+  /(?<![\p{L}\p{N}])(?:SIN|S\.I\.N|NAS|N\.A\.S|[Ss][Ii][Nn] ?(?:number|no|nr|#))(?![\p{L}\p{N}])|[Ss]ocial[ -][Ii]nsurance|[Aa]ssurance[ -][Ss]ociale/u;
 
 /** Luhn (mod 10) over a digit string. */
 export function luhnValid(digits: string): boolean {

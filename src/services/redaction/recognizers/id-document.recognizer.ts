@@ -62,14 +62,16 @@ const LICENCE_WORD = /licen|f(?:ü|ue|u)hrer|permis|conduc|patente|rijbewijs|^DL
 const NOT_A_DOCUMENT_BEFORE =
   /(?<![\p{L}\p{N}])(?:orders?|tickets?|invoices?|users?|customers?|clients?|accounts?|transactions?|requests?|sessions?|products?|items?|device|tracking|employee|student|member|booking|software|product|MIT|BSD|Apache|GPL|open[ -]source|app)[\s\-]{1,2}$/iu;
 
-// One token: letters/digits, optionally joined by single dashes (`D123-4567-8901`).
-const TOKEN = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){0,4}/gu;
+// One token: letters/digits, optionally joined by single dashes (`D123-4567-8901`) or by single spaces between
+// digits (`1234 5678 9012`).
+const TOKEN = /[\p{L}\p{N}]+(?:(?:-|(?<=\p{N}) (?=\p{N}))[\p{L}\p{N}]+){0,4}/gu;
 const HAS_DIGIT = /\p{N}/u;
 const ALNUM = /[^\p{L}\p{N}]/gu;
 // A gap between the word and the token that ends the sentence: a line break, '!', '?', ';' or '.' + space
 // (the period of an abbreviation like "No." is checked separately).
 const SENTENCE_END = /[\n!?;]|\.(?:\s|$)/;
-const ABBREVIATION = /^(?:no|nr|num|n|nº|n°|núm|nüm|st)$/iu;
+// The last word before the period is an abbreviation (tested on a filler word or on the whole intro).
+const ABBREVIATION = /(?<![\p{L}])(?:no|nr|num|n|nº|n°|núm|st)$/iu;
 const FILLER_STOP =
   /^(?:expir\w*|expiry|valid|issued?|issuance|since|until|fee|fees|photos?|size|key|keys|plates?|server|file|version|renewal|ausgestellt|gültig|gueltig|bis|seit|expire|délivré|valable|caduca|expedido|scadenza|rilasciat\w*|geldig|afgegeven)$/iu;
 const DATE_LIKE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})$/;
@@ -77,10 +79,12 @@ const DATE_LIKE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})$/;
 const WINDOW = 40;
 const MAX_FILLER_WORDS = 4;
 
-function candidateAfter(text: string, introEnd: number, licence: boolean, out: Finding[]): void {
+function candidateAfter(text: string, intro: string, introEnd: number, out: Finding[]): void {
+  const licence = LICENCE_WORD.test(intro);
   const window = text.slice(introEnd, introEnd + WINDOW);
   let prevEnd = 0;
-  let prevWord = '';
+  // "ID-Nr. 123…": the intro's own last word may be the abbreviation whose period follows.
+  let prevWord = intro;
   let words = 0;
   let m: RegExpExecArray | null;
   TOKEN.lastIndex = 0;
@@ -106,7 +110,7 @@ function candidateAfter(text: string, introEnd: number, licence: boolean, out: F
 
 function onIntro(text: string, m: RegExpExecArray, out: Finding[]): void {
   if (NOT_A_DOCUMENT_BEFORE.test(before(text, m.index, 24))) return;
-  candidateAfter(text, m.index + m[0].length, LICENCE_WORD.test(m[0]), out);
+  candidateAfter(text, m[0], m.index + m[0].length, out);
 }
 
 export const idDocumentRecognizer: Recognizer = {

@@ -7,9 +7,14 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext
  * B body of individuals, L local authority, J artificial juridical person, G government. The last letter is
  * an undisclosed check character, so there is no public checksum.
  *
- * Upper case only (the Income Tax Department prints it so); kept after a reference word (`SKU ABCPE1234F`).
+ * Upper case (the Income Tax Department prints it so) is redacted unless a reference word stands right before
+ * it (`SKU ABCPE1234F`); all lower case (`abcpe1234f`) only with a context word (PAN, permanent account number).
  */
-const CANDIDATE = new RegExp(String.raw`${LEFT}[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]${RIGHT}`, 'gu');
+const CANDIDATE = new RegExp(
+  String.raw`${LEFT}(?:[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]|[a-z]{3}[abcfghjlpt][a-z]\d{4}[a-z])${RIGHT}`,
+  'gu',
+);
+const LOWER = /[a-z]/;
 const CONTEXT = /(?<![\p{L}\p{N}])(?:PAN|permanent account number|income tax)(?![\p{L}\p{N}])/iu;
 const SHAPE = /^[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]$/;
 
@@ -20,13 +25,14 @@ export function isValidPan(s: string): boolean {
 export const inPanRecognizer: Recognizer = {
   name: 'in-pan',
   type: 'GOV_ID',
-  patterns: [CANDIDATE, CONTEXT, SHAPE, ...SHARED_PATTERNS],
+  patterns: [CANDIDATE, LOWER, CONTEXT, SHAPE, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {
     scan(CANDIDATE, text, (m) => {
       const start = m.index;
       const end = start + m[0].length;
-      if (nearContext(text, start, end, CONTEXT) || !afterReferenceWord(text, start)) {
+      const lower = LOWER.test(m[0]);
+      if (nearContext(text, start, end, CONTEXT) || (!lower && !afterReferenceWord(text, start))) {
         out.push(finding('GOV_ID', start, end));
       }
     });

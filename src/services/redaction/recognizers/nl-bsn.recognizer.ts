@@ -8,13 +8,18 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, digi
  * 1 in 11 random 9-digit runs pass the 11-check, so a bare run is not enough:
  *   - the dotted/spaced 4-2-3 form the Dutch authorities print (`1234.56.782`, `1234 56 782`) + 11-check is
  *     a BSN unless a reference word stands right before it;
- *   - a bare 9-digit run, or a 3-3-3 group (which is also the Canadian SIN's shape), + 11-check is a BSN only
- *     with a context word near it (BSN, burgerservicenummer, sofinummer, citizen service number).
+ *   - a bare 9-digit run, or 9 digits in any other grouping (`123 456 782` — also the Canadian SIN's shape —,
+ *     `12 34 56 782`, `123-45-6782`), + 11-check is a BSN only with a context word near it (BSN,
+ *     burgerservicenummer, sofinummer, citizen service number).
  */
 const CANDIDATE = new RegExp(
   String.raw`${LEFT}(?:(\d{4}\.\d{2}\.\d{3}|\d{4} \d{2} \d{3})|(\d{3}[ \-]\d{3}[ \-]\d{3}|\d{9}))${RIGHT}`,
   'gu',
 );
+// Other groupings of 9 digits (`12 34 56 782`, `123-45-6782`), scanned only when a context word occurs in the
+// text (they are accepted only next to one anyway).
+const LOOSE = new RegExp(String.raw`${LEFT}\d{1,4}(?:[ .\-]\d{1,4}){1,5}${RIGHT}`, 'gu');
+const NINE_DIGITS = /^\d{9}$/;
 const CONTEXT =
   /(?<![\p{L}\p{N}])(?:BSN|B\.S\.N|burger ?service ?nummer|burgerservicenr|sofi(?:[ -]?nummer|[ -]?nr)?|citizen service number)(?![\p{L}\p{N}])/iu;
 
@@ -29,7 +34,7 @@ export function isValidBsn(digits: string): boolean {
 export const nlBsnRecognizer: Recognizer = {
   name: 'nl-bsn',
   type: 'GOV_ID',
-  patterns: [CANDIDATE, CONTEXT, ...SHARED_PATTERNS],
+  patterns: [CANDIDATE, LOOSE, CONTEXT, NINE_DIGITS, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {
     scan(CANDIDATE, text, (m) => {
@@ -39,6 +44,16 @@ export const nlBsnRecognizer: Recognizer = {
       const context = nearContext(text, start, end, CONTEXT);
       const printedForm = m[1] !== undefined;
       if (context || (printedForm && !afterReferenceWord(text, start))) out.push(digitsIdFinding(start, end, context));
+    });
+    if (!CONTEXT.test(text)) return;
+    scan(LOOSE, text, (m) => {
+      const start = m.index;
+      const end = start + m[0].length;
+      const digits = digitsOf(m[0]);
+      if (!NINE_DIGITS.test(digits) || !isValidBsn(digits) || afterReferenceWord(text, start)) return;
+      if (nearContext(text, start, end, CONTEXT)) {
+        out.push(digitsIdFinding(start, end, true));
+      }
     });
   },
 };
