@@ -22,16 +22,80 @@ export function hasDigit(text: string): boolean {
 
 /**
  * A reference word right before a candidate says it is a product, order or document number, not a person's
- * id: `SKU AB123456C` (a valid NINO shape), `order 046 454 286` (a Luhn-valid 3-3-3 run), `ticket #12345678Z`.
- * Tested on the 40 characters before the candidate, anchored at its end, so it costs a constant per candidate.
+ * id: `SKU AB123456C` (a valid NINO shape), `order 046 454 286` (a Luhn-valid 3-3-3 run), `ticket #12345678Z`,
+ * `Bestellnummer: 86095742719`, `order number is 123 456 782`.
+ *
+ * Read from the 40 characters before the candidate, last word first: an optional "is"/"was"/"ist"/"est", an
+ * optional number word ("no", "nr", "number", "id", "code", …), then a reference word; or a '#' that follows
+ * no word. Only 1-4 separators (spaces, ':', '#', '=', '.') may stand between them.
  */
-export const REFERENCE_BEFORE = new RegExp(
-  String.raw`(?:(?<![\p{L}\p{N}])(?:orders?|tickets?|invoices?|inv|tracking|track|shipment|parcel|package|sku|part|items?|products?|models?|article|art|ref|reference|serial|s/n|sn|p/n|pn|case|booking|confirmation|transaction|txn|receipt|request|account|acct|customer|client|isbn|ean|upc|gtin|asin|batch|lot|bestellung|bestellnummer|rechnung|rechnungsnummer|auftrag|sendung|artikel|commande|facture|colis|pedido|factura|ordine|fattura|bestelling|factuur|articolo|artículo|articulo|prodotto|producto|produit|modello|modelo|modèle|référence|referencia|riferimento|codice articolo|numéro de commande|numero d'ordine)\.?[\s:#=]{0,3}(?:(?:no|nr|num|number|nummer|numéro|número|numero|id|code|n°|nº)\.?[\s:#=]{0,3})?(?:(?:is|was|ist|est|es|è)\s{1,2})?|#\s{0,2})$`,
-  'iu',
+const REFERENCE_WORDS = new Set(
+  (
+    'order orders ticket tickets invoice invoices inv tracking track shipment parcel package sku part item items ' +
+    'product products model models article art ref reference serial s/n sn p/n pn case booking confirmation ' +
+    'transaction txn receipt request account acct customer client isbn ean upc gtin asin batch lot ' +
+    // German, French, Spanish, Italian, Dutch
+    'bestellung bestellnummer rechnung rechnungsnummer auftrag auftragsnummer sendung sendungsnummer artikel ' +
+    'artikelnummer kundennummer commande facture colis référence produit modèle pedido factura referencia ' +
+    'producto modelo artículo articulo ordine fattura articolo prodotto modello riferimento bestelling factuur ' +
+    'bestelnummer ordernummer'
+  ).split(' '),
 );
+const NUMBER_WORDS = new Set(['no', 'nr', 'num', 'number', 'nummer', 'numéro', 'número', 'numero', 'id', 'code', 'n°', 'nº']);
+const VERBS = new Set(['is', 'was', 'ist', 'est', 'es', 'è']);
+const NON_ASCII_LETTER = /\p{L}/u;
 
+function isWordChar(c: number, text: string, i: number): boolean {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 47 || c === 0xb0 || c === 0xba) {
+    return true;
+  }
+  return c >= 0xc0 && NON_ASCII_LETTER.test(text[i]);
+}
+
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 58 || c === 35 || c === 61 || c === 46 || c === 0xa0;
+}
+
+/**
+ * Walks back from `start` at most 40 characters with a character loop: a `…$`-anchored regex over the window
+ * cost ~1.9 µs per candidate and a word regex ~1 µs (V8's per-exec overhead), this loop ~0.1 µs.
+ */
 export function afterReferenceWord(text: string, start: number): boolean {
-  return REFERENCE_BEFORE.test(before(text, start, 40));
+  const limit = Math.max(0, start - 40);
+  let i = start - 1;
+  // The separators right before the candidate: "#" alone ("#123456782", "order #…") is a reference.
+  let gap = 0;
+  let hash = false;
+  while (i >= limit && isSeparator(text.charCodeAt(i)) && gap <= 4) {
+    if (text.charCodeAt(i) === 35) hash = true;
+    i--;
+    gap++;
+  }
+  if (gap > 4) return false;
+  if (hash && (i < limit || !isWordChar(text.charCodeAt(i), text, i))) return true;
+  for (let step = 0; step < 3; step++) {
+    const end = i + 1;
+    while (i >= limit && isWordChar(text.charCodeAt(i), text, i)) i--;
+    if (i + 1 === end) return false;
+    // A word cut by the window's edge is not read.
+    if (i < limit && limit > 0) return false;
+    const word = text.slice(i + 1, end).toLowerCase();
+    if (REFERENCE_WORDS.has(word)) return true;
+    if (step === 0 && VERBS.has(word)) {
+      // "order number is …": go on to the number word
+    } else if (step <= 1 && NUMBER_WORDS.has(word)) {
+      step = 1; // only a reference word may come before a number word
+    } else {
+      return false;
+    }
+    gap = 0;
+    while (i >= limit && isSeparator(text.charCodeAt(i)) && gap <= 4) {
+      i--;
+      gap++;
+    }
+    if (gap === 0 || gap > 4) return false;
+  }
+  return false;
 }
 
 /**
@@ -63,4 +127,4 @@ export function digitsOf(s: string): string {
 }
 
 /** The regexes of this file; every recognizer lists them with its own (the ReDoS test reads `patterns`). */
-export const SHARED_PATTERNS: readonly RegExp[] = [DIGIT, REFERENCE_BEFORE, SEPARATORS];
+export const SHARED_PATTERNS: readonly RegExp[] = [DIGIT, NON_ASCII_LETTER, SEPARATORS];
