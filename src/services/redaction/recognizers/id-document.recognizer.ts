@@ -62,9 +62,13 @@ const LICENCE_WORD = /licen|f(?:ü|ue|u)hrer|permis|conduc|patente|rijbewijs|^DL
 const NOT_A_DOCUMENT_BEFORE =
   /(?<![\p{L}\p{N}])(?:orders?|tickets?|invoices?|users?|customers?|clients?|accounts?|transactions?|requests?|sessions?|products?|items?|device|tracking|employee|student|member|booking|software|product|MIT|BSD|Apache|GPL|open[ -]source|app)[\s\-]{1,2}$/iu;
 
-// One token: letters/digits, optionally joined by single dashes (`D123-4567-8901`) or by single spaces between
-// digits (`1234 5678 9012`).
-const TOKEN = /[\p{L}\p{N}]+(?:(?:-|(?<=\p{N}) (?=\p{N}))[\p{L}\p{N}]+){0,4}/gu;
+// One token: letters/digits, optionally joined by single dashes (`D123-4567-8901`). A digit-bearing token is
+// extended over single spaces between digits (`1234 5678 9012`) in code (as lookarounds inside the repetition,
+// the ReDoS checker could only fuzz the pattern).
+const TOKEN = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){0,4}/gu;
+const DIGIT_GROUP = /\p{N}[\p{L}\p{N}]*(?:-[\p{L}\p{N}]+){0,4}/uy;
+const ENDS_WITH_DIGIT = /\p{N}$/u;
+const MAX_SPACED_GROUPS = 4;
 const HAS_DIGIT = /\p{N}/u;
 const ALNUM = /[^\p{L}\p{N}]/gu;
 // A gap between the word and the token that ends the sentence: a line break, '!', '?', ';' or '.' + space
@@ -72,8 +76,21 @@ const ALNUM = /[^\p{L}\p{N}]/gu;
 const SENTENCE_END = /[\n!?;]|\.(?:\s|$)/;
 // The last word before the period is an abbreviation (tested on a filler word or on the whole intro).
 const ABBREVIATION = /(?<![\p{L}])(?:no|nr|num|n|nº|n°|núm|st)$/iu;
-const FILLER_STOP =
-  /^(?:expir\w*|expiry|valid|issued?|issuance|since|until|fee|fees|photos?|size|key|keys|plates?|server|file|version|renewal|ausgestellt|gültig|gueltig|bis|seit|expire|délivré|valable|caduca|expedido|scadenza|rilasciat\w*|geldig|afgegeven)$/iu;
+// Words after which the number is something else. A Set, not a regex alternation (as a regex its automaton took
+// the ReDoS checker ~6 s).
+const FILLER_STOP = new Set(
+  (
+    'expiry expiration valid issue issued issuance since until fee fees photo photos size key keys plate plates ' +
+    'server file version renewal ausgestellt gültig gueltig bis seit délivré valable caduca expedido scadenza geldig ' +
+    'afgegeven'
+  ).split(' '),
+);
+const STOP_PREFIXES = ['expir', 'rilasciat'];
+
+function stops(word: string): boolean {
+  const w = word.toLowerCase();
+  return FILLER_STOP.has(w) || STOP_PREFIXES.some((p) => w.startsWith(p));
+}
 const DATE_LIKE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})$/;
 
 const WINDOW = 40;
@@ -92,8 +109,16 @@ function candidateAfter(text: string, intro: string, introEnd: number, out: Find
     const gap = window.slice(prevEnd, m.index);
     const endMatch = SENTENCE_END.exec(gap);
     if (endMatch !== null && !(endMatch[0][0] === '.' && endMatch.index === 0 && ABBREVIATION.test(prevWord))) return;
-    const token = m[0];
+    let token = m[0];
     if (HAS_DIGIT.test(token)) {
+      for (let g = 0; g < MAX_SPACED_GROUPS && ENDS_WITH_DIGIT.test(token); g++) {
+        const at = m.index + token.length;
+        if (window[at] !== ' ') break;
+        DIGIT_GROUP.lastIndex = at + 1;
+        const next = DIGIT_GROUP.exec(window);
+        if (next === null) break;
+        token += ` ${next[0]}`;
+      }
       const tokenEnd = m.index + token.length;
       // A token cut by the window end may continue; refuse it rather than redact half a number.
       if (tokenEnd === window.length && introEnd + tokenEnd < text.length) return;
@@ -102,7 +127,7 @@ function candidateAfter(text: string, intro: string, introEnd: number, out: Find
       out.push(finding('GOV_ID', introEnd + m.index, introEnd + tokenEnd));
       return;
     }
-    if (FILLER_STOP.test(token) || ++words > MAX_FILLER_WORDS) return;
+    if (stops(token) || ++words > MAX_FILLER_WORDS) return;
     prevWord = token;
     prevEnd = m.index + token.length;
   }
@@ -122,11 +147,12 @@ export const idDocumentRecognizer: Recognizer = {
     LICENCE_WORD,
     NOT_A_DOCUMENT_BEFORE,
     TOKEN,
+    DIGIT_GROUP,
+    ENDS_WITH_DIGIT,
     HAS_DIGIT,
     ALNUM,
     SENTENCE_END,
     ABBREVIATION,
-    FILLER_STOP,
     DATE_LIKE,
     ...SHARED_PATTERNS,
   ],

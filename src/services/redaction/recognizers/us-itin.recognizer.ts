@@ -12,7 +12,8 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, hasD
  */
 const GROUP = String.raw`(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])`;
 const CANDIDATE = new RegExp(
-  String.raw`${LEFT}(?:(9\d{2}-${GROUP}-\d{4}|9\d{2} ${GROUP} \d{4})|(9\d{2}${GROUP}\d{4}))${RIGHT}`,
+  // Group 1: the dashed or spaced form; the area is factored out (a smaller automaton for the ReDoS checker).
+  String.raw`${LEFT}9\d{2}(?:(-${GROUP}-\d{4}| ${GROUP} \d{4})|${GROUP}\d{4})${RIGHT}`,
   'gu',
 );
 const CONTEXT =
