@@ -16,7 +16,7 @@ const HARD_NEGATIVES = [
   'Ticket 1234.56.782 was closed.',
   'Invoice INV-2024-00012345 is due on 2024-05-01.',
   'Reference: 86095742719',
-  'Case 2345 6789 0120 escalated',
+  'Case 2345 6789 0124 escalated',
   'Booking confirmation 12345678Z',
   // tracking numbers
   'Tracking: 1Z999AA10123456784',

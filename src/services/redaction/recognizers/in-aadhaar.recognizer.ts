@@ -18,7 +18,8 @@ const CANDIDATE = new RegExp(
 const CONTEXT = /(?<![\p{L}\p{N}])(?:aa?dh?aa?r|UIDAI|UID|आधार)(?![\p{L}\p{N}])/iu;
 const SHAPE = /^[2-9]\d{11}$/;
 
-// Verhoeff's dihedral-group multiplication (D) and position permutation (P) tables.
+// Verhoeff's dihedral-group multiplication (D) and position permutation (P) tables; P[i + 1][j] = P[i][P[1][j]]
+// (the test derives the rows so).
 const D = [
   [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
   [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
@@ -36,8 +37,8 @@ const P = [
   [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
   [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
   [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
-  [9, 4, 5, 3, 1, 2, 8, 7, 6, 0],
-  [4, 2, 8, 9, 5, 7, 6, 3, 1, 0],
+  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
   [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
   [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
 ];
