@@ -9,6 +9,8 @@ test('id-document: passport numbers after an introducing word, in several langua
   assertRedacted('Passport No.: 533380006', ['533380006'], R);
   assertRedacted('passport 123456789, issued in Ottawa', ['123456789'], R);
   assertRedacted('Reisepass-Nr. C01X00T47', ['C01X00T47'], R);
+  assertRedacted('Pass-Nr.: C8HJ2K4V1', ['C8HJ2K4V1'], R);
+  assertRedacted('meine Passnummer ist C01X00T47', ['C01X00T47'], R);
   assertRedacted('numéro de passeport : 12AB34567', ['12AB34567'], R);
   assertRedacted('mi pasaporte es PAA123456', ['PAA123456'], R);
   assertRedacted('il passaporto YA1234567 è scaduto', ['YA1234567'], R);
@@ -52,6 +54,7 @@ test('id-document: numbers without an introducing word, or after a non-document 
   assertKept('passport! X1234567', R);
   assertKept('passport and then after quite some time and many words X1234567', R);
   assertKept('dl 12345678', R);
+  assertKept('pass 12345678 to the next step', R);
   assertKept('passport 12345', R); // too short
   assertKept('passport 1234567890123', R); // too long for a passport
 });

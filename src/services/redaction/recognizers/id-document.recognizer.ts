@@ -29,6 +29,8 @@ const INTRO = new RegExp(
       String.raw`national ID`,
       // German
       String.raw`reisepass(?:nummer|nr)?`,
+      // "Pass" alone is an English verb; only with its number word ("Pass-Nr.", "Passnummer").
+      String.raw`pass[ \-]?(?:nummer|nr)`,
       String.raw`personalausweis(?:nummer|nr)?`,
       String.raw`ausweis(?:nummer|nr)?`,
       String.raw`f(?:ü|ue|u)hrerschein(?:nummer|nr)?`,
