@@ -1,5 +1,5 @@
 import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
+import { LEFT, RIGHT_WORD, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * Spanish DNI (documento nacional de identidad; also the NIF of a person): 8 digits and a check letter =
@@ -12,7 +12,7 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext
 export const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
 
 const CANDIDATE = new RegExp(
-  String.raw`${LEFT}(?:\d{8}|\d{2}\.\d{3}\.\d{3})(?:[ \-]?[A-Z]|[a-z])${RIGHT}`,
+  String.raw`${LEFT}(?:\d{8}|\d{2}\.\d{3}\.\d{3})(?:[ \-]?[A-Z]|[a-z])${RIGHT_WORD}`,
   'gu',
 );
 const CONTEXT = /(?<![\p{L}\p{N}])(?:DNI|NIF|D\.N\.I|documento nacional|documento de identidad)(?![\p{L}\p{N}])/iu;

@@ -1,5 +1,5 @@
 import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
+import { LEFT_WORD, RIGHT_WORD, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
 import { dniLetter } from './es-dni.recognizer';
 
 /**
@@ -7,7 +7,7 @@ import { dniLetter } from './es-dni.recognizer';
  * with the prefix read as 0, 1 or 2 (`X1234567L`, `Y-1234567-X`). 1 in 23 random tokens of the shape pass; a
  * valid one is redacted unless a reference word stands right before it. Upper case, or all lower case glued.
  */
-const CANDIDATE = new RegExp(String.raw`${LEFT}(?:[XYZ][ \-]?\d{7}[ \-]?[A-Z]|[xyz]\d{7}[a-z])${RIGHT}`, 'gu');
+const CANDIDATE = new RegExp(String.raw`${LEFT_WORD}(?:[XYZ][ \-]?\d{7}[ \-]?[A-Z]|[xyz]\d{7}[a-z])${RIGHT_WORD}`, 'gu');
 const CONTEXT = /(?<![\p{L}\p{N}])(?:NIE|N\.I\.E|extranjero|TIE)(?![\p{L}\p{N}])/iu;
 const NOT_DIGITS = /\D/g;
 

@@ -13,6 +13,14 @@ import { after, before, finding, type Finding } from '../recognizer';
  */
 export const LEFT = String.raw`(?<![\p{L}\p{N}_\-/]|\p{N}[.,]|\p{N}[ .\-])`;
 export const RIGHT = String.raw`(?![\p{L}\p{N}_\-/]|[.,]\p{N}|[ .\-]\p{N})`;
+/**
+ * The boundaries of an id that starts (LEFT_WORD) or ends (RIGHT_WORD) with a letter (`AB123456C`,
+ * `12345678Z`): only glued characters refuse it. A letter is not part of a decimal or a digit group, so a
+ * neighbouring digit group must not refuse it either: if it did, `ABCPE1234F 046 454 286` would keep the PAN
+ * until the SIN became `[GOV_ID]`, and a second run would change the text.
+ */
+export const LEFT_WORD = String.raw`(?<![\p{L}\p{N}_\-/])`;
+export const RIGHT_WORD = String.raw`(?![\p{L}\p{N}_\-/])`;
 
 /** Gate of every digit-bearing id: text without a digit costs one scan. */
 const DIGIT = /\d/;

@@ -70,12 +70,15 @@ const NOT_A_DOCUMENT_BEFORE =
 const TOKEN = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+){0,4}/gu;
 const DIGIT_GROUP = /\p{N}[\p{L}\p{N}]*(?:-[\p{L}\p{N}]+){0,4}/uy;
 const ENDS_WITH_DIGIT = /\p{N}$/u;
+const CONTINUES = /^[.,/][\p{N}[]/u;
 const MAX_SPACED_GROUPS = 4;
 const HAS_DIGIT = /\p{N}/u;
 const ALNUM = /[^\p{L}\p{N}]/gu;
 // A gap between the word and the token that ends the sentence: a line break, '!', '?', ';' or '.' + space
 // (the period of an abbreviation like "No." is checked separately).
-const SENTENCE_END = /[\n!?;]|\.(?:\s|$)/;
+// A bracket ends it too: a placeholder (`passport [GOV_ID] 12345678`) must not let a second run take the next
+// number (redacting twice is a no-op).
+const SENTENCE_END = /[\n!?;[\]]|\.(?:\s|$)/;
 // The last word before the period is an abbreviation (tested on a filler word or on the whole intro).
 const ABBREVIATION = /(?<![\p{L}])(?:no|nr|num|n|nº|n°|núm|st)$/iu;
 // Words after which the number is something else. A Set, not a regex alternation (as a regex its automaton took
@@ -122,6 +125,9 @@ function candidateAfter(text: string, intro: string, introEnd: number, out: Find
         token += ` ${next[0]}`;
       }
       const tokenEnd = m.index + token.length;
+      // Part of something longer (`12.05.2030`, `123,456,789.5`, `1234/56`): not a document number, and redacting
+      // its head would let a second run see the tail as a token of its own.
+      if (CONTINUES.test(window.slice(tokenEnd, tokenEnd + 2))) return;
       // A token cut by the window end may continue; refuse it rather than redact half a number.
       if (tokenEnd === window.length && introEnd + tokenEnd < text.length) return;
       const length = token.replace(ALNUM, '').length;
@@ -151,6 +157,7 @@ export const idDocumentRecognizer: Recognizer = {
     TOKEN,
     DIGIT_GROUP,
     ENDS_WITH_DIGIT,
+    CONTINUES,
     HAS_DIGIT,
     ALNUM,
     SENTENCE_END,

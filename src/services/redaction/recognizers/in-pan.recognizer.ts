@@ -1,5 +1,5 @@
 import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
+import { LEFT_WORD, RIGHT_WORD, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * Indian Permanent Account Number: five letters, four digits, a letter (`ABCPE1234F`). The fourth letter is
@@ -11,7 +11,7 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext
  * it (`SKU ABCPE1234F`); all lower case (`abcpe1234f`) only with a context word (PAN, permanent account number).
  */
 const CANDIDATE = new RegExp(
-  String.raw`${LEFT}(?:[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]|[a-z]{3}[abcfghjlpt][a-z]\d{4}[a-z])${RIGHT}`,
+  String.raw`${LEFT_WORD}(?:[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]|[a-z]{3}[abcfghjlpt][a-z]\d{4}[a-z])${RIGHT_WORD}`,
   'gu',
 );
 const LOWER = /[a-z]/;

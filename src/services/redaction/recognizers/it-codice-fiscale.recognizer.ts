@@ -1,5 +1,5 @@
 import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
+import { LEFT_WORD, RIGHT_WORD, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * Italian codice fiscale of a person: 16 characters — 3 surname + 3 name letters, birth year (2), month letter
@@ -17,7 +17,7 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext
  */
 const OMO = '[0-9LMNP-Vlmnp-v]';
 const CANDIDATE = new RegExp(
-  String.raw`${LEFT}[A-Za-z]{6}${OMO}{2}[ABCDEHLMPRSTabcdehlmprst]${OMO}{2}[A-Za-z]${OMO}{3}[A-Za-z]${RIGHT}`,
+  String.raw`${LEFT_WORD}[A-Za-z]{6}${OMO}{2}[ABCDEHLMPRSTabcdehlmprst]${OMO}{2}[A-Za-z]${OMO}{3}[A-Za-z]${RIGHT_WORD}`,
   'gu',
 );
 const CONTEXT = /(?<![\p{L}\p{N}])(?:codice fiscale|cod\. fisc|C\.F|CF|tessera sanitaria)(?![\p{L}\p{N}])/iu;

@@ -1,5 +1,5 @@
 import { finding, scan, type Finding, type Recognizer } from '../recognizer';
-import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
+import { LEFT_WORD, RIGHT_WORD, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext } from './gov-id-context';
 
 /**
  * UK National Insurance number: two prefix letters, six digits, suffix A-D (`AB123456C`, `AB 12 34 56 C`,
@@ -11,7 +11,7 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext
  * this shape is more often a short hex hash or a code than a NINO.
  */
 const CANDIDATE = new RegExp(
-  String.raw`${LEFT}([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?: ?\d{2}){3} ?[A-D]${RIGHT}`,
+  String.raw`${LEFT_WORD}([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?: ?\d{2}){3} ?[A-D]${RIGHT_WORD}`,
   'giu',
 );
 const INVALID_PREFIXES = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
