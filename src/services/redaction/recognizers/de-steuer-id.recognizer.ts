@@ -8,8 +8,9 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, digitsIdFinding, digi
  * MOD 11,10 check digit.
  *
  * False positives: 3.8% of random 10-digit strings meet the repetition rule (one doubled digit: 10·9·10!/2!
- * = 1.63·10⁸; one tripled: 10·36·10!/3! = 2.18·10⁸, of 10¹⁰), the check digit passes 1 in 10, so about 0.35%
- * of random 11-digit runs starting 1-9 pass — phone numbers with a trunk 0 never do. That is low enough to
+ * = 1.63·10⁸; one tripled: 10·36·10!/3! = 2.18·10⁸, of 10¹⁰), the check digit passes 1 in 10, so about 0.4%
+ * of random 11-digit runs starting 1-9 pass (measured: 158 of 40,000, de-steuer-id.test.ts) — phone numbers
+ * with a trunk 0 never do. That is low enough to
  * redact a valid run on its own, unless a reference word stands right before it (order/tracking numbers).
  */
 const CANDIDATE = new RegExp(String.raw`${LEFT}(?:[1-9]\d{10}|[1-9]\d \d{3} \d{3} \d{3})${RIGHT}`, 'gu');

@@ -8,8 +8,9 @@ import { LEFT, RIGHT, SHARED_PATTERNS, afterReferenceWord, hasDigit, nearContext
  * groups `1 85 05 78 006 084 36` (spaces or dots).
  *
  * The key passes 1 in 97 random 15-digit runs and the shape also needs a first digit in 6 of 10 values and a
- * month that is not 00, so a random 15-digit run is a false positive about 1 in 160: it is redacted on its
- * own, unless a reference word stands right before it (tracking and IMEI-like numbers are introduced so).
+ * month that is not 00 (1 in 160 expected); measured on 20,000 random runs (fr-nir.test.ts) 141 passed, 1 in
+ * 142. Low enough to redact a valid run on its own, unless a reference word stands right before it (tracking
+ * and IMEI-like numbers are introduced so).
  */
 const CANDIDATE = new RegExp(
   String.raw`${LEFT}[1-478][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}${RIGHT}`,
