@@ -1,0 +1,491 @@
+import { before, finding, type Finding, type Recognizer } from '../recognizer';
+
+/**
+ * PERSON: a person's name where the text says it is one — after a self-introduction, in a salutation or a
+ * sign-off, after a title, or as the value of a `name:`-style field. A capitalised word anywhere else is not
+ * treated as a name: without a trigger there is no way to tell "Paris" the person from "Paris" the city at
+ * the speed the ingest path needs (see "NLP" below). Only the name is replaced; the trigger stays
+ * ("Hi [PERSON],", "Mr. [PERSON]", "Name: [PERSON]").
+ *
+ * Triggers (all in bounded windows right after the trigger; each candidate costs a constant):
+ *   - self-introductions: strong ones (my name is, call me, je m'appelle, ich heiße, mein Name ist, me llamo,
+ *     mi nombre es, mi chiamo, mijn naam is, ik heet, meu nome é, меня зовут, με λένε, ...) accept a
+ *     capitalised name and also a lower-case one ("my name is john smith"): people type names in lower case
+ *     and the phrase leaves no doubt. Weak ones (I'm, I am, je suis, soy, sono, ik ben, eu sou) accept only a
+ *     capitalised name that is not a common word ("I'm Sorry", "I'm Having trouble", "I'm German" stay).
+ *     "this is" / "it's" only when the name is followed by from/here/speaking/calling/with/at/of or a greeting
+ *     stands just before ("Hi, this is Anna."): "This is Python." stays.
+ *   - salutations (Hi, Hello, Hey, Dear, Hallo, Liebe(r), Bonjour, Cher/Chère, Hola, Querido/a, Estimado/a,
+ *     Ciao, Caro/a, Gentile, Beste, Hoi, Olá, Здравствуйте, Уважаемый, Αγαπητέ, ...), name capitalised;
+ *   - sign-offs (Thanks, Regards, Best, Cheers, Sincerely, Mit freundlichen Grüßen, Cordialement, Saludos,
+ *     Cordiali saluti, Met vriendelijke groet, С уважением, ...) followed by a comma or a line break (the name
+ *     may stand on the next line, after at most one blank line); "Thanks John" without a comma only for the
+ *     thanks-words, so "Best Buy" and "I love Paris" stay;
+ *   - titles, case-sensitive (Mr, Mrs, Ms, Mx, Miss, Dr, Prof, Sir, Dame, Lady, Lord, Herr, Frau, M., Mme,
+ *     Mlle, Sr., Sra., Srta., Sig., Sig.ra, Dott., Dhr., Mevr., ...). Brands and fictional characters made of
+ *     a title and a word stay: Dr. Pepper, Mr. Robot, Prof. Layton, Mr. Bean, Dr. Who, Miss Universe, ... —
+ *     they are not a person the text is about (decided: a show title is not personal data).
+ *   - fields: a key whose last word is a person-name key (name, full name, first/last name, surname,
+ *     customer_name, customerName, Nom, Prénom, Nombre, Apellido, Vorname, Nachname, Nome, Cognome, Naam,
+ *     Voornaam, Имя, Όνομα, 姓名, 名前, 이름, ...) then `:` or `=`. `product name:`, `file_name=`,
+ *     `hostname:` are not person keys. A quoted value of a bare `name` key needs two words, since code
+ *     names things (`name: "Config"`, `"name": "Flywheel"`); `name: string`, `name = "config"` stay
+ *     because they are lower case, `name: String` because type words are on the stop-list.
+ *
+ * Name shape: up to 4 capitalised words (`\p{Lu}\p{Ll}*`, any script with case: Latin with diacritics,
+ * Cyrillic, Greek), each possibly with an inner capital (McDonald, DeShawn), apostrophe or hyphen parts
+ * (O'Connor, D'Angelo, Anne-Marie, Lefèvre-Dupont), an `al-`/`el-` prefix, initials (J. R. Smith, J.R.), and
+ * up to two lower-case particles between words (van der Berg, de la Cruz, von Trapp, bin, ibn, al, da, di,
+ * du, dos, ten, ter, y, zu). Scripts without case: Han 2–4 characters (王伟), katakana runs (タナカ・ハナコ),
+ * Hangul 2–4 (김민수, a trailing 입니다/이에요 excluded), Arabic, Hebrew and Devanagari words (one or two).
+ * A word glued to a digit, an underscore or an upper-case run (ChatGPT, iPhone, GPT-4) is not a name word.
+ *
+ * Stop-list: a name whose first word is a common word (pronouns, greetings, roles like Team, Customer, All,
+ * Everyone, Sir, Madam; adjectives and -ing/-ed forms after "I'm"; days, months; code type words) is no
+ * name; later words cut the name at the first stop-word ("Thanks, John Team" → John).
+ *
+ * NLP: compromise and wink-nlp were measured on the 120-sentence dev set in test/unit/redaction (figures in
+ * the branch report and docs): see `person-name.dev-set.ts`. They are not used here.
+ */
+
+// --- name shape -------------------------------------------------------------------------------------------
+
+// One capitalised word: Anna, José, O'Connor, McDonald, Anne-Marie, al-Rashid, Ŝtefan, Иван, Γιώργος.
+const WORD_CAP =
+  "(?:al-|el-)?\\p{Lu}[\\p{Ll}\\p{M}]{0,24}(?:\\p{Lu}[\\p{Ll}\\p{M}]{1,24})?(?:['’-]\\p{Lu}?[\\p{Ll}\\p{M}]{1,24}){0,2}(?![\\p{L}\\p{N}_/@])";
+const INITIALS = '\\p{Lu}\\.(?:\\s?\\p{Lu}\\.){0,2}';
+const PARTICLE_WORDS = 'van|von|der|den|de|del|della|degli|di|da|du|des|la|le|ten|ter|te|bin|binti|bint|ibn|al|el|dos|das|do|y|zu|af|av|ben';
+// A particle and what follows it: "van ", "de ", or elided "d'"/"l'" glued to the next word (d'Artagnan).
+const PARTICLE = `(?:(?:${PARTICLE_WORDS})[ \\u00A0]|[dl]['’])`;
+const UNIT_CAP = `(?:${INITIALS}|${WORD_CAP})`;
+// A name may start with particles ("Achternaam: de Jong", "van Dijk"): Dutch and Spanish surnames do.
+const NAME_CAP = `${PARTICLE}{0,2}${UNIT_CAP}(?:[ \\u00A0]${PARTICLE}{0,2}${UNIT_CAP}){0,3}`;
+// Lower-case names, only after a strong introduction ("my name is john smith").
+const WORD_LOW = "\\p{Ll}[\\p{Ll}\\p{M}]{1,24}(?:['’-]\\p{Ll}[\\p{Ll}\\p{M}]{0,24})?(?![\\p{L}\\p{N}_])";
+const NAME_LOW = `${WORD_LOW}(?:[ \\u00A0]${WORD_LOW}){0,2}`;
+// Scripts without case.
+const NAME_UNCASED =
+  '\\p{Script=Han}{2,4}' +
+  '|[\\p{Script=Katakana}ー・]{2,20}' +
+  '|\\p{Script=Hangul}{2,4}?(?=입니다|이에요|예요|이고|라고|[\\s,.!]|$)' +
+  '|[\\p{Script=Arabic}]{2,20}(?:[ \\u00A0][\\p{Script=Arabic}]{2,20})?' +
+  '|[\\p{Script=Hebrew}]{2,20}(?:[ \\u00A0][\\p{Script=Hebrew}]{2,20})?' +
+  '|[\\p{Script=Devanagari}]{2,20}(?:[ \\u00A0][\\p{Script=Devanagari}]{2,20})?';
+
+// Sticky: tried at one position (right after a trigger and its separator).
+const NAME_AT = new RegExp(`(?:${NAME_CAP}|${NAME_UNCASED})`, 'uy');
+const NAME_LOW_AT = new RegExp(NAME_LOW, 'uy');
+
+// --- triggers ---------------------------------------------------------------------------------------------
+
+const STRONG_INTRO =
+  "my\\s(?:full\\s|first\\s|last\\s|real\\s)?name\\s?(?:is|'s|’s)|my\\ssurname\\sis|(?:you\\scan\\s|they\\s|please\\s)?call\\sme|" +
+  "je\\sm['’]appelle|je\\sme\\snomme|mon\\s(?:nom|prénom)\\sest|" +
+  'mein\\s(?:vor)?name\\sist|ich\\shei(?:ß|ss)e|' +
+  'me\\sllamo|mi\\snombre\\ses|mi\\schiamo|il\\smio\\snome\\sè|' +
+  'mijn\\snaam\\sis|ik\\sheet|meu\\snome\\sé|me\\schamo|' +
+  'меня\\sзовут|мене\\sзвати|мо[её]\\sимя|' +
+  'με\\sλένε|ονομάζομαι|λέγομαι|το\\sόνομά\\sμου\\sείναι';
+const WEAK_INTRO = "i['’]m|i\\sam|je\\ssuis|soy|sono|ik\\sben|eu\\ssou";
+const THIS_IS = "this\\sis|it['’]s|c['’]est|hier\\sist|aquí|qui\\sè";
+const SALUTATION =
+  'hi|hello|hey|hiya|dear|good\\smorning|good\\safternoon|good\\sevening|greetings|' +
+  'hallo|liebe|lieber|moin|servus|' +
+  'bonjour|bonsoir|salut|cher|chère|coucou|' +
+  'hola|buenos\\sdías|buenas\\stardes|querido|querida|estimado|estimada|' +
+  'ciao|salve|buongiorno|buonasera|caro|cara|gentile|gentilissimo|gentilissima|' +
+  'beste|hoi|goedemorgen|goedemiddag|' +
+  'olá|oi|prezado|prezada|' +
+  'здравствуйте|привет|уважаемый|уважаемая|дорогой|дорогая|' +
+  'γεια\\sσου|γεια\\sσας|αγαπητέ|αγαπητή|αξιότιμε|αξιότιμη';
+// Sign-offs that need a comma or a line break before the name.
+const SIGN_OFF =
+  'best\\sregards|kind\\sregards|warm\\sregards|warmest\\sregards|with\\sregards|regards|best\\swishes|best|' +
+  'cheers|sincerely|yours\\ssincerely|sincerely\\syours|yours\\struly|yours\\sfaithfully|yours|respectfully|' +
+  'all\\sthe\\sbest|take\\scare|love|xoxo|talk\\ssoon|' +
+  'mit\\sfreundlichen\\sgr(?:ü|ue|u)(?:ß|ss)en|freundliche\\sgr(?:ü|ue)(?:ß|ss)e|viele\\sgr(?:ü|ue)(?:ß|ss)e|' +
+  'liebe\\sgr(?:ü|ue)(?:ß|ss)e|beste\\sgr(?:ü|ue)(?:ß|ss)e|gru(?:ß|ss)|gr(?:ü|ue)(?:ß|ss)e|lg|vg|mfg|' +
+  'cordialement|bien\\scordialement|bien\\sà\\svous|amicalement|bises|salutations|' +
+  'saludos|un\\ssaludo|atentamente|un\\sabrazo|' +
+  'cordiali\\ssaluti|distinti\\ssaluti|saluti|un\\ssaluto|' +
+  'met\\svriendelijke\\sgroet(?:en)?|vriendelijke\\sgroet(?:en)?|groeten|groetjes|groet|' +
+  'atenciosamente|abraços|' +
+  'с\\sуважением|με\\sεκτίμηση';
+// Thanks-words: also accepted with just a space before the name ("Thanks John!").
+const THANKS =
+  'thanks|thank\\syou|thanks\\sagain|thanks\\sso\\smuch|many\\sthanks|thx|ty|' +
+  'danke|vielen\\sdank|merci|merci\\sbeaucoup|gracias|muchas\\sgracias|grazie|grazie\\smille|' +
+  'bedankt|dank\\sje|dank\\su|obrigado|obrigada|спасибо|ευχαριστώ';
+
+const TRIGGER = new RegExp(
+  '(?<![\\p{L}\\p{N}_])(?:' +
+    `(${STRONG_INTRO})|(${WEAK_INTRO})|(${THIS_IS})|(${SIGN_OFF})|(${THANKS})|(${SALUTATION})` +
+    ')(?![\\p{L}\\p{N}])',
+  'giu',
+);
+const enum Kind {
+  Strong = 1,
+  Weak = 2,
+  ThisIs = 3,
+  SignOff = 4,
+  Thanks = 5,
+  Salutation = 6,
+}
+
+// Separators between trigger and name, per kind (sticky at the trigger's end).
+const SEP_INTRO = /(?:[ \u00A0]{1,3}|[ \u00A0]{0,2}:[ \u00A0]{0,2})["'“‘]?/uy;
+const SEP_SALUTATION = /,?[ \u00A0]{1,3}/uy;
+// ", " or ",\n" or "\n" or " -\n" ... at most one blank line before the name.
+const SEP_SIGN_OFF = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t\u00A0]{0,8}){0,3}/uy;
+const SEP_THANKS = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t\u00A0]{0,8}){0,3}/uy;
+
+// "this is Anna from ...": what must follow the name.
+const THIS_IS_FOLLOW =
+  /^(?:[ \u00A0]{1,3}(?:from|here|speaking|calling|with|at|of|von|de|da|di|van|aus|du|dalla|del)(?![\p{L}])|[ \u00A0]{0,2}[,–—-][ \u00A0]{0,2}(?:from|here|speaking|calling|\p{Ll}{1,20}[ \u00A0](?:at|of|from))(?![\p{L}]))/iu;
+const GREETING_BEFORE = /(?:hi|hello|hey|good\s(?:morning|afternoon|evening)|bonjour|hallo|hola|ciao)[,!.]?[ \u00A0]{0,3}$/iu;
+
+// Titles, case-sensitive: "dr" in "dr. med." and "sir" in "yes sir" are lower case.
+const TITLE = new RegExp(
+  '(?<![\\p{L}\\p{N}_])(Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Herr|Frau|Hr|Fr|M|Mme|Mlle|Madame|Monsieur|' +
+    'Sr|Sra|Srta|Doña|Dña|Sig|Sig\\.ra|Sig\\.na|Signor|Signora|Dott|Dott\\.ssa|Dhr|Mevr|Mevrouw|Meneer|Mw)' +
+    '(?:\\.[ \\u00A0]{0,2}|[ \\u00A0]{1,2})(?=\\p{Lu})',
+  'gu',
+);
+
+// Field keys: the keyword, then the key is read from a bounded window before it.
+const FIELD_KEYWORD = new RegExp(
+  '(?:name|nom|prénom|prenom|nombre|apellidos?|vorname|nachname|familienname|nome|cognome|naam|voornaam|achternaam|' +
+    'surname|cardholder|имя|фамилия|όνομα|επώνυμο|姓名|名前|氏名|이름)' +
+    '(?![\\p{L}\\p{N}])["\'`]?[ \\u00A0]{0,3}(?::=|[:=：])[ \\u00A0]{0,3}(["\'“]?)',
+  'giu',
+);
+const KEY_BEFORE = /(["'`]?)((?:[\p{L}][\p{L}\p{N}]{0,20}[ _-]){0,2}[\p{L}\p{N}]{0,20})$/u;
+
+// Introductions in scripts without spaces or case.
+const UNCASED_INTRO = new RegExp(
+  '(?:我的名字是|我的名字叫|我叫|我名叫|私の名前は|僕の名前は|わたしの名前は|제\\s?이름은|내\\s?이름은|저는|' +
+    'اسمي|إسمي|أنا\\sاسمي|שמי|קוראים\\sלי|मेरा\\sनाम|亲爱的)[ \\u00A0]{0,2}',
+  'gu',
+);
+// Japanese "<name>と申します" (the name comes first).
+const JA_MOUSHIMASU = /(?<![\p{Script=Han}\p{Script=Katakana}ー・])(\p{Script=Han}{2,4}|[\p{Script=Katakana}ー・]{2,20})と申します/gu;
+
+const GATE = new RegExp(
+  `(?<![\\p{L}\\p{N}_])(?:${STRONG_INTRO}|${WEAK_INTRO}|${THIS_IS}|${SIGN_OFF}|${THANKS}|${SALUTATION})(?![\\p{L}\\p{N}])` +
+    '|(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Herr|Frau|Hr|Fr|M|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Doña|Dña|Sig|Signor|Signora|Dott|Dhr|Mevr|Mevrouw|Meneer|Mw)[. ]' +
+    '|name|nom|naam|nome|vorname|nachname|surname|apellido|cognome|cardholder|имя|фамилия|όνομα|επώνυμο|姓名|名前|氏名|이름' +
+    '|我的名字|我叫|我名叫|私の名前|僕の名前|わたしの名前|と申します|이름은|저는|اسمي|إسمي|שמי|קוראים|मेरा\\sनाम|亲爱的',
+  'iu',
+);
+
+// --- stop-lists -------------------------------------------------------------------------------------------
+
+/** Words that are not a name's first word, lower case. */
+const STOP = new Set(
+  (
+    // titles (the title scan handles the name after them)
+    'mr mrs ms mx miss dr prof sir dame lady lord herr frau hr fr m mme mlle sr sra srta sig dott dhr mevr mw ' +
+    // sentence starters after "Thanks." / "Hi," and contractions read as one word
+    'is are was were do does did can could would should shall might must have has had let lets ' +
+    "i'm i've i'll i'd it's that's let's don't can't won't isn't there's here's what's we're you're " +
+    'however sounds hope see got quick sorry groot ' +
+    // pronouns, articles, function words
+    'i me my mine you your yours he him his she her hers it its we us our they them their this that these those ' +
+    'the a an and or but nor so yet if then than as at by for from in into of on onto to up with without about ' +
+    'here there where when what who whom which why how all any both each every everyone everybody everything ' +
+    'someone somebody something anyone anybody anything nobody nothing none no not yes ok okay also just only ' +
+    'still again already always never now today tomorrow yesterday tonight soon later maybe perhaps please ' +
+    'very really quite too well much many more most some such same other another one two three ' +
+    // greetings, sign-offs, closings
+    'hi hello hey dear thanks thank thx regards best cheers sincerely yours love greetings welcome morning ' +
+    'afternoon evening night day good great kind warm warmest all ' +
+    // roles and collective addressees
+    'team teams everyone folks guys gals people friends friend family colleagues colleague sir madam sirs ' +
+    'madams mister ma\'am maam customer customers client clients user users member members partner partners ' +
+    'support admin admins administrator manager managers hiring recruiter sales service services staff crew ' +
+    'world universe community committee board department office reader readers viewer viewers listener ' +
+    'listeners student students teacher teachers doctor nurse boss chief director ceo cto officer agent ' +
+    'valued sender recipient owner there y\'all everybody world ' +
+    // adjectives and states after "I'm"
+    'sorry happy sad glad excited afraid sure fine good great new back done stuck lost confused curious ' +
+    'interested available unable able ready here home late early busy tired sick ill hungry right wrong ' +
+    'responsible aware unsure grateful thankful pleased delighted concerned worried frustrated disappointed ' +
+    'writing calling contacting reaching trying looking having getting going working using wondering asking ' +
+    'hoping planning following replying responding emailing messaging testing running building ' +
+    'from in at on with not also just still so very really a an the ' +
+    // nationalities, languages, religions (a person's attribute, not their name)
+    'american british english canadian australian german french spanish italian dutch belgian swiss austrian ' +
+    'irish scottish welsh polish russian ukrainian chinese japanese korean indian pakistani brazilian ' +
+    'mexican portuguese greek turkish swedish norwegian danish finnish european asian african latino latina ' +
+    'hispanic jewish muslim christian catholic hindu buddhist atheist vegan vegetarian deutsch français ' +
+    'español italiano nederlands ' +
+    // days and months
+    'monday tuesday wednesday thursday friday saturday sunday january february march july ' +
+    'september october november december ' + // April, May, June, August are also first names
+    // code and data words after "name:"
+    'string str number int integer float double boolean bool object array list dict map set optional null ' +
+    'none nil true false undefined any unknown text varchar char date datetime required default type value ' +
+    'example sample test demo foo bar baz todo tbd na n/a anonymous redacted withheld private confidential ' +
+    'secret unknown irrelevant ' +
+    // product-like and assistant words
+    'chatgpt gpt siri alexa google cortana bixby copilot gemini claude bard assistant bot robot ai ' +
+    'kitty python java javascript typescript windows linux android ios mac apple microsoft amazon ' +
+    // German/French/Spanish/Italian/Dutch greetings, sign-offs and collective addressees
+    'grüße grüsse gruß gruss wünsche liebe lieber freundlichen vielen dank danke alle zusammen kollegen ' +
+    'kunde kundin damen herren team leute merci cordialement salutations tous tout toutes monsieur madame ' +
+    'mesdames messieurs chers amis gracias saludos todos todas señor señora señores amigos equipo cliente ' +
+    'grazie saluti tutti signore signora signori amici squadra groeten allemaal iedereen heren dames klant ' +
+    'mijnheer mevrouw ' +
+    // Cyrillic/Greek collective addressees
+    'все друзья коллеги клиент όλοι φίλοι ' +
+    // Han/Japanese/Korean common words after the uncased triggers
+    '什么 用户 客户 朋友 大家 同事 学生 老师 先生 女士 お客様 皆様 みなさん 학생 여러분 고객'
+  ).split(/\s+/),
+);
+// Title + word pairs that are brands, shows or fictional characters, not a person the text is about.
+const TITLE_STOP = new Set(
+  (
+    'robot pepper layton bean clean freeze potato who strange oetker martens scholl seuss no evil hyde ' +
+    'universe world america teen earth right know-it-all'
+  ).split(' '),
+);
+// Name keys (normalised: lower case, no space, '_' or '-').
+const PERSON_KEYS = new Set(
+  (
+    'name fullname firstname lastname givenname familyname surname middlename maidenname birthname legalname ' +
+    'customername clientname contactname patientname displayname accountholder accountholdername cardholder ' +
+    'cardholdername nameoncard sendername recipientname billingname shippingname ownername employeename ' +
+    'studentname guestname passengername yourname myname realname personname holdername applicantname ' +
+    'nom prénom prenom nomcomplet nomdefamille nombre apellido apellidos nombrecompleto vorname nachname ' +
+    'familienname vollständigername nome cognome nomecompleto naam voornaam achternaam volledigenaam ' +
+    'имя фамилия όνομα επώνυμο 姓名 名前 氏名 이름'
+  ).split(' '),
+);
+// Words that make "<word> name" a thing's name, not a person's ("Product Name:", "file name =").
+const THING_QUALIFIERS = new Set(
+  (
+    'product file host user project company model app application package class variable var field column ' +
+    'table branch repo repository domain server service device brand team org organization organisation ' +
+    'business store shop event course city street pet dog cat book song album game ship key tag group ' +
+    'image bucket queue database db schema function method module plugin feature environment env region ' +
+    'zone node pod container job task step test screen nick code item folder directory path site page ' +
+    'template account list role bank network cluster instance index metric label stage workflow pipeline ' +
+    'topic channel room product_ display_ font color colour style theme layer object property attribute ' +
+    'param parameter argument type enum interface struct record resource policy rule certificate cert'
+  ).split(' '),
+);
+
+// --- checks -----------------------------------------------------------------------------------------------
+
+const PARTICLES = new Set(PARTICLE_WORDS.split('|'));
+const NON_NAME_SUFFIX = /^\p{L}{2,}(?:ing|ed|ful|ous|ive|ish|less|able|ible)$/u;
+
+/**
+ * Cuts the matched name at its first stop-word (and drops particles left dangling by the cut); returns the
+ * kept length (0: no name). `strict` (after "I'm", "this is", in fields, and for lower-case names) also
+ * refuses a first word that looks like an adjective or participle (-ing/-ed/-ful/..., longer than 5 letters):
+ * "I'm Looking", "I'm Grateful".
+ */
+function keepLength(name: string, strict: boolean): number {
+  const parts = name.split(/([ \u00A0]+)/u);
+  const kept: string[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const w = parts[i]!;
+    const lw = w.toLowerCase().replace(/['’]s$/u, '');
+    if (STOP.has(lw)) break;
+    if (kept.length === 0 && strict && lw.length > 5 && NON_NAME_SUFFIX.test(lw)) break;
+    kept.push(w);
+  }
+  // A particle left at the end by the cut is not a name ("de Team" -> nothing); lower-case names keep theirs
+  // ("my name is ben").
+  if (/\p{Lu}/u.test(name)) while (kept.length > 0 && PARTICLES.has(kept[kept.length - 1]!)) kept.pop();
+  if (kept.length === 0) return 0;
+  // Re-measure on the original text (separators may be several spaces).
+  let len = 0;
+  for (let i = 0, k = 0; k < kept.length; i += 2, k++) len += (i > 0 ? parts[i - 1]!.length : 0) + parts[i]!.length;
+  return len;
+}
+
+function nameAt(text: string, pos: number, allowLower: boolean): string | null {
+  NAME_AT.lastIndex = pos;
+  const m = NAME_AT.exec(text);
+  if (m !== null) return m[0];
+  if (!allowLower) return null;
+  NAME_LOW_AT.lastIndex = pos;
+  const l = NAME_LOW_AT.exec(text);
+  return l === null ? null : l[0];
+}
+
+function sepEnd(re: RegExp, text: string, pos: number): number {
+  re.lastIndex = pos;
+  const m = re.exec(text);
+  return m === null ? pos : pos + m[0].length;
+}
+
+function push(out: Finding[], start: number, name: string, strict: boolean): number {
+  const len = keepLength(name, strict || /^\p{Ll}/u.test(name));
+  if (len > 0) out.push(finding('PERSON', start, start + len));
+  return len;
+}
+
+function findTriggers(text: string, out: Finding[]): void {
+  TRIGGER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TRIGGER.exec(text)) !== null) {
+    const end = m.index + m[0].length;
+    let kind: Kind = Kind.Salutation;
+    for (let g = 1; g <= 6; g++) {
+      if (m[g] !== undefined) {
+        kind = g as Kind;
+        break;
+      }
+    }
+    let pos: number;
+    switch (kind) {
+      case Kind.Strong:
+      case Kind.Weak:
+      case Kind.ThisIs:
+        pos = sepEnd(SEP_INTRO, text, end);
+        break;
+      case Kind.Salutation:
+        pos = sepEnd(SEP_SALUTATION, text, end);
+        break;
+      case Kind.SignOff:
+        pos = sepEnd(SEP_SIGN_OFF, text, end);
+        // Sign-offs need a comma or a line break: "Best Buy", "I love Paris", "Yours Truly" (a band).
+        if (!/[,\n–—-]/u.test(text.slice(end, pos))) continue;
+        break;
+      default:
+        pos = sepEnd(SEP_THANKS, text, end);
+    }
+    if (pos === end) continue;
+    const name = nameAt(text, pos, kind === Kind.Strong);
+    if (name === null) continue;
+    if (kind === Kind.SignOff || kind === Kind.Thanks) {
+      const sep = text.slice(end, pos);
+      if (sep.includes('\n')) {
+        // A name on its own line under a sign-off is a signature: the line ends after it (or a role follows
+        // after a comma, bar or dash). "Thanks!\nAnother question:" is a new paragraph, not a name.
+        if (!/^[ \t\u00A0]*(?:$|\r?\n|[,|–—-]|\()/u.test(text.slice(pos + name.length, pos + name.length + 8))) continue;
+      } else if (/[.!:]/u.test(sep)) {
+        continue; // "Thanks. Is there ...": a new sentence starts, not a name.
+      }
+    }
+    if (kind === Kind.ThisIs) {
+      const follow = text.slice(pos + name.length, pos + name.length + 40);
+      if (!THIS_IS_FOLLOW.test(follow) && !GREETING_BEFORE.test(before(text, m.index, 24))) continue;
+    }
+    const kept = push(out, pos, name, kind === Kind.Weak || kind === Kind.ThisIs);
+    // Continue after the name ("Hi Anna, hi Ben" finds both); a refused word may itself be a trigger ("Hi, I'm").
+    if (kept > 0) TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, pos + kept);
+  }
+}
+
+function findTitles(text: string, out: Finding[]): void {
+  TITLE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TITLE.exec(text)) !== null) {
+    const pos = m.index + m[0].length;
+    NAME_AT.lastIndex = pos;
+    const n = NAME_AT.exec(text);
+    if (n === null) continue;
+    const first = n[0].split(/[ \u00A0]/u)[0]!.toLowerCase();
+    if (TITLE_STOP.has(first)) continue;
+    // "M." alone is also an initial or a size ("Size M. Blue"): require the name not to be a common word.
+    if (push(out, pos, n[0], m[1] === 'M') > 0) TITLE.lastIndex = pos + n[0].length;
+  }
+}
+
+function isPersonKey(key: string): boolean {
+  const words = key.trim().split(/[ ]+/u);
+  const last = words[words.length - 1]!;
+  const norm = last.toLowerCase().replace(/[_-]/gu, '');
+  const prev = words.length > 1 ? words[words.length - 2]!.toLowerCase() : '';
+  if (PERSON_KEYS.has(norm)) {
+    if (norm === 'name' && THING_QUALIFIERS.has(prev)) return false;
+    return true;
+  }
+  return PERSON_KEYS.has(prev + norm);
+}
+
+function findFields(text: string, out: Finding[]): void {
+  FIELD_KEYWORD.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = FIELD_KEYWORD.exec(text)) !== null) {
+    const keywordEnd = m.index + m[0].length - m[0].replace(/^[\p{L}\p{N}]+/u, '').length;
+    const k = KEY_BEFORE.exec(before(text, keywordEnd, 60));
+    if (k === null) continue;
+    const key = k[2]!;
+    if (!isPersonKey(key)) continue;
+    const pos = m.index + m[0].length;
+    NAME_AT.lastIndex = pos;
+    const n = NAME_AT.exec(text);
+    if (n === null) continue;
+    const valueQuoted = m[1] !== '';
+    const bareName = key.toLowerCase().trim() === 'name';
+    // A quoted value of a bare `name` key names a thing as often as a person: two words needed.
+    if (valueQuoted && bareName && !/[ \u00A0]/u.test(n[0]) && /^\p{L}/u.test(n[0]) && /\p{Lu}/u.test(n[0])) continue;
+    push(out, pos, n[0], true);
+  }
+}
+
+function findUncased(text: string, out: Finding[]): void {
+  UNCASED_INTRO.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = UNCASED_INTRO.exec(text)) !== null) {
+    const pos = m.index + m[0].length;
+    NAME_AT.lastIndex = pos;
+    const n = NAME_AT.exec(text);
+    if (n === null) continue;
+    let name = n[0];
+    // Arabic "اسمي أحمد وأنا ...": a second word starting with و ("and") is not part of the name.
+    name = name.replace(/[ \u00A0]و\p{Script=Arabic}*$/u, '');
+    // Hindi "मेरा नाम राहुल है": the copula is not part of the name.
+    name = name.replace(/[ \u00A0](?:है|हूँ|हूं)$/u, '');
+    push(out, pos, name, false);
+  }
+  JA_MOUSHIMASU.lastIndex = 0;
+  while ((m = JA_MOUSHIMASU.exec(text)) !== null) push(out, m.index, m[1]!, false);
+}
+
+export const personNameRecognizer: Recognizer = {
+  name: 'person-name',
+  type: 'PERSON',
+  patterns: [
+    NAME_AT,
+    NAME_LOW_AT,
+    TRIGGER,
+    SEP_INTRO,
+    SEP_SALUTATION,
+    SEP_SIGN_OFF,
+    SEP_THANKS,
+    THIS_IS_FOLLOW,
+    GREETING_BEFORE,
+    TITLE,
+    FIELD_KEYWORD,
+    KEY_BEFORE,
+    UNCASED_INTRO,
+    JA_MOUSHIMASU,
+    GATE,
+  ],
+  gate(text: string): boolean {
+    return GATE.test(text);
+  },
+  find(text: string, out: Finding[]): void {
+    // The four scans can find the same name ("Dear Mr. Smith": salutation and title): keep one finding per
+    // span, the pipeline only needs each recognizer's own findings not to overlap.
+    const mine: Finding[] = [];
+    findTriggers(text, mine);
+    findTitles(text, mine);
+    findFields(text, mine);
+    findUncased(text, mine);
+    if (mine.length === 0) return;
+    mine.sort((a, b) => a.start - b.start || b.end - a.end);
+    let lastEnd = -1;
+    for (const f of mine) {
+      if (f.start < lastEnd) continue;
+      out.push(f);
+      lastEnd = f.end;
+    }
+  },
+};
