@@ -1,4 +1,6 @@
 import type { Recognizer } from './recognizer';
+import { dateOfBirthRecognizer } from './recognizers/date-of-birth.recognizer';
+import { personNameRecognizer } from './recognizers/person-name.recognizer';
 
 /**
  * Every recognizer the redactor runs. Adding a class = one module under `recognizers/` + one line here.
@@ -7,4 +9,6 @@ import type { Recognizer } from './recognizer';
  */
 export const RECOGNIZERS: readonly Recognizer[] = Object.freeze([
   // (filled in as the recognizers are ported / written)
+  dateOfBirthRecognizer,
+  personNameRecognizer,
 ]);

@@ -159,7 +159,28 @@ const FIELD_KEYWORD = new RegExp(
     '(?![\\p{L}\\p{N}])["\'`]?[ \\u00A0]{0,3}(?::=|[:=：])[ \\u00A0]{0,3}(["\'“]?)',
   'giu',
 );
-const KEY_BEFORE = /(["'`]?)((?:[\p{L}][\p{L}\p{N}]{0,20}[ _-]){0,2}[\p{L}\p{N}]{0,20})$/u;
+const KEY_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * The field key that ends at `end`: the word there and up to two words before it joined by ' ', '_' or '-'
+ * ("Full Name", "customer_name", "Please enter your name" -> "enter your name"). A backwards walk of at most
+ * 3 × 21 characters (a `...$` regex on the window is quadratic in the window and the ReDoS checker says so).
+ */
+function keyBefore(text: string, end: number): string {
+  let i = end;
+  for (let word = 0; word < 3; word++) {
+    let n = 0;
+    while (i > 0 && n < 21 && KEY_CHAR.test(text[i - 1]!)) {
+      i--;
+      n++;
+    }
+    if (n === 0 || word === 2 || i < 2) break;
+    const sep = text[i - 1]!;
+    if ((sep !== ' ' && sep !== '_' && sep !== '-') || !KEY_CHAR.test(text[i - 2]!)) break;
+    i--;
+  }
+  return text.slice(i, end).replace(/^[ _-]/u, '');
+}
 
 // Introductions in scripts without spaces or case.
 const UNCASED_INTRO = new RegExp(
@@ -413,9 +434,7 @@ function findFields(text: string, out: Finding[]): void {
   let m: RegExpExecArray | null;
   while ((m = FIELD_KEYWORD.exec(text)) !== null) {
     const keywordEnd = m.index + m[0].length - m[0].replace(/^[\p{L}\p{N}]+/u, '').length;
-    const k = KEY_BEFORE.exec(before(text, keywordEnd, 60));
-    if (k === null) continue;
-    const key = k[2]!;
+    const key = keyBefore(text, keywordEnd);
     if (!isPersonKey(key)) continue;
     const pos = m.index + m[0].length;
     NAME_AT.lastIndex = pos;
@@ -463,7 +482,7 @@ export const personNameRecognizer: Recognizer = {
     GREETING_BEFORE,
     TITLE,
     FIELD_KEYWORD,
-    KEY_BEFORE,
+    KEY_CHAR,
     UNCASED_INTRO,
     JA_MOUSHIMASU,
     GATE,
