@@ -40,6 +40,14 @@ const POSITIVES: Array<[string, string]> = [
   ['12 April 1987 is my birthday', '[DOB] is my birthday'],
   ['"dob": "1987-04-12"', '"dob": "[DOB]"'],
   ['Born 2nd Feb 2001 in Cork', 'Born [DOB] in Cork'],
+  ['DOB: 15-Mar-1990', 'DOB: [DOB]'],
+  ['born 15/Mar/90', 'born [DOB]'],
+  ['{"date_of_birth": "1987-04-12", "dateOfBirth": "12/04/1987", "birthDate": "1987-04-12"}',
+    '{"date_of_birth": "[DOB]", "dateOfBirth": "[DOB]", "birthDate": "[DOB]"}'],
+  ['Date of birth:\n15/03/1990', 'Date of birth:\n[DOB]'],
+  ['My DOB is 1990-03-15, thanks', 'My DOB is [DOB], thanks'],
+  ['born on the 3rd of March, 1990', 'born on the [DOB]'],
+  ['(DOB: 03/15/1990)', '(DOB: [DOB])'],
   // German
   ['Geburtsdatum: 12.04.1987', 'Geburtsdatum: [DOB]'],
   ['Ich bin am 12. April 1987 geboren', 'Ich bin am [DOB] geboren'],
@@ -97,6 +105,8 @@ const NEGATIVES: string[] = [
   'born 1.2.3.4 times',
   'DOB updated 2024-03-01T12:00:00Z',
   'The bornholm ferry leaves 12.04.2024',
+  'Happy birthday!\n2024-03-01 the deploy ran',
+  'Date of birth unknown; last login 12/04/2024 from a new device',
 ];
 
 test('DOB: dates next to a birth context are replaced, the context word stays', () => {

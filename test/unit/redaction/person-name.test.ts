@@ -90,6 +90,10 @@ test('PERSON: salutations, sign-offs and signatures', () => {
     ['Un saludo,\nElena', 'Un saludo,\n[PERSON]'],
     ['Groetjes, Lotte', 'Groetjes, [PERSON]'],
     ['Cheers,\nSam | Acme Corp', 'Cheers,\n[PERSON] | Acme Corp'],
+    ['Hi John and Mary,', 'Hi [PERSON] and [PERSON],'],
+    ['Hallo Jonas und Lea', 'Hallo [PERSON] und [PERSON]'],
+    ['Signed,\nOmar Haddad', 'Signed,\n[PERSON]'],
+    ['Hi John, and welcome back', 'Hi [PERSON], and welcome back'],
   ];
   for (const [input, expected] of cases) assertRedacted(input, expected);
 });
@@ -118,6 +122,11 @@ test('PERSON: name fields in forms, JSON and key=value; code stays', () => {
   assertRedacted('Achternaam: de Jong', 'Achternaam: [PERSON]');
   assertRedacted('Please enter your name: Omar', 'Please enter your name: [PERSON]');
   assertRedacted('名前：タナカ・ハナコ', '名前：[PERSON]');
+  assertRedacted('Contact: Maria Santos', 'Contact: [PERSON]');
+  assertRedacted('Attn: Jack Wu', 'Attn: [PERSON]');
+  assertRedacted('Patient: Lars Nilsson, DOB on file', 'Patient: [PERSON], DOB on file');
+  assertKept('Attention: Please rotate your keys');
+  assertKept('Contact: support@acme.example');
   for (const kept of [
     'name: string',
     'name: String',

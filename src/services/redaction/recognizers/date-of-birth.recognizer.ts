@@ -32,6 +32,8 @@ import { after, before, finding, type Finding, type Recognizer } from '../recogn
  *     expires, issued, married, died, party, ...): "born in Lyon and married on 2 May 2015" keeps the wedding.
  *   - 40 characters: "Date of birth (as on your passport): 12/04/1987" is 38 characters between word and date; longer
  *     gaps were prose about something else in the dev set.
+ *   - a form label alone on the line above the date ("Date of birth:\n12/04/1987") counts too; key names in
+ *     code and JSON are context words (`date_of_birth`, `dateOfBirth`, `birthDate`, `dob`).
  *   - "b." (genealogy: "Ada Lovelace (b. 10 December 1815)") and "n." only directly before the date (≤ 2 spaces):
  *     a lone "b." elsewhere is too common (list items, "plan b.").
  *   - `nato`/`nata` only in lower case or capitalised, never `NATO` ("NATO was founded on 4 April 1949").
@@ -85,22 +87,25 @@ const DATE_SOURCE =
   `|${DAY}${ORD}\\s{1,2}(?:of\\s|de\\s|di\\s)?(${WORD})(?!\\p{L})\\.?(?:,?\\s{1,2}(?:de\\s|del\\s)?${YEAR4})?` +
   // 3: month day[, year]: April 12, 1987; Apr 12 1987; April 12th 1987; or month year: March 1990
   `|(${WORD})(?!\\p{L})\\.?\\s{1,2}(?:${DAY}${ORD}(?:,?\\s{1,2}${YEAR4})?|(?:of\\s|de\\s)?${YEAR4})` +
+  // 4: day-month-year with an abbreviated month between separators: 15-Mar-1990, 15/Mar/90, 15.Mar.1990
+  `|${DAY}[-/.](${WORD})[-/.](?:${YEAR4}|\\d\\d(?!\\d))` +
   ')' +
   // Not followed by a digit or a separator + digit (version tails, longer numbers).
   '(?!\\d|[./-]\\d)';
 
 const DATE = new RegExp(DATE_SOURCE, 'giu');
 
-// Context words before a date (case-insensitive). `[^\d.!?;\n]{0,40}$`: the gap to the date (see above).
+// Context words before a date (case-insensitive). `[^\d.!?;\n]{0,40}$`: the gap to the date (see above); or
+// a form label on the line above ("Date of birth:\n12/04/1987"): only spaces, ':' '=' '-' before the break.
 const CTX_WORDS =
-  'd\\.?\\s?o\\.?\\s?b\\.?|date\\sof\\sbirth|birth|birth[\\s-]?date|birthday|b-?day|born|' +
+  'd\\.?\\s?o\\.?\\s?b\\.?|date[\\s_-]?of[\\s_-]?birth|birth|birth[\\s_-]?date|birthday|b-?day|born|' +
   'geboren|geburtsdatum|geburtstag|geb\\.|geb\\.-datum|' +
   'née?|née?\\sle|date\\sde\\snaissance|naissance|' +
   'fecha\\sde\\snacimiento|f\\.\\s?nac\\.|nacid[oa]|nací|cumpleaños|' +
   'data\\sdi\\snascita|compleanno|' +
   'geboortedatum|verjaardag|' +
   'data\\sde\\snascimento|nascid[oa]|aniversário\\sde\\snascimento';
-const CONTEXT_BEFORE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CTX_WORDS})(?!\\p{L})([^\\d.!?;\\n]{0,40})$`, 'iu');
+const CONTEXT_BEFORE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CTX_WORDS})(?!\\p{L})([^\\d.!?;\\n]{0,40}|[ \\t:=-]{0,3}\\r?\\n[ \\t]{0,8})$`, 'iu');
 // `nato`/`nata` (IT) case-sensitively: NATO is not a birth.
 const CONTEXT_BEFORE_CASED = /(?<![\p{L}\p{N}])[Nn]at[oa](?!\p{L})([^\d.!?;\n]{0,40})$/u;
 // Genealogy abbreviations directly before the date: "(b. 10 December 1815)", "n. 3 mars 1990".
@@ -176,7 +181,7 @@ export const dateOfBirthRecognizer: Recognizer = {
     while ((m = DATE.exec(text)) !== null) {
       let start = m.index;
       const end = start + m[0].length;
-      const month = m[2] ?? m[3];
+      const month = m[2] ?? m[3] ?? m[4];
       if (month !== undefined && !MONTH_SET.has(month.toLowerCase())) {
         DATE.lastIndex = m.index + 1;
         continue;

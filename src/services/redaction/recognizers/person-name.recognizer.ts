@@ -103,7 +103,7 @@ const SALUTATION = [
 const SIGN_OFF = [
   'best regards', 'kind regards', 'warm regards', 'warmest regards', 'with regards', 'regards', 'best wishes',
   'best', 'cheers', 'sincerely', 'yours sincerely', 'sincerely yours', 'yours truly', 'yours faithfully', 'yours',
-  'respectfully', 'all the best', 'take care', 'love', 'xoxo', 'talk soon',
+  'respectfully', 'signed', 'warmly', 'all the best', 'take care', 'love', 'xoxo', 'talk soon',
   'mit freundlichen grüßen', 'mit freundlichen grüssen', 'mit freundlichen gruessen', 'freundliche grüße',
   'freundliche grüsse', 'viele grüße', 'viele grüsse', 'liebe grüße', 'liebe grüsse', 'beste grüße',
   'beste grüsse', 'gruß', 'gruss', 'grüße', 'grüsse', 'lg', 'vg', 'mfg',
@@ -177,6 +177,7 @@ const SEP_INTRO = /(?:[ \u00A0]{1,3}|[ \u00A0]{0,2}:[ \u00A0]{0,2})["'“‘]?/u
 const SEP_SALUTATION = /,?[ \u00A0]{1,3}/uy;
 // ", " or ",\n" or "\n" or " -\n" ... at most one blank line before the name.
 const SEP_SIGN_OFF = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t\u00A0]{0,8}){0,3}/uy;
+const AND_NEXT = /[ \u00A0]{0,2}(?:and|&|und|et|y|e|en)[ \u00A0]{1,2}/uy;
 const SEP_THANKS = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t\u00A0]{0,8}){0,3}/uy;
 
 // "this is Anna from ...": what must follow the name.
@@ -195,7 +196,8 @@ const TITLE = new RegExp(
 // Field keys: the keyword, then the key is read from a bounded window before it.
 const FIELD_KEYWORD = new RegExp(
   '(?:name|nom|prénom|prenom|nombre|apellidos?|vorname|nachname|familienname|nome|cognome|naam|voornaam|achternaam|' +
-    'surname|cardholder|имя|фамилия|όνομα|επώνυμο|姓名|名前|氏名|이름)' +
+    'surname|cardholder|contact|attn|attention|customer|client|patient|applicant|passenger|guest|assignee|reporter|requester|' +
+    'имя|фамилия|όνομα|επώνυμο|姓名|名前|氏名|이름)' +
     '(?![\\p{L}\\p{N}])["\'`]?[ \\u00A0]{0,3}(?::=|[:=：])[ \\u00A0]{0,3}(["\'“]?)',
   'giu',
 );
@@ -315,7 +317,8 @@ const PERSON_KEYS = new Set(
   (
     'name fullname firstname lastname givenname familyname surname middlename maidenname birthname legalname ' +
     'customername clientname contactname patientname displayname accountholder accountholdername cardholder ' +
-    'cardholdername nameoncard sendername recipientname billingname shippingname ownername employeename ' +
+    'contact contactperson attn attention customer client patient applicant passenger guest assignee reporter ' +
+    'requester cardholdername nameoncard sendername recipientname billingname shippingname ownername employeename ' +
     'studentname guestname passengername yourname myname realname personname holdername applicantname ' +
     'nom prénom prenom nomcomplet nomdefamille nombre apellido apellidos nombrecompleto vorname nachname ' +
     'familienname vollständigername nome cognome nomecompleto naam voornaam achternaam volledigenaam ' +
@@ -339,6 +342,7 @@ const THING_QUALIFIERS = new Set(
 // --- checks -----------------------------------------------------------------------------------------------
 
 const PARTICLES = new Set(PARTICLE_WORDS.split('|'));
+const PARTICLE_START = new RegExp(`^${PARTICLE}`, 'u');
 const NON_NAME_SUFFIX = /^\p{L}{2,}(?:ing|ed|ful|ous|ive|ish|less|able|ible)$/u;
 
 /**
@@ -369,6 +373,10 @@ function keepLength(name: string, strict: boolean): number {
 
 /** The name that starts at `pos`: capitalised, or in a script without case, or (allowLower) lower-case. */
 function nameAt(text: string, pos: number, allowLower: boolean): string | null {
+  const c = text.charCodeAt(pos);
+  // Most triggers are followed by a lower-case word ("hi there", "thanks for"): settle ASCII lower case
+  // without running the name regexes, unless a particle may start a surname ("de Jong", "van Dijk", "d'Ors").
+  if (c >= 97 && c <= 122 && !allowLower && !PARTICLE_START.test(text.slice(pos, pos + 7))) return null;
   NAME_CAP_AT.lastIndex = pos;
   const m = NAME_CAP_AT.exec(text);
   if (m !== null) return m[0];
@@ -434,7 +442,15 @@ function findTriggers(text: string, out: Finding[]): void {
       const follow = text.slice(pos + name.length, pos + name.length + 40);
       if (!THIS_IS_FOLLOW.test(follow) && !GREETING_BEFORE.test(before(text, m.index, 24))) continue;
     }
-    const kept = push(out, pos, name, kind === Kind.Weak || kind === Kind.ThisIs);
+    let kept = push(out, pos, name, kind === Kind.Weak || kind === Kind.ThisIs);
+    if (kept > 0 && kind === Kind.Salutation) {
+      // "Hi John and Mary", "Dear Anna & Tom", "Hallo Jonas und Lea": the second addressee too.
+      const at = sepEnd(AND_NEXT, text, pos + kept);
+      if (at > pos + kept) {
+        const second = nameAt(text, at, false);
+        if (second !== null && push(out, at, second, true) > 0) kept = at - pos + second.length;
+      }
+    }
     // Continue after the name ("Hi Anna, hi Ben" finds both); a refused word may itself be a trigger ("Hi, I'm").
     if (kept > 0) TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, pos + kept);
   }
@@ -509,11 +525,13 @@ export const personNameRecognizer: Recognizer = {
     NAME_CAP_AT,
     NAME_UNCASED_AT,
     NAME_LOW_AT,
+    PARTICLE_START,
     TRIGGER,
     SEP_INTRO,
     SEP_SALUTATION,
     SEP_SIGN_OFF,
     SEP_THANKS,
+    AND_NEXT,
     THIS_IS_FOLLOW,
     GREETING_BEFORE,
     TITLE,
