@@ -46,8 +46,9 @@ function compromisePeople(text: string, offset = 0): Span[] {
   return people.map((p) => ({ start: offset + p.offset.start, end: offset + p.offset.start + p.offset.length }));
 }
 
-// The recognizer's trigger regex (third pattern): the windows the "windows" variant hands to compromise.
-const TRIGGER = personNameRecognizer.patterns[2]!;
+// The recognizer's trigger regex (the trie of trigger phrases, "hello"/"hey" inside): the windows the
+// "windows" variant hands to compromise.
+const TRIGGER = personNameRecognizer.patterns.find((re) => re.global && re.source.includes('e(?:llo|y)'))!;
 
 function compromiseWindows(text: string): Span[] {
   const spans: Span[] = [];
@@ -134,8 +135,11 @@ function quality(detect: Detector): { recallTrigger: number; recallAll: number; 
   };
 }
 
-/** Support-bot traffic: dev-set sentences between plain prose, about 1 in 4 lines holds a trigger. */
-function mixedText(bytes: number): string {
+/**
+ * Support-bot traffic as separate messages of ~300–500 characters (the redactor is called per field): three
+ * prose sentences, and in two messages of three one dev-set sentence (a trigger, a name or a near miss).
+ */
+function messages(bytes: number): string[] {
   const prose = [
     'the export failed again after the upgrade, can you check the logs for the job that ran at noon?',
     'we see a timeout when the batch has more than five hundred rows and the retry does not help.',
@@ -145,33 +149,53 @@ function mixedText(bytes: number): string {
     'It works on staging but not in production; the config is the same as far as I can tell.',
   ];
   const all = [...WITH_TRIGGER, ...WITHOUT_TRIGGER, ...NO_NAME].map((m) => label(m).text);
-  let s = '';
-  let i = 0;
-  while (s.length < bytes) {
-    s += prose[i % prose.length] + ' ' + prose[(i * 7 + 3) % prose.length] + '\n' + all[i % all.length] + '\n';
-    i++;
+  const out: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    let m = `${prose[i % 6]} ${prose[(i * 7 + 3) % 6]} ${prose[(i * 5 + 1) % 6]}`;
+    if (i % 3 !== 2) m = i % 2 === 0 ? `${all[i % all.length]}\n${m}` : `${m}\n${all[i % all.length]}`;
+    out.push(m);
+    size += Buffer.byteLength(m);
   }
-  return s;
+  return out;
 }
 
-function mbPerSecond(fn: (t: string) => unknown, text: string): number {
-  // Per line, as the redactor sees prompts: a whole 1 MB string would hide per-call costs.
-  const lines = text.split('\n');
+/** All-lower-case word salad as bench:ingest sends it (src: bench/ingest.bench.ts). */
+function ingestLike(bytes: number): string[] {
+  const words = 'the a to of and in is it you that for on with as are this be at have or from by not can your what all were when we there use an each which do how their if will up other about out many then them these so some'.split(' ');
+  let seed = 42;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const out: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    let t = '';
+    const len = 300 + Math.floor(rand() * 400);
+    while (t.length < len) t += words[Math.floor(rand() * words.length)] + ' ';
+    out.push(t.trim());
+    size += t.length;
+  }
+  return out;
+}
+
+function mbPerSecond(fn: (t: string) => unknown, texts: string[]): number {
+  let bytes = 0;
+  for (const t of texts) bytes += Buffer.byteLength(t);
   let best = Infinity;
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = process.hrtime.bigint();
-    for (const line of lines) fn(line);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    best = Math.min(best, ms);
+    for (const t of texts) fn(t);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return Buffer.byteLength(text) / 1e6 / (best / 1000);
+  return bytes / 1e6 / (best / 1000);
 }
 
 function main(): void {
   console.log('PERSON dev set: %d sentences with a trigger, %d names without a trigger, %d without a name',
     WITH_TRIGGER.length, WITHOUT_TRIGGER.length, NO_NAME.length);
-  const bigText = mixedText(RULE_MB * 1e6);
-  const smallText = mixedText(NLP_KB * 1e3);
+  const bigText = messages(RULE_MB * 1e6);
+  const smallText = messages(NLP_KB * 1e3);
+  const ingestText = ingestLike(RULE_MB * 1e6);
+  const counts = {};
   const rows: Array<Record<string, string>> = [];
   for (const [name, detect] of Object.entries(DETECTORS)) {
     const q = quality(detect);
@@ -187,17 +211,21 @@ function main(): void {
     });
   }
   console.table(rows);
-  const counts = {};
-  console.log('reference on the same %s MB of mixed text (MB/s, best of %d):', RULE_MB, ROUNDS);
-  console.table([
-    { pass: 'tier-1 redactText', 'MB/s': mbPerSecond((t) => redactText(t), bigText).toFixed(1) },
-    { pass: 'DOB recognizer', 'MB/s': mbPerSecond((t) => redactWith(t, [dateOfBirthRecognizer], SETTINGS, counts), bigText).toFixed(1) },
-    { pass: 'PERSON recognizer', 'MB/s': mbPerSecond((t) => redactWith(t, [personNameRecognizer], SETTINGS, counts), bigText).toFixed(1) },
-    {
-      pass: 'DOB + PERSON',
-      'MB/s': mbPerSecond((t) => redactWith(t, [dateOfBirthRecognizer, personNameRecognizer], SETTINGS, counts), bigText).toFixed(1),
-    },
-  ]);
+  console.log('speed on %s MB of support-bot messages / of bench:ingest-like lower-case text (MB/s, best of %d):', RULE_MB, ROUNDS);
+  const passes: Array<[string, (t: string) => unknown]> = [
+    ['tier-1 redactText', (t) => redactText(t)],
+    ['DOB recognizer', (t) => redactWith(t, [dateOfBirthRecognizer], SETTINGS, counts)],
+    ['PERSON recognizer', (t) => redactWith(t, [personNameRecognizer], SETTINGS, counts)],
+    ['DOB + PERSON', (t) => redactWith(t, [dateOfBirthRecognizer, personNameRecognizer], SETTINGS, counts)],
+    ['tier-1 + DOB + PERSON', (t) => redactWith(redactText(t).text, [dateOfBirthRecognizer, personNameRecognizer], SETTINGS, counts)],
+  ];
+  console.table(
+    passes.map(([pass, fn]) => ({
+      pass,
+      'support-bot MB/s': mbPerSecond(fn, bigText).toFixed(1),
+      'ingest-like MB/s': mbPerSecond(fn, ingestText).toFixed(1),
+    })),
+  );
 }
 
 main();

@@ -174,7 +174,11 @@ test('PERSON: hard negatives without a person', () => {
 
 test('PERSON: the gate skips lower-case text without a strong introduction or an uncased script', () => {
   assert.equal(personNameRecognizer.gate!('the export failed again after the upgrade, 42 times.'), false);
-  assert.equal(personNameRecognizer.gate!('my name is john'), true);
+  for (const lower of ['my name is john', 'hi, my name is john', 'hi\nmy name is john', 'call me bea', "je m'appelle paul",
+    'ich heisse jörg', 'ik heet joris', 'mi chiamo luca', 'mijn naam is sanne', 'mein name ist max', 'меня зовут иван']) {
+    assert.equal(personNameRecognizer.gate!(lower), true, lower);
+    assert.notEqual(redact(lower).counts.PERSON, undefined, lower);
+  }
   assert.equal(personNameRecognizer.gate!('我叫王伟'), true);
   assert.equal(personNameRecognizer.gate!('Hi Anna'), true);
 });
