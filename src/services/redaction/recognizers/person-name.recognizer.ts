@@ -11,11 +11,11 @@ import { before, finding, type Finding, type Recognizer } from '../recognizer';
  *   - self-introductions: strong ones (my name is, call me, je m'appelle, ich heiße, mein Name ist, me llamo,
  *     mi nombre es, mi chiamo, mijn naam is, ik heet, meu nome é, меня зовут, με λένε, ...) accept a
  *     capitalised name and also a lower-case one ("my name is john smith"): people type names in lower case
- *     and the phrase leaves no doubt. Weak ones (I'm, I am, je suis, soy, sono, ik ben, eu sou) accept only a
+ *     and the phrase leaves no doubt. Weak ones (I'm, I am, je suis, soy, sono, ik ben, eu sou, ich bin) accept only a
  *     capitalised name that is not a common word ("I'm Sorry", "I'm Having trouble", "I'm German" stay).
  *     "this is" / "it's" only when the name is followed by from/here/speaking/calling/with/at/of or a greeting
  *     stands just before ("Hi, this is Anna."): "This is Python." stays.
- *   - salutations (Hi, Hello, Hey, Dear, Hallo, Liebe(r), Bonjour, Cher/Chère, Hola, Querido/a, Estimado/a,
+ *   - salutations (Hi, Hello, Hey, Dear, Happy birthday, Congratulations, Hallo, Liebe(r), Bonjour, Cher/Chère, Hola, Querido/a, Estimado/a,
  *     Ciao, Caro/a, Gentile, Beste, Hoi, Olá, Здравствуйте, Уважаемый, Αγαπητέ, ...), name capitalised;
  *   - sign-offs (Thanks, Regards, Best, Cheers, Sincerely, Mit freundlichen Grüßen, Cordialement, Saludos,
  *     Cordiali saluti, Met vriendelijke groet, С уважением, ...) followed by a comma or a line break (the name
@@ -89,10 +89,10 @@ const STRONG_INTRO = [
   'meu nome é', 'me chamo', 'меня зовут', 'мене звати', 'моё имя', 'мое имя', 'με λένε', 'ονομάζομαι', 'λέγομαι',
   'το όνομά μου είναι',
 ];
-const WEAK_INTRO = ["i'm", 'i am', 'je suis', 'soy', 'sono', 'ik ben', 'eu sou'];
+const WEAK_INTRO = ["i'm", 'i am', 'je suis', 'soy', 'sono', 'ik ben', 'eu sou', 'ich bin'];
 const THIS_IS = ['this is', "it's", "c'est", 'hier ist', 'aquí', 'qui è'];
 const SALUTATION = [
-  'hi', 'hello', 'hey', 'hiya', 'dear', 'good morning', 'good afternoon', 'good evening', 'greetings',
+  'hi', 'hello', 'hey', 'hiya', 'dear', 'happy birthday', 'congratulations', 'congrats', 'good morning', 'good afternoon', 'good evening', 'greetings',
   'hallo', 'liebe', 'lieber', 'moin', 'servus', 'bonjour', 'bonsoir', 'salut', 'cher', 'chère', 'coucou',
   'hola', 'buenos días', 'buenas tardes', 'querido', 'querida', 'estimado', 'estimada', 'ciao', 'salve',
   'buongiorno', 'buonasera', 'caro', 'cara', 'gentile', 'gentilissimo', 'gentilissima', 'beste', 'hoi',
@@ -299,6 +299,10 @@ const STOP = new Set(
     // product-like and assistant words
     'chatgpt gpt siri alexa google cortana bixby copilot gemini claude bard assistant bot robot ai ' +
     'kitty python java javascript typescript windows linux android ios mac apple microsoft amazon ' +
+    // German nouns are capitalised: "Ich bin Arzt/Student/Kunde/neu hier" (professions and roles)
+    'arzt ärztin student studentin kunde kundin lehrer lehrerin entwickler entwicklerin ingenieur ingenieurin ' +
+    'anfänger anfängerin mitarbeiter mitarbeiterin admin administrator besitzer inhaber deutscher deutsche ' +
+    'österreicher schweizer mutter vater rentner rentnerin selbstständig selbständig froh traurig ' +
     // German/French/Spanish/Italian/Dutch greetings, sign-offs and collective addressees
     'grüße grüsse gruß gruss wünsche liebe lieber freundlichen vielen dank danke alle zusammen kollegen ' +
     'kunde kundin damen herren team leute merci cordialement salutations tous tout toutes monsieur madame ' +
