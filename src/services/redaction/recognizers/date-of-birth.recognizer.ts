@@ -122,12 +122,15 @@ const CONTEXT_AFTER = new RegExp(
 const CONTEXT_GATE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CTX_WORDS}|nat[oa]|[bn]\\.)(?!\\p{L})`, 'iu');
 
 const DIGIT = /\d/;
+const DIGIT_RUNS = /\d+/g;
+const ALL_NUMERIC = /^[\d\s./-]+$/;
+const WEEKDAY_TAIL = /^\.?,?\s{1,2}(?:the\s|le\s|el\s|den\s|der\s|il\s)?/iu;
 
 const THIS_YEAR = new Date().getUTCFullYear();
 
 /** Whether the numeric date (or the d/m vs m/d reading of it) is a real calendar date with a plausible birth year. */
 function plausible(date: string): boolean {
-  const nums = date.match(/\d+/g);
+  const nums = date.match(DIGIT_RUNS);
   if (nums === null) return true;
   const years = nums.filter((n) => n.length === 4);
   for (const y of years) {
@@ -135,7 +138,7 @@ function plausible(date: string): boolean {
     if (v < 1800 || v > THIS_YEAR) return false;
   }
   // Only all-numeric dates need the day/month check; month-name forms are already bounded by DAY.
-  if (!/^[\d\s./-]+$/.test(date) || nums.length !== 3) return true;
+  if (!ALL_NUMERIC.test(date) || nums.length !== 3) return true;
   const [a, b, c] = nums.map(Number) as [number, number, number];
   if (nums[0]!.length === 4) return validDay(c, b); // year-first: y-m-d
   return validDay(a, b) || validDay(b, a); // d/m/y or m/d/y
@@ -168,6 +171,9 @@ export const dateOfBirthRecognizer: Recognizer = {
     CONTEXT_AFTER,
     CONTEXT_GATE,
     DIGIT,
+    DIGIT_RUNS,
+    ALL_NUMERIC,
+    WEEKDAY_TAIL,
   ],
   gate(text: string): boolean {
     return DIGIT.test(text) && CONTEXT_GATE.test(text);
@@ -188,7 +194,7 @@ export const dateOfBirthRecognizer: Recognizer = {
       }
       if (m[1] !== undefined && !WEEKDAY_SET.has(m[1].toLowerCase())) {
         // Not a weekday ("DOB 12/04/1987", "geboren am 12. April"): the date starts after that word.
-        const core = m[0].slice(m[1].length).replace(/^\.?,?\s{1,2}(?:the\s|le\s|el\s|den\s|der\s|il\s)?/iu, '');
+        const core = m[0].slice(m[1].length).replace(WEEKDAY_TAIL, '');
         start = end - core.length;
         if (MONTH_SET.has(m[1].toLowerCase())) {
           // "March 12" read as weekday-word + "12 ..." numeric: retry from the month word itself.

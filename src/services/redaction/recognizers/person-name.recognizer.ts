@@ -48,6 +48,26 @@ import { before, finding, type Finding, type Recognizer } from '../recognizer';
  * the branch report and docs): see `person-name.dev-set.ts`. They are not used here.
  */
 
+// Small helper regexes (on names, keys and separators of a few characters), listed for the ReDoS check.
+const RE_SPECIAL = /[.*+?^${}()|[\]\\/-]/;
+const KEY_LEAD_SEP = /^[ _-]/u;
+const WHITESPACE = /\s+/u;
+const SPACES_KEPT = /([ \u00A0]+)/u;
+const POSSESSIVE = /['’]s$/u;
+const ANY_UPPER = /\p{Lu}/u;
+const STARTS_LOWER = /^\p{Ll}/u;
+const CURLY_APOSTROPHE = /’/gu;
+const ANY_SPACE = /\s/gu;
+const SIGN_OFF_PUNCT = /[,\n–—-]/u;
+const SENTENCE_PUNCT = /[.!:]/u;
+const ONE_SPACE = /[ \u00A0]/u;
+const KEY_SPACES = /[ ]+/u;
+const KEY_JOINERS = /[_-]/gu;
+const LEADING_WORD = /^[\p{L}\p{N}]+/u;
+const ARABIC_AND_WORD = /[ \u00A0]و\p{Script=Arabic}{0,20}$/u;
+const HINDI_COPULA = /[ \u00A0](?:है|हूँ|हूं)$/u;
+const LINE_END_AFTER_NAME = /^[ \t\u00A0]*(?:$|\r?\n|[,|–—-]|\()/u;
+
 // --- name shape -------------------------------------------------------------------------------------------
 
 // One capitalised word: Anna, José, O'Connor, McDonald, Anne-Marie, al-Rashid, Ŝtefan, Иван, Γιώργος.
@@ -160,7 +180,7 @@ function trieSource(phrases: Iterable<string>): string {
     n.end = true;
   }
   const esc = (ch: string): string =>
-    ch === ' ' ? '\\s' : ch === "'" ? "['’]" : /[.*+?^${}()|[\]\\/-]/.test(ch) ? `\\${ch}` : ch;
+    ch === ' ' ? '\\s' : ch === "'" ? "['’]" : RE_SPECIAL.test(ch) ? `\\${ch}` : ch;
   const emit = (n: Node): string => {
     const alts = [...n.entries()].map(([ch, child]) => esc(ch) + emit(child));
     if (alts.length === 0) return '';
@@ -221,7 +241,7 @@ function keyBefore(text: string, end: number): string {
     if ((sep !== ' ' && sep !== '_' && sep !== '-') || !KEY_CHAR.test(text[i - 2]!)) break;
     i--;
   }
-  return text.slice(i, end).replace(/^[ _-]/u, '');
+  return text.slice(i, end).replace(KEY_LEAD_SEP, '');
 }
 
 // Introductions in scripts without spaces or case.
@@ -313,7 +333,7 @@ const STOP = new Set(
     'все друзья коллеги клиент όλοι φίλοι ' +
     // Han/Japanese/Korean common words after the uncased triggers
     '什么 用户 客户 朋友 大家 同事 学生 老师 先生 女士 お客様 皆様 みなさん 학생 여러분 고객'
-  ).split(/\s+/),
+  ).split(WHITESPACE),
 );
 // Title + word pairs that are brands, shows or fictional characters, not a person the text is about.
 const TITLE_STOP = new Set(
@@ -362,18 +382,18 @@ const NON_NAME_SUFFIX = /^\p{L}{2,}(?:ing|ed|ful|ous|ive|ish|less|able|ible)$/u;
  * "I'm Looking", "I'm Grateful".
  */
 function keepLength(name: string, strict: boolean): number {
-  const parts = name.split(/([ \u00A0]+)/u);
+  const parts = name.split(SPACES_KEPT);
   const kept: string[] = [];
   for (let i = 0; i < parts.length; i += 2) {
     const w = parts[i]!;
-    const lw = w.toLowerCase().replace(/['’]s$/u, '');
+    const lw = w.toLowerCase().replace(POSSESSIVE, '');
     if (STOP.has(lw)) break;
     if (kept.length === 0 && strict && lw.length > 5 && NON_NAME_SUFFIX.test(lw)) break;
     kept.push(w);
   }
   // A particle left at the end by the cut is not a name ("de Team" -> nothing); lower-case names keep theirs
   // ("my name is ben").
-  if (/\p{Lu}/u.test(name)) while (kept.length > 0 && PARTICLES.has(kept[kept.length - 1]!)) kept.pop();
+  if (ANY_UPPER.test(name)) while (kept.length > 0 && PARTICLES.has(kept[kept.length - 1]!)) kept.pop();
   if (kept.length === 0) return 0;
   // Re-measure on the original text (separators may be several spaces).
   let len = 0;
@@ -406,7 +426,7 @@ function sepEnd(re: RegExp, text: string, pos: number): number {
 }
 
 function push(out: Finding[], start: number, name: string, strict: boolean): number {
-  const len = keepLength(name, strict || /^\p{Ll}/u.test(name));
+  const len = keepLength(name, strict || STARTS_LOWER.test(name));
   if (len > 0) out.push(finding('PERSON', start, start + len));
   return len;
 }
@@ -416,7 +436,7 @@ function findTriggers(text: string, out: Finding[]): void {
   let m: RegExpExecArray | null;
   while ((m = TRIGGER.exec(text)) !== null) {
     const end = m.index + m[0].length;
-    const kind = KIND_OF.get(m[0].toLowerCase().replace(/’/gu, "'").replace(/\s/gu, ' ')) ?? Kind.Salutation;
+    const kind = KIND_OF.get(m[0].toLowerCase().replace(CURLY_APOSTROPHE, "'").replace(ANY_SPACE, ' ')) ?? Kind.Salutation;
     let pos: number;
     switch (kind) {
       case Kind.Strong:
@@ -430,7 +450,7 @@ function findTriggers(text: string, out: Finding[]): void {
       case Kind.SignOff:
         pos = sepEnd(SEP_SIGN_OFF, text, end);
         // Sign-offs need a comma or a line break: "Best Buy", "I love Paris", "Yours Truly" (a band).
-        if (!/[,\n–—-]/u.test(text.slice(end, pos))) continue;
+        if (!SIGN_OFF_PUNCT.test(text.slice(end, pos))) continue;
         break;
       default:
         pos = sepEnd(SEP_THANKS, text, end);
@@ -443,8 +463,8 @@ function findTriggers(text: string, out: Finding[]): void {
       if (sep.includes('\n')) {
         // A name on its own line under a sign-off is a signature: the line ends after it (or a role follows
         // after a comma, bar or dash). "Thanks!\nAnother question:" is a new paragraph, not a name.
-        if (!/^[ \t\u00A0]*(?:$|\r?\n|[,|–—-]|\()/u.test(text.slice(pos + name.length, pos + name.length + 8))) continue;
-      } else if (/[.!:]/u.test(sep)) {
+        if (!LINE_END_AFTER_NAME.test(text.slice(pos + name.length, pos + name.length + 8))) continue;
+      } else if (SENTENCE_PUNCT.test(sep)) {
         continue; // "Thanks. Is there ...": a new sentence starts, not a name.
       }
     }
@@ -474,7 +494,7 @@ function findTitles(text: string, out: Finding[]): void {
     NAME_CAP_AT.lastIndex = pos;
     const n = NAME_CAP_AT.exec(text);
     if (n === null) continue;
-    const first = n[0].split(/[ \u00A0]/u)[0]!.toLowerCase();
+    const first = n[0].split(ONE_SPACE)[0]!.toLowerCase();
     if (TITLE_STOP.has(first)) continue;
     // "M." alone is also an initial or a size ("Size M. Blue"): require the name not to be a common word.
     if (push(out, pos, n[0], m[1] === 'M') > 0) TITLE.lastIndex = pos + n[0].length;
@@ -482,9 +502,9 @@ function findTitles(text: string, out: Finding[]): void {
 }
 
 function isPersonKey(key: string): boolean {
-  const words = key.trim().split(/[ ]+/u);
+  const words = key.trim().split(KEY_SPACES);
   const last = words[words.length - 1]!;
-  const norm = last.toLowerCase().replace(/[_-]/gu, '');
+  const norm = last.toLowerCase().replace(KEY_JOINERS, '');
   const prev = words.length > 1 ? words[words.length - 2]!.toLowerCase() : '';
   if (PERSON_KEYS.has(norm)) {
     if (norm === 'name' && THING_QUALIFIERS.has(prev)) return false;
@@ -497,7 +517,7 @@ function findFields(text: string, out: Finding[]): void {
   FIELD_KEYWORD.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = FIELD_KEYWORD.exec(text)) !== null) {
-    const keywordEnd = m.index + m[0].length - m[0].replace(/^[\p{L}\p{N}]+/u, '').length;
+    const keywordEnd = m.index + m[0].length - m[0].replace(LEADING_WORD, '').length;
     const key = keyBefore(text, keywordEnd);
     if (!isPersonKey(key)) continue;
     const pos = m.index + m[0].length;
@@ -506,7 +526,7 @@ function findFields(text: string, out: Finding[]): void {
     const valueQuoted = m[1] !== '';
     const bareName = key.toLowerCase().trim() === 'name';
     // A quoted value of a bare `name` key names a thing as often as a person: two words needed.
-    if (valueQuoted && bareName && !/[ \u00A0]/u.test(n) && /\p{Lu}/u.test(n)) continue;
+    if (valueQuoted && bareName && !ONE_SPACE.test(n) && ANY_UPPER.test(n)) continue;
     push(out, pos, n, true);
   }
 }
@@ -519,9 +539,9 @@ function findUncased(text: string, out: Finding[]): void {
     let name = nameAt(text, pos, false);
     if (name === null) continue;
     // Arabic "اسمي أحمد وأنا ...": a second word starting with و ("and") is not part of the name.
-    name = name.replace(/[ \u00A0]و\p{Script=Arabic}*$/u, '');
+    name = name.replace(ARABIC_AND_WORD, '');
     // Hindi "मेरा नाम राहुल है": the copula is not part of the name.
-    name = name.replace(/[ \u00A0](?:है|हूँ|हूं)$/u, '');
+    name = name.replace(HINDI_COPULA, '');
     push(out, pos, name, false);
   }
   JA_MOUSHIMASU.lastIndex = 0;
@@ -554,6 +574,25 @@ export const personNameRecognizer: Recognizer = {
     M_AFTER_BREAK,
     M_AT_START,
     HE_WORD,
+    NON_NAME_SUFFIX,
+    RE_SPECIAL,
+    KEY_LEAD_SEP,
+    WHITESPACE,
+    SPACES_KEPT,
+    POSSESSIVE,
+    ANY_UPPER,
+    STARTS_LOWER,
+    CURLY_APOSTROPHE,
+    ANY_SPACE,
+    SIGN_OFF_PUNCT,
+    SENTENCE_PUNCT,
+    ONE_SPACE,
+    KEY_SPACES,
+    KEY_JOINERS,
+    LEADING_WORD,
+    ARABIC_AND_WORD,
+    HINDI_COPULA,
+    LINE_END_AFTER_NAME,
   ],
   gate(text: string): boolean {
     return (
