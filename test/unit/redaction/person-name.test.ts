@@ -212,3 +212,22 @@ test('PERSON: long adversarial inputs finish (repeated triggers, capitals, parti
   ];
   for (const input of inputs) assert.ok(redact(input).text.length > 0);
 });
+
+test('PERSON and DOB: redacting twice is a no-op and nothing throws, on random mixes of triggers and names', async () => {
+  const fc = await import('fast-check');
+  const pieces = [
+    'Hi', 'Dear', 'Thanks', 'Regards', 'Best', 'my name is', "I'm", 'this is', 'from', 'Mr.', 'Dr', 'Sir', 'Name:',
+    '"name":', 'born', 'DOB', 'Anna', 'van', 'der', 'Berg', "O'Connor", 'Anne-Marie', 'J.', 'Team', 'Pepper',
+    '12/04/1987', '12 April 1987', 'April', '1987', ',', '.', '!', '\n', ' ', ': ', '王伟', '我叫', 'Иван', 'and',
+  ];
+  const recognizers = [personNameRecognizer, dateOfBirthRecognizer];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), fc.array(fc.constantFrom(' ', '', '\n'), { maxLength: 14 }), (ps, seps) => {
+      const text = ps.map((p, i) => p + (seps[i] ?? ' ')).join('');
+      const once = redactWith(text, recognizers, SETTINGS, {}).text;
+      const twice = redactWith(once, recognizers, SETTINGS, {}).text;
+      assert.equal(twice, once, `not idempotent: ${JSON.stringify(text)} -> ${JSON.stringify(once)} -> ${JSON.stringify(twice)}`);
+    }),
+    { numRuns: 3000, seed: 13 },
+  );
+});

@@ -75,7 +75,7 @@ const YEAR4 = '(?:1[89]\\d\\d|20\\d\\d)(?!\\d)';
 
 const DATE_SOURCE =
   // Not glued to a letter, digit or a digit separator that follows a digit ("1.12.04.1987", "x12/04/1987").
-  '(?<![\\p{L}\\p{N}])(?<!\\d[./-])' +
+  '(?<![\\p{L}\\p{N}\\]])(?<!\\d[./-])' +
   // 1: weekday candidate: "Sunday, ", "Sun ", "dimanche ", "Sunday the ", "domingo, el ".
   `(?:(${WORD})\\.?,?\\s{1,2}(?:the\\s|le\\s|el\\s|den\\s|der\\s|il\\s)?)?` +
   '(?:' +
@@ -90,11 +90,14 @@ const DATE_SOURCE =
   // 4: day-month-year with an abbreviated month between separators: 15-Mar-1990, 15/Mar/90, 15.Mar.1990
   `|${DAY}[-/.](${WORD})[-/.](?:${YEAR4}|\\d\\d(?!\\d))` +
   ')' +
-  // Not followed by a digit or a separator + digit (version tails, longer numbers).
-  '(?!\\d|[./-]\\d)';
+  // Not followed by a digit or a separator + digit (version tails, longer numbers), nor glued to a Latin letter.
+  '(?!\\d|[./-]\\d|[A-Za-zÀ-ɏ])';
 
 const DATE = new RegExp(DATE_SOURCE, 'giu');
 
+// A placeholder is not context: "[DOB]" holds the word DOB, so neither the word nor the gap may touch a '['
+// (and a word right after a placeholder's ']' stood after a letter or digit on the first run)
+// (otherwise a second run would redact "born [DOB] 12/05/1987" or "12/04/1987 [DOB]" further: not idempotent).
 // Context words before a date (case-insensitive). `[^\d.!?;\n]{0,40}$`: the gap to the date (see above); or
 // a form label on the line above ("Date of birth:\n12/04/1987"): only spaces, ':' '=' '-' before the break.
 const CTX_WORDS =
@@ -105,17 +108,17 @@ const CTX_WORDS =
   'data\\sdi\\snascita|compleanno|' +
   'geboortedatum|verjaardag|' +
   'data\\sde\\snascimento|nascid[oa]|aniversário\\sde\\snascimento';
-const CONTEXT_BEFORE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CTX_WORDS})(?!\\p{L})([^\\d.!?;\\n]{0,40}|[ \\t:=-]{0,3}\\r?\\n[ \\t]{0,8})$`, 'iu');
+const CONTEXT_BEFORE = new RegExp(`(?<![\\p{L}\\p{N}[\\]])(?:${CTX_WORDS})(?!\\p{L})([^\\d.!?;\\n[]{0,40}|[ \\t:=-]{0,3}\\r?\\n[ \\t]{0,8})$`, 'iu');
 // `nato`/`nata` (IT) case-sensitively: NATO is not a birth.
-const CONTEXT_BEFORE_CASED = /(?<![\p{L}\p{N}])[Nn]at[oa](?!\p{L})([^\d.!?;\n]{0,40})$/u;
+const CONTEXT_BEFORE_CASED = /(?<![\p{L}\p{N}[\]])[Nn]at[oa](?!\p{L})([^\d.!?;\n[]{0,40})$/u;
 // Genealogy abbreviations directly before the date: "(b. 10 December 1815)", "n. 3 mars 1990".
-const CONTEXT_BEFORE_TIGHT = /(?<![\p{L}\p{N}])[bBnN]\.\s{0,2}$/u;
+const CONTEXT_BEFORE_TIGHT = /(?<![\p{L}\p{N}[\]])[bBnN]\.\s{0,2}$/u;
 // Another event named between the context word and the date: the date belongs to that event.
 const OTHER_EVENT =
   /(?<!\p{L})(?:order|invoice|due|ship|deliver|releas|expir|issue|valid|since|until|appointment|meeting|updat|creat|join|hire|marri|wed|died|death|passed|visit|party|parties|celebrat|renew|paid|payment|start|ended|moved|graduat|bestell|rechnung|lieferung|verheirat|gestorben|commande|facture|livraison|mariage|marié|décéd|pedido|factura|entrega|casad|ordine|fattura|consegna|sposat|besteld|factuur|getrouwd)/iu;
 // Context directly after the date: "1987-04-12 (DOB)", "12/04/1987 - date of birth", "... is my birthday".
 const CONTEXT_AFTER = new RegExp(
-  `^\\s{0,2}[(\\[,–—-]?\\s{0,2}(?:(?:is|was)\\s(?:my|his|her|their|the)\\s)?(?:${CTX_WORDS})(?!\\p{L})`,
+  `^\\s{0,2}[(,–—-]?\\s{0,2}(?:(?:is|was)\\s(?:my|his|her|their|the)\\s)?(?:${CTX_WORDS})(?!\\p{L})`,
   'iu',
 );
 

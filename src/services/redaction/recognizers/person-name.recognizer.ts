@@ -66,6 +66,7 @@ const KEY_JOINERS = /[_-]/gu;
 const LEADING_WORD = /^[\p{L}\p{N}]+/u;
 const ARABIC_AND_WORD = /[ \u00A0]و\p{Script=Arabic}{0,20}$/u;
 const HINDI_COPULA = /[ \u00A0](?:है|हूँ|हूं)$/u;
+const DIGIT_AFTER_SPACE = /^[ \u00A0]\d/u;
 const LINE_END_AFTER_NAME = /^[ \t\u00A0]*(?:$|\r?\n|[,|–—-]|\()/u;
 
 // --- name shape -------------------------------------------------------------------------------------------
@@ -190,7 +191,9 @@ function trieSource(phrases: Iterable<string>): string {
   return emit(root);
 }
 
-const TRIGGER = new RegExp(`(?<![\\p{L}\\p{N}_])${trieSource(KIND_OF.keys())}(?![\\p{L}\\p{N}])`, 'giu');
+// Not after a letter, digit, '_' or ']': a placeholder's ']' stands where a letter or digit was ("12/04/1987Hi",
+// "我叫Best"), and a trigger that was glued to it on the first run must not fire on the second (idempotency).
+const TRIGGER = new RegExp(`(?<![\\p{L}\\p{N}_\\]])${trieSource(KIND_OF.keys())}(?![\\p{L}\\p{N}])`, 'giu');
 
 // Separators between trigger and name, per kind (sticky at the trigger's end).
 const SEP_INTRO = /(?:[ \u00A0]{1,3}|[ \u00A0]{0,2}:[ \u00A0]{0,2})["'“‘]?/uy;
@@ -207,7 +210,7 @@ const GREETING_BEFORE = /(?:hi|hello|hey|good\s(?:morning|afternoon|evening)|bon
 
 // Titles, case-sensitive: "dr" in "dr. med." and "sir" in "yes sir" are lower case.
 const TITLE = new RegExp(
-  '(?<![\\p{L}\\p{N}_])(Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Herr|Frau|Hr|Fr|M|Mme|Mlle|Madame|Monsieur|' +
+  '(?<![\\p{L}\\p{N}_\\]])(Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Lady|Lord|Herr|Frau|Hr|Fr|M|Mme|Mlle|Madame|Monsieur|' +
     'Sr|Sra|Srta|Doña|Dña|Sig|Sig\\.ra|Sig\\.na|Signor|Signora|Dott|Dott\\.ssa|Dhr|Mevr|Mevrouw|Meneer|Mw)' +
     '(?:\\.[ \\u00A0]{0,2}|[ \\u00A0]{1,2})(?=\\p{Lu})',
   'gu',
@@ -425,8 +428,12 @@ function sepEnd(re: RegExp, text: string, pos: number): number {
   return m === null ? pos : pos + m[0].length;
 }
 
-function push(out: Finding[], start: number, name: string, strict: boolean): number {
-  const len = keepLength(name, strict || STARTS_LOWER.test(name));
+function push(out: Finding[], start: number, name: string, strict: boolean, text: string): number {
+  let len = keepLength(name, strict || STARTS_LOWER.test(name));
+  // "Hi Ivan April 1987": a last word that a number follows is a month or a product ("Windows 11"), not a
+  // surname; the date recognizer wins "April 1987" and the name must not depend on that overlap.
+  const space = name.lastIndexOf(' ', len - 1);
+  if (space > 0 && DIGIT_AFTER_SPACE.test(text.slice(start + len, start + len + 2))) len = keepLength(name.slice(0, space), strict);
   if (len > 0) out.push(finding('PERSON', start, start + len));
   return len;
 }
@@ -472,13 +479,13 @@ function findTriggers(text: string, out: Finding[]): void {
       const follow = text.slice(pos + name.length, pos + name.length + 40);
       if (!THIS_IS_FOLLOW.test(follow) && !GREETING_BEFORE.test(before(text, m.index, 24))) continue;
     }
-    let kept = push(out, pos, name, kind === Kind.Weak || kind === Kind.ThisIs);
+    let kept = push(out, pos, name, kind === Kind.Weak || kind === Kind.ThisIs, text);
     if (kept > 0 && kind === Kind.Salutation) {
       // "Hi John and Mary", "Dear Anna & Tom", "Hallo Jonas und Lea": the second addressee too.
       const at = sepEnd(AND_NEXT, text, pos + kept);
       if (at > pos + kept) {
         const second = nameAt(text, at, false);
-        if (second !== null && push(out, at, second, true) > 0) kept = at - pos + second.length;
+        if (second !== null && push(out, at, second, true, text) > 0) kept = at - pos + second.length;
       }
     }
     // Continue after the name ("Hi Anna, hi Ben" finds both); a refused word may itself be a trigger ("Hi, I'm").
@@ -497,7 +504,9 @@ function findTitles(text: string, out: Finding[]): void {
     const first = n[0].split(ONE_SPACE)[0]!.toLowerCase();
     if (TITLE_STOP.has(first)) continue;
     // "M." alone is also an initial or a size ("Size M. Blue"): require the name not to be a common word.
-    if (push(out, pos, n[0], m[1] === 'M') > 0) TITLE.lastIndex = pos + n[0].length;
+    const kept = push(out, pos, n[0], m[1] === 'M', text);
+    // Resume after what was kept: "Mr. J. Dr April" keeps "J." and the title scan then finds "Dr April".
+    if (kept > 0) TITLE.lastIndex = pos + kept;
   }
 }
 
@@ -527,7 +536,7 @@ function findFields(text: string, out: Finding[]): void {
     const bareName = key.toLowerCase().trim() === 'name';
     // A quoted value of a bare `name` key names a thing as often as a person: two words needed.
     if (valueQuoted && bareName && !ONE_SPACE.test(n) && ANY_UPPER.test(n)) continue;
-    push(out, pos, n, true);
+    push(out, pos, n, true, text);
   }
 }
 
@@ -542,10 +551,10 @@ function findUncased(text: string, out: Finding[]): void {
     name = name.replace(ARABIC_AND_WORD, '');
     // Hindi "मेरा नाम राहुल है": the copula is not part of the name.
     name = name.replace(HINDI_COPULA, '');
-    push(out, pos, name, false);
+    push(out, pos, name, false, text);
   }
   JA_MOUSHIMASU.lastIndex = 0;
-  while ((m = JA_MOUSHIMASU.exec(text)) !== null) push(out, m.index, m[1]!, false);
+  while ((m = JA_MOUSHIMASU.exec(text)) !== null) push(out, m.index, m[1]!, false, text);
 }
 
 export const personNameRecognizer: Recognizer = {
@@ -593,6 +602,7 @@ export const personNameRecognizer: Recognizer = {
     ARABIC_AND_WORD,
     HINDI_COPULA,
     LINE_END_AFTER_NAME,
+    DIGIT_AFTER_SPACE,
   ],
   gate(text: string): boolean {
     return (
