@@ -529,6 +529,8 @@ function findFields(text: string, out: Finding[]): void {
     const keywordEnd = m.index + m[0].length - m[0].replace(LEADING_WORD, '').length;
     const key = keyBefore(text, keywordEnd);
     if (!isPersonKey(key)) continue;
+    // A key glued to a placeholder ("[PERSON]Name:") was glued to a word on the first run: not a key then.
+    if (text[keywordEnd - key.length - 1] === ']') continue;
     const pos = m.index + m[0].length;
     const n = nameAt(text, pos, false);
     if (n === null) continue;
