@@ -44,8 +44,11 @@ import { before, finding, type Finding, type Recognizer } from '../recognizer';
  * Everyone, Sir, Madam; adjectives and -ing/-ed forms after "I'm"; days, months; code type words) is no
  * name; later words cut the name at the first stop-word ("Thanks, John Team" → John).
  *
- * NLP: compromise and wink-nlp were measured on the 120-sentence dev set in test/unit/redaction (figures in
- * the branch report and docs): see `person-name.dev-set.ts`. They are not used here.
+ * NLP (issue 13 point 4), measured and dropped: on the 145-sentence dev set (test/unit/redaction/
+ * person-name.dev-set.ts; bench/person-nlp.bench.ts) compromise's people() over the whole text found the 12%
+ * of names that have no trigger but ran at ~0.03 MB/s (this recognizer: 15–45 MB/s) and hit 4 of 42 no-name
+ * sentences; on the 80 characters after each trigger it added no recall; wink-nlp's lite model has no PERSON
+ * entity and its PROPN runs had 68% precision. Figures: docs/redaction-dob-person.md.
  */
 
 // Small helper regexes (on names, keys and separators of a few characters), listed for the ReDoS check.
