@@ -106,6 +106,10 @@ const NEGATIVES: string[] = [
   'DOB updated 2024-03-01T12:00:00Z',
   'The bornholm ferry leaves 12.04.2024',
   'Happy birthday!\n2024-03-01 the deploy ran',
+  'Birthday sale ends 12/05/2024',
+  `My birthday party is on 12 May ${new Date().getUTCFullYear()}`,
+  'Newborn photo shoot booked for 12/04/2024',
+  'Reborn 2.0 ships 12/04/2024',
   'Date of birth unknown; last login 12/04/2024 from a new device',
 ];
 

@@ -172,6 +172,11 @@ test('PERSON: hard negatives without a person', () => {
     'I am Using Postgres 15',
     'this is Python',
     'Sincerely, the Acme team',
+    'Hi Mom, call me back',
+    "I'm Feeling Lucky",
+    'Welcome, Guest',
+    'Dear Diary,',
+    'Thanks for the help',
     '',
   ]) {
     assertKept(kept);

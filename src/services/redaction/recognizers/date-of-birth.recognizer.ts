@@ -36,6 +36,8 @@ import { after, before, finding, type Finding, type Recognizer } from '../recogn
  *     code and JSON are context words (`date_of_birth`, `dateOfBirth`, `birthDate`, `dob`).
  *   - "b." (genealogy: "Ada Lovelace (b. 10 December 1815)") and "n." only directly before the date (≤ 2 spaces):
  *     a lone "b." elsewhere is too common (list items, "plan b.").
+ *   - a birthday word (birthday, Geburtstag, cumpleaños, ...) with a year from the last two years names the
+ *     celebration ("birthday party on 12 May 2026"), not the birth: kept.
  *   - `nato`/`nata` only in lower case or capitalised, never `NATO` ("NATO was founded on 4 April 1949").
  *   - AFTER the date, directly (≤ 3 characters, optionally in brackets): "1987-04-12 (DOB)", "12/04/1987 — date of
  *     birth", and "12 April 1987 is my birthday". A longer after-window would catch "12 April 1987 ... born" of
@@ -115,7 +117,7 @@ const CONTEXT_BEFORE_CASED = /(?<![\p{L}\p{N}[\]])[Nn]at[oa](?!\p{L})([^\d.!?;\n
 const CONTEXT_BEFORE_TIGHT = /(?<![\p{L}\p{N}[\]])[bBnN]\.\s{0,2}$/u;
 // Another event named between the context word and the date: the date belongs to that event.
 const OTHER_EVENT =
-  /(?<!\p{L})(?:order|invoice|due|ship|deliver|releas|expir|issue|valid|since|until|appointment|meeting|updat|creat|join|hire|marri|wed|died|death|passed|visit|party|parties|celebrat|renew|paid|payment|start|ended|moved|graduat|bestell|rechnung|lieferung|verheirat|gestorben|commande|facture|livraison|mariage|marié|décéd|pedido|factura|entrega|casad|ordine|fattura|consegna|sposat|besteld|factuur|getrouwd)/iu;
+  /(?<!\p{L})(?:order|invoice|due|ship|deliver|releas|expir|issue|valid|since|until|appointment|meeting|updat|creat|join|hire|marri|wed|died|death|passed|visit|party|parties|celebrat|sale|offer|discount|deadline|launch|schedul|remind|book|reserv|renew|paid|payment|start|ended|moved|graduat|bestell|rechnung|lieferung|verheirat|gestorben|commande|facture|livraison|mariage|marié|décéd|pedido|factura|entrega|casad|ordine|fattura|consegna|sposat|besteld|factuur|getrouwd)/iu;
 // Context directly after the date: "1987-04-12 (DOB)", "12/04/1987 - date of birth", "... is my birthday".
 const CONTEXT_AFTER = new RegExp(
   `^\\s{0,2}[(,–—-]?\\s{0,2}(?:(?:is|was)\\s(?:my|his|her|their|the)\\s)?(?:${CTX_WORDS})(?!\\p{L})`,
@@ -126,6 +128,8 @@ const CONTEXT_GATE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CTX_WORDS}|nat[oa]|[bn]
 
 const DIGIT = /\d/;
 const DIGIT_RUNS = /\d+/g;
+const BIRTHDAY_WORD = /birthday|b-?day|geburtstag|cumpleaños|compleanno|verjaardag/iu;
+const YEAR_IN_DATE = /(?:18|19|20)\d\d(?!\d)/;
 const ALL_NUMERIC = /^[\d\s./-]+$/;
 const WEEKDAY_TAIL = /^\.?,?\s{1,2}(?:the\s|le\s|el\s|den\s|der\s|il\s)?/iu;
 
@@ -153,13 +157,20 @@ function validDay(day: number, month: number): boolean {
   return day <= max;
 }
 
-function hasBirthContextBefore(text: string, start: number): boolean {
+function hasBirthContextBefore(text: string, start: number, date: string): boolean {
   // 40 gap characters + the longest context phrase ("aniversário de nascimento", 26) + slack for "D. O. B.".
   const w = before(text, start, 72);
   if (CONTEXT_BEFORE_TIGHT.test(w)) return true;
   const m = CONTEXT_BEFORE.exec(w) ?? CONTEXT_BEFORE_CASED.exec(w);
   if (m === null) return false;
-  return !OTHER_EVENT.test(m[1] ?? '');
+  if (OTHER_EVENT.test(m[1] ?? '')) return false;
+  // "birthday party on 12/05/2026", "Geburtstag am 3. März 2026": a birthday word with a recent year names the
+  // celebration, not the birth (a date of birth this recent is a baby's, written "born"/"DOB", still caught).
+  if (BIRTHDAY_WORD.test(m[0])) {
+    const year = YEAR_IN_DATE.exec(date);
+    if (year !== null && Number(year[0]) >= THIS_YEAR - 2) return false;
+  }
+  return true;
 }
 
 export const dateOfBirthRecognizer: Recognizer = {
@@ -177,6 +188,8 @@ export const dateOfBirthRecognizer: Recognizer = {
     DIGIT_RUNS,
     ALL_NUMERIC,
     WEEKDAY_TAIL,
+    BIRTHDAY_WORD,
+    YEAR_IN_DATE,
   ],
   gate(text: string): boolean {
     return DIGIT.test(text) && CONTEXT_GATE.test(text);
@@ -207,7 +220,7 @@ export const dateOfBirthRecognizer: Recognizer = {
       }
       const date = text.slice(start, end);
       if (!plausible(date)) continue;
-      if (hasBirthContextBefore(text, start) || CONTEXT_AFTER.test(after(text, end, 40))) {
+      if (hasBirthContextBefore(text, start, date) || CONTEXT_AFTER.test(after(text, end, 40))) {
         out.push(finding('DOB', start, end));
       }
     }

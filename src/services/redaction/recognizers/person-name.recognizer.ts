@@ -301,6 +301,9 @@ const STOP = new Set(
     'world universe community committee board department office reader readers viewer viewers listener ' +
     'listeners student students teacher teachers doctor nurse boss chief director ceo cto officer agent ' +
     'valued sender recipient owner there y\'all everybody world ' +
+    // family and pet names for people, not names
+    'mom mum mommy mummy mama dad daddy papa grandma granny grandpa honey babe baby bro sis dude buddy mate ' +
+    'guest diary ' +
     // adjectives and states after "I'm"
     'sorry happy sad glad excited afraid sure fine good great new back done stuck lost confused curious ' +
     'interested available unable able ready here home late early busy tired sick ill hungry right wrong ' +
