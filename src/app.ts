@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { configureRedaction } from './services/redaction/redactor';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
@@ -104,6 +105,8 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<AppContext> {
 }
 
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
+  // Process-wide: the redactor runs on the hot path without a settings argument (one process, one setting).
+  configureRedaction(config.redaction);
   const metrics = createMetrics();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
