@@ -79,6 +79,11 @@ test('feedback comments and correction texts are redacted before storage and cou
     { input: { requestId: input.requestId, kind: 'THUMBS_DOWN', comment: 'Wrong! I am Dr. Siobhán O’Connor-Baker, DOB 03/07/1979, 221B Baker Street, London NW1 6XE.' } },
   );
   assert.equal(fb.errors, undefined, JSON.stringify(fb.errors));
+  // The thumbs-down queued the entry for review: a correction needs the claim first.
+  const claim = await server.gql(`mutation($input: ClaimReviewItemsInput!) { claimReviewItems(input: $input) { items { id } } }`, {
+    input: { requestIds: [input.requestId] },
+  });
+  assert.equal(claim.errors, undefined, JSON.stringify(claim.errors));
   const corr = await server.gql(
     `mutation($input: SubmitCorrectionInput!) { submitCorrection(input: $input) { correction { id } } }`,
     { input: { requestId: input.requestId, completion: 'Dear Mr. Jan van der Berg, your parcel goes to Kalverstraat 92, 1012 PH Amsterdam; call 020 123 4567.' } },
