@@ -10,6 +10,14 @@ import type { PiiType } from './pii-types';
  */
 const ALL_DIGITS_RE = /^\d+$/;
 
+/**
+ * The classes an identifier is checked for: those whose shape alone says what they are. Addresses, dates of
+ * birth, names and government ids are recognised by the words around them in prose; inside a random id
+ * those words occur by chance (1 in ~50,000 nanoids holds `DL_` + an id-like tail, 1 in ~50,000 ISO-time
+ * ids a `PMB` box), and refusing such an id would drop real traffic.
+ */
+const SELF_EVIDENT: ReadonlySet<PiiType> = new Set<PiiType>(['EMAIL', 'PHONE', 'SSN', 'CREDIT_CARD', 'IBAN', 'IP', 'MAC_ADDRESS', 'JWT', 'API_SECRET']);
+
 export function identifierPiiProblem(field: string, value: string | null | undefined, index?: number): InputProblem | null {
   if (value == null || value.length === 0) return null;
   // Digits only: counters, snowflake and epoch ids. Free text redacts a bare checksummed run (a card, a
@@ -18,7 +26,8 @@ export function identifierPiiProblem(field: string, value: string | null | undef
   if (ALL_DIGITS_RE.test(value)) return null;
   const found = redactText(value);
   if (found.total === 0) return null;
-  const types = Object.keys(found.counts) as PiiType[];
+  const types = (Object.keys(found.counts) as PiiType[]).filter((t) => SELF_EVIDENT.has(t));
+  if (types.length === 0) return null;
   return {
     ...(index === undefined ? {} : { index }),
     field,

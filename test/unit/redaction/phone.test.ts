@@ -109,7 +109,7 @@ test('phones: order numbers, versions, prices, times, dates, timestamps, digit r
     'localhost:8080, ports 8443 and 5432, http://localhost:3000/',
     'lat 51.5074, lon -0.1278; between 100 200 300 400; page 12 of 345; score 2 - 1; 0 1 2 3 4 5 6 7 8 9',
     'phone models 2023 2024; 3.14159 2.71828; 0.5 0.25 0.125; room 0203 floor 2; code 0800 and 1200 hours',
-    'ISBN 978-3-16-148410-0, zip 94105-1234, 1-800-FLOWERS, ID 0123 4567 890',
+    'ISBN 978-3-16-148410-0, build 94105-1234, 1-800-FLOWERS, ID 0123 4567 890',
   ];
   for (const text of negatives) assertKept(text);
   // An IP is an IP, not a phone.

@@ -34,8 +34,8 @@ test('support ticket with several PII types gets exact per-type counts', () => {
     'Login came from 203.0.113.7 at 10:30:00.';
   const text = assertRedacted(
     ticket,
-    ['jane.doe@example.com', '555-2671', '4111 1111', 'DE89', '123-45-6789', '203.0.113.7'],
-    { EMAIL: 1, PHONE: 1, CREDIT_CARD: 1, IBAN: 1, SSN: 1, IP: 1 },
+    ['Jane', 'jane.doe@example.com', '555-2671', '4111 1111', 'DE89', '123-45-6789', '203.0.113.7'],
+    { PERSON: 1, EMAIL: 1, PHONE: 1, CREDIT_CARD: 1, IBAN: 1, SSN: 1, IP: 1 },
   );
   assert.ok(text.includes('order ORD-2024-001234 ($1,299.99 on 2024-03-15)'));
   assert.ok(text.endsWith('at 10:30:00.'));
@@ -64,7 +64,8 @@ test('dates and times stay', () => {
 
 test('order ids, references and invoice numbers stay', () => {
   assertKept('Order ORD-2024-001234, ticket #123456, order 98765432, invoice INV-123-45-678, PO 4500012345.');
-  assertKept('ISBN 978-3-16-148410-0 and 9783161484100, zip 94105-1234.');
+  assertKept('ISBN 978-3-16-148410-0 and 9783161484100, build 94105-1234.');
+  // After an address word a ZIP+4 is an address (issue 13: postcodes introduced by an address word).
 });
 
 test('prices and amounts stay', () => {
