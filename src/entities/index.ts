@@ -19,6 +19,7 @@ import { Deployment } from './deployment.entity';
 import { Webhook, WebhookDelivery } from './webhook.entity';
 import { GroundTruth } from './ground-truth.entity';
 import { RateLimitBucket } from './rate-limit-bucket.entity';
+import { CompactionWatermark } from './compaction-watermark.entity';
 
-export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket];
-export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket };
+export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket, CompactionWatermark];
+export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket, CompactionWatermark };
