@@ -17,6 +17,8 @@ export enum JobKindEnum {
   GROUND_TRUTH_MATCH = 'ground-truth-match',
   FEEDBACK_MATCH = 'feedback-match',
   WEBHOOK_DELIVERY = 'webhook-delivery',
+  LOG_RETENTION = 'log-retention',
+  LOG_PARTITIONS = 'log-partitions',
 }
 registerEnumType(JobKindEnum, {
   name: 'JobKind',
@@ -30,6 +32,8 @@ registerEnumType(JobKindEnum, {
     GROUND_TRUTH_MATCH: { description: 'Compares ground truth that arrived before its log row (every minute).' },
     FEEDBACK_MATCH: { description: 'Links feedback that arrived before its log row once the row exists, and deletes pending feedback past FEEDBACK_PENDING_HOURS (every minute).' },
     WEBHOOK_DELIVERY: { description: 'POSTs one webhook delivery, retried with backoff.' },
+    LOG_RETENTION: { description: 'Deletes raw log rows past their model line’s retention (rawLogRetentionDays, else RETENTION_DAYS), keeping dataset members, references and open drift evidence (hourly, or runLogRetention).' },
+    LOG_PARTITIONS: { description: 'Creates the daily log partitions LOG_PARTITIONS_AHEAD_DAYS ahead (daily, and at start).' },
   },
 });
 
@@ -135,6 +139,12 @@ export class CompactLogsInput {
   @Field(() => Float, { nullable: true, description: 'Override SAMPLING_GRACE_HOURS for this run (≥ 0).' })
   graceHours?: number;
 
+  @Field(() => Int, { nullable: true, description: 'Rows deleted per transaction (1–100 000). Default COMPACTION_BATCH_SIZE.' })
+  batchSize?: number;
+}
+
+@InputType({ description: 'Run log retention now.' })
+export class RunLogRetentionInput {
   @Field(() => Int, { nullable: true, description: 'Rows deleted per transaction (1–100 000). Default COMPACTION_BATCH_SIZE.' })
   batchSize?: number;
 }
