@@ -70,6 +70,9 @@ export class CompactionService {
         `NOT (l.received_at < $1 AND cardinality(l.keep_reasons) = 0 ${notReferencedSql('l')})`,
         [cutoff],
         'compacted',
+        // An empty past day (yesterday, created ahead) is not compaction's business: late rows of that
+        // day still belong in it.
+        { dropEmpty: false },
       );
       if (dropped) {
         result.partitionsDropped++;

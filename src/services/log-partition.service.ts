@@ -107,11 +107,21 @@ export class LogPartitionService {
    * arrive in between; if that lock is not free within DROP_LOCK_TIMEOUT it gives up (returns null) and
    * the caller deletes row by row instead.
    */
-  async dropIfDead(db: EntityManager, partition: string, survivesSql: string, params: unknown[], counter: 'compacted' | 'retention_deleted'): Promise<PartitionDrop | null> {
+  async dropIfDead(
+    db: EntityManager,
+    partition: string,
+    survivesSql: string,
+    params: unknown[],
+    counter: 'compacted' | 'retention_deleted',
+    opts: { dropEmpty: boolean },
+  ): Promise<PartitionDrop | null> {
     if (!PARTITION_RE.test(partition)) throw new TypeError(`not a daily log partition: ${partition}`);
     // A lock-free look first: most partitions hold some kept row, and that answer needs no lock.
-    const [pre]: { survives: boolean }[] = await db.query(`SELECT EXISTS (SELECT 1 FROM ${partition} l WHERE ${survivesSql}) AS survives`, params);
-    if (pre.survives) return null;
+    const [pre]: { survives: boolean; empty: boolean }[] = await db.query(
+      `SELECT EXISTS (SELECT 1 FROM ${partition} l WHERE ${survivesSql}) AS survives, NOT EXISTS (SELECT 1 FROM ${partition}) AS empty`,
+      params,
+    );
+    if (pre.survives || (pre.empty && !opts.dropEmpty)) return null;
     try {
       return await db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [COMPACTION_LOCK_ID]);

@@ -62,7 +62,7 @@ export class RetentionService {
     for (const p of await this.partitions.list(db)) {
       if (opts.signal?.aborted) break;
       if (p.to.toISOString() > horizon) continue;
-      const dropped = await this.partitions.dropIfDead(db, p.name, `(NOT ${EXPIRED_SQL} OR ${PROTECTED_SQL})`, params, 'retention_deleted');
+      const dropped = await this.partitions.dropIfDead(db, p.name, `(NOT ${EXPIRED_SQL} OR ${PROTECTED_SQL})`, params, 'retention_deleted', { dropEmpty: true });
       if (dropped) {
         result.partitionsDropped++;
         result.deleted += dropped.rows;
