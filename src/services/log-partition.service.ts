@@ -103,9 +103,9 @@ export class LogPartitionService {
    * Drops a whole partition if no row in it survives (`survivesSql`, a condition on alias `l`), counting
    * its rows per model version and hour into `counter` of ingest_stats_hourly and marking them in the
    * register first, all in one transaction. It holds the compaction lock (no reference can be added
-   * meanwhile, see holdOffCompaction) and the log table exclusively while it checks, so no row can
-   * arrive in between; if that lock is not free within DROP_LOCK_TIMEOUT it gives up (returns null) and
-   * the caller deletes row by row instead.
+   * meanwhile, see holdOffCompaction) and the partition in SHARE mode while it checks, so no row can
+   * arrive in it in between, then the parent exclusively for the DROP only; if a lock is not free within
+   * DROP_LOCK_TIMEOUT it gives up (returns null) and the caller deletes row by row instead.
    */
   async dropIfDead(
     db: EntityManager,
@@ -117,16 +117,21 @@ export class LogPartitionService {
   ): Promise<PartitionDrop | null> {
     if (!PARTITION_RE.test(partition)) throw new TypeError(`not a daily log partition: ${partition}`);
     // A lock-free look first: most partitions hold some kept row, and that answer needs no lock.
-    const [pre]: { survives: boolean; empty: boolean }[] = await db.query(
-      `SELECT EXISTS (SELECT 1 FROM ${partition} l WHERE ${survivesSql}) AS survives, NOT EXISTS (SELECT 1 FROM ${partition}) AS empty`,
-      params,
-    );
-    if (pre.survives || (pre.empty && !opts.dropEmpty)) return null;
     try {
+      const [pre]: { survives: boolean; empty: boolean }[] = await db.query(
+        `SELECT EXISTS (SELECT 1 FROM ${partition} l WHERE ${survivesSql}) AS survives, NOT EXISTS (SELECT 1 FROM ${partition}) AS empty`,
+        params,
+      );
+      if (pre.survives || (pre.empty && !opts.dropEmpty)) return null;
       return await db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [COMPACTION_LOCK_ID]);
         await tx.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
-        await tx.query(`LOCK TABLE inference_log IN ACCESS EXCLUSIVE MODE`);
+        // Another run (compaction and retention, or two compactions) may have dropped it meanwhile.
+        const [{ exists }]: { exists: boolean }[] = await tx.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [partition]);
+        if (!exists) return null;
+        // SHARE on this partition only: no row can arrive in (or leave) it while we check, count and mark,
+        // yet ingestion into every other day goes on; reads go on everywhere.
+        await tx.query(`LOCK TABLE ${partition} IN SHARE MODE`);
         const [{ survives }]: { survives: boolean }[] = await tx.query(`SELECT EXISTS (SELECT 1 FROM ${partition} l WHERE ${survivesSql}) AS survives`, params);
         if (survives) return null;
         const [{ n }]: { n: number }[] = await tx.query(
@@ -140,12 +145,17 @@ export class LogPartitionService {
            )
            SELECT count(*)::int AS n FROM ${partition}`,
         );
+        // Dropping a partition takes ACCESS EXCLUSIVE on the parent: only for the drop itself (catalog
+        // work, milliseconds), not for the scans above.
+        await tx.query(`LOCK TABLE inference_log IN ACCESS EXCLUSIVE MODE`);
         await tx.query(`DROP TABLE ${partition}`);
         return { name: partition, rows: n };
       });
     } catch (err) {
       // 55P03 lock_not_available: the table was busy; the rows stay for the row-by-row pass.
-      if ((err as { code?: string }).code === '55P03') return null;
+      // 42P01 undefined_table: another run dropped it between our listing and our look.
+      const code = (err as { code?: string }).code;
+      if (code === '55P03' || code === '42P01') return null;
       throw err;
     }
   }
