@@ -28,6 +28,7 @@ import { DateTime } from './schema/scalars';
 import { describeRootTypes } from './schema/root-types';
 import { Database, JOB_POOL_SIZE, migrationsApplied, openDatabase } from './db/database';
 import { startJobs } from './jobs';
+import { LogPartitionService } from './services/log-partition.service';
 import { JobQueue } from './jobs/job-queue';
 import { ProfileCache } from './services/ingest/ood-profile';
 import { addRuntimeGauges, createMetrics, Metrics } from './metrics';
@@ -121,6 +122,9 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   let replica: ReadReplica | undefined;
   try {
     const db = database.dataSource.manager;
+    // Today's and the coming days' log partitions exist before the first row arrives (the daily
+    // log-partitions job keeps them ahead; rows beyond them land in the DEFAULT partition).
+    await new LogPartitionService().ensureAhead(db, { daysAhead: config.logPartitionsAheadDays });
     const hmacKey = config.userIdHmacKey ?? loadOrCreateHmacKey(config.dataDir);
     const ingestPool = new pg.Pool({
       connectionString: database.url,

@@ -60,6 +60,10 @@ export interface Config {
   compactionIntervalMinutes: number;
   retrainEvaluationMinutes: number;
   compactionBatchSize: number;
+  /** Raw-log retention in days for model versions whose line sets none; 0 = keep forever. */
+  retentionDays: number;
+  /** Daily log partitions kept created ahead of today (job and boot). */
+  logPartitionsAheadDays: number;
   apiKeyCacheSeconds: number;
   shutdownTimeoutMs: number;
   /**
@@ -289,6 +293,8 @@ export function loadConfig(env: Env = process.env): Config {
     compactionIntervalMinutes: r.number('COMPACTION_INTERVAL_MINUTES', 15, { min: 1, max: 1440, integer: true }),
     retrainEvaluationMinutes: r.number('RETRAIN_EVALUATION_MINUTES', 15, { min: 1, max: 59, integer: true }),
     compactionBatchSize: r.number('COMPACTION_BATCH_SIZE', 5000, { min: 1, max: 100_000, integer: true }),
+    retentionDays: r.number('RETENTION_DAYS', 0, { min: 0, max: 36_500, integer: true }),
+    logPartitionsAheadDays: r.number('LOG_PARTITIONS_AHEAD_DAYS', 14, { min: 1, max: 366, integer: true }),
     apiKeyCacheSeconds: r.number('API_KEY_CACHE_SECONDS', 10, { min: 0, max: 3600 }),
     shutdownTimeoutMs: r.number('SHUTDOWN_TIMEOUT_MS', 15_000, { min: 0, integer: true }),
     dbTimeoutMs: r.number('DB_TIMEOUT_MS', 15_000, { min: 100, max: 600_000, integer: true }),

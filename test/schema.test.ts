@@ -111,7 +111,7 @@ describe('contracts', () => {
     assert.equal(fieldType('Job', 'progress'), 'JobProgress');
     assert.equal(fieldType('JobProgress', 'done'), 'SafeInt!');
     assert.equal(String((schema.getType('JobsFilter') as GraphQLInputObjectType).getFields().name.type), 'JobKind');
-    assert.deepEqual(enumValues('JobKind'), ['COMPACTION', 'DATASET_BUILD', 'DRIFT_REVIEW', 'FEEDBACK_MATCH', 'GROUND_TRUTH_MATCH', 'RETRAIN_EVALUATION', 'TRAFFIC_PROFILE', 'WEBHOOK_DELIVERY', 'AUDIT_RETENTION'].sort());
+    assert.deepEqual(enumValues('JobKind'), ['AUDIT_RETENTION', 'COMPACTION', 'DATASET_BUILD', 'DRIFT_REVIEW', 'FEEDBACK_MATCH', 'GROUND_TRUTH_MATCH', 'LOG_PARTITIONS', 'LOG_RETENTION', 'RETRAIN_EVALUATION', 'TRAFFIC_PROFILE', 'WEBHOOK_DELIVERY']);
     assert.equal(fieldType('RetrainDecision', 'counts'), 'RetrainCounts!');
     assert.equal(fieldType('RetrainReadiness', 'counts'), 'RetrainCounts!');
     assert.equal(fieldType('RetrainPolicyCheck', 'counts'), 'RetrainPolicyCounts!');

@@ -20,6 +20,7 @@ import { Webhook, WebhookDelivery } from './webhook.entity';
 import { GroundTruth } from './ground-truth.entity';
 import { RateLimitBucket } from './rate-limit-bucket.entity';
 import { AuditEvent } from './audit-event.entity';
+import { CompactionWatermark } from './compaction-watermark.entity';
 
-export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket, AuditEvent];
-export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket, AuditEvent };
+export const ENTITIES = [ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket, AuditEvent, CompactionWatermark];
+export { ApiKey, Correction, DatasetExample, DatasetVersion, DriftEvent, Feedback, InferenceLog, InferenceRequest, IngestStatsHourly, JobRun, LogTag, ReviewItem, TrafficProfile, ModelLine, ModelVersion, RetrainPolicy, RetrainDecision, TrainingRun, EvalGate, Evaluation, Deployment, Webhook, WebhookDelivery, GroundTruth, RateLimitBucket, AuditEvent, CompactionWatermark };

@@ -30,4 +30,8 @@ export class IngestStatsHourly {
 
   @Column({ type: 'bigint', default: 0 })
   compacted: string;
+
+  /** Rows the retention job deleted (row by row or with their partition); `received` still counts them. */
+  @Column({ name: 'retention_deleted', type: 'bigint', default: 0 })
+  retentionDeleted: string;
 }

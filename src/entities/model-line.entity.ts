@@ -3,6 +3,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 't
 /** A model line (e.g. `qwen-pii`): its versions are what endpoints log as `modelVersion`; one is deployed at a time. */
 @Entity({ name: 'model_line' })
 @Check('model_line_ground_truth_match_ck', "ground_truth_match IN ('EXACT', 'NUMERIC')")
+@Check('model_line_raw_log_retention_days_ck', 'raw_log_retention_days >= 0')
 export class ModelLine {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'model_line_pk' })
   name: string;
@@ -24,6 +25,10 @@ export class ModelLine {
   /** NUMERIC: the largest absolute difference that still matches. */
   @Column({ name: 'ground_truth_tolerance', type: 'double precision', default: 0 })
   groundTruthTolerance: number;
+
+  /** Days raw log rows of the line's versions are kept; null → RETENTION_DAYS; 0 → forever. */
+  @Column({ name: 'raw_log_retention_days', type: 'integer', nullable: true })
+  rawLogRetentionDays: number | null;
 }
 
 /** A model version and the line it belongs to. */

@@ -2,10 +2,11 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectT
 import type { AppContext } from '../context';
 import { COMPACTION_JOB } from '../jobs/compaction.job';
 import { TRAFFIC_PROFILE_JOB } from '../jobs/traffic-profile.job';
+import { LOG_RETENTION_JOB } from '../jobs/log-retention.job';
 import { ApiKeyConnection, ApiKeyView, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from '../schema/api-key.types';
 import { ConnectionArgs, PageResult } from '../schema/connection';
 import { ScopeEnum } from '../schema/enums';
-import { CompactLogsInput, JobConnection, JobPayload, JobProgress, JobsArgs, JobView, RefreshTrafficProfilesInput } from '../schema/job.types';
+import { CompactLogsInput, JobConnection, JobPayload, JobProgress, JobsArgs, JobView, RefreshTrafficProfilesInput, RunLogRetentionInput } from '../schema/job.types';
 import { toJobProgress } from '../jobs/progress';
 import { keyOf } from '../schema/node';
 import type { JobStatus } from '../jobs/job-queue';
@@ -76,6 +77,14 @@ export class AdminResolver {
   async compactLogs(@Arg('input', () => CompactLogsInput, { description: 'Overrides for this run.' }) input: CompactLogsInput, @Ctx() ctx: AppContext): Promise<JobPayload> {
     // Enqueued in a transaction, so the audit row (services/govern/audit.ts) commits with the job.
     const id = await ctx.db.transaction((tx) => ctx.services.jobs.send(COMPACTION_JOB, { graceHours: input.graceHours ?? undefined, batchSize: input.batchSize ?? undefined }, tx));
+    return enqueued(ctx, id);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => JobPayload, { nullable: true, description: 'Enqueue a log retention run now (it also runs hourly); follow the job with node(id:).' })
+  async runLogRetention(@Arg('input', () => RunLogRetentionInput, { description: 'Overrides for this run.' }) input: RunLogRetentionInput, @Ctx() ctx: AppContext): Promise<JobPayload> {
+    // Enqueued in a transaction, so the audit row commits with the job.
+    const id = await ctx.db.transaction((tx) => ctx.services.jobs.send(LOG_RETENTION_JOB, { batchSize: input.batchSize ?? undefined }, tx));
     return enqueued(ctx, id);
   }
 

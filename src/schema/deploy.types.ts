@@ -1,4 +1,4 @@
-import { ArgsType, Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, ConnectionArgs } from './connection';
 import { Node } from './node';
 import { GroundTruthMatchEnum } from './ground-truth.types';
@@ -72,6 +72,9 @@ export class ModelLine extends Node {
 
   @Field(() => Float, { description: 'NUMERIC: the largest difference that still matches.' })
   groundTruthTolerance: number;
+
+  @Field(() => Int, { nullable: true, description: 'Days raw log rows of its versions are kept before the retention job deletes them (dataset members, referenced rows and open drift evidence excepted); 0 = forever; null → RETENTION_DAYS.' })
+  rawLogRetentionDays: number | null;
 
   @Field({ description: 'The key that created it.' })
   createdBy: string;
@@ -269,6 +272,9 @@ export class SaveModelLineInput {
 
   @Field(() => Float, { nullable: true, description: 'NUMERIC: the largest difference that still matches (default 0).' })
   groundTruthTolerance?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Raw-log retention of the line’s versions in days (0–36500; 0 = keep forever). Left out: unchanged (a new line: RETENTION_DAYS).' })
+  rawLogRetentionDays?: number;
 }
 
 @ObjectType({ description: 'The line as saved.' })

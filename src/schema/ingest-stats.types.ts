@@ -1,7 +1,7 @@
 import { ArgsType, Field, Float, ObjectType } from 'type-graphql';
 import { SafeInt } from './scalars';
 
-@ObjectType({ description: 'Counters for one model version and UTC hour. They count every row received, including rows later compacted.' })
+@ObjectType({ description: 'Counters for one model version and UTC hour. They count every row received, including rows later compacted or deleted by retention.' })
 export class IngestStatsBucket {
   @Field({ description: 'The model version ("*" in a total over several).' })
   modelVersion: string;
@@ -29,6 +29,9 @@ export class IngestStatsBucket {
 
   @Field(() => SafeInt, { description: 'Rows deleted by compaction.' })
   compacted: number;
+
+  @Field(() => SafeInt, { description: 'Rows deleted by log retention (past their model line’s rawLogRetentionDays or RETENTION_DAYS); still counted in received.' })
+  retentionDeleted: number;
 
   @Field(() => Float, { description: 'keptAny / received: the share of traffic kept past the grace window (before references).' })
   keepRate: number;

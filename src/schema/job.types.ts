@@ -18,6 +18,8 @@ export enum JobKindEnum {
   FEEDBACK_MATCH = 'feedback-match',
   WEBHOOK_DELIVERY = 'webhook-delivery',
   AUDIT_RETENTION = 'audit-retention',
+  LOG_RETENTION = 'log-retention',
+  LOG_PARTITIONS = 'log-partitions',
 }
 registerEnumType(JobKindEnum, {
   name: 'JobKind',
@@ -32,6 +34,8 @@ registerEnumType(JobKindEnum, {
     FEEDBACK_MATCH: { description: 'Links feedback that arrived before its log row once the row exists, and deletes pending feedback past FEEDBACK_PENDING_HOURS (every minute).' },
     WEBHOOK_DELIVERY: { description: 'POSTs one webhook delivery, retried with backoff.' },
     AUDIT_RETENTION: { description: 'Deletes audit events older than AUDIT_RETENTION_DAYS (hourly).' },
+    LOG_RETENTION: { description: 'Deletes raw log rows past their model line’s retention (rawLogRetentionDays, else RETENTION_DAYS), keeping dataset members, references and open drift evidence (hourly, or runLogRetention).' },
+    LOG_PARTITIONS: { description: 'Creates the daily log partitions LOG_PARTITIONS_AHEAD_DAYS ahead (daily, and at start).' },
   },
 });
 
@@ -137,6 +141,12 @@ export class CompactLogsInput {
   @Field(() => Float, { nullable: true, description: 'Override SAMPLING_GRACE_HOURS for this run (≥ 0).' })
   graceHours?: number;
 
+  @Field(() => Int, { nullable: true, description: 'Rows deleted per transaction (1–100 000). Default COMPACTION_BATCH_SIZE.' })
+  batchSize?: number;
+}
+
+@InputType({ description: 'Run log retention now.' })
+export class RunLogRetentionInput {
   @Field(() => Int, { nullable: true, description: 'Rows deleted per transaction (1–100 000). Default COMPACTION_BATCH_SIZE.' })
   batchSize?: number;
 }

@@ -11,6 +11,7 @@ export interface StatsBucket {
   keptSampled: number;
   keptAny: number;
   compacted: number;
+  retentionDeleted: number;
   keepRate: number;
 }
 
@@ -29,7 +30,7 @@ export class IngestStatsService {
       byModel = 'AND model_version = $3';
     }
     const rows: Record<string, string | Date>[] = await db.query(
-      `SELECT model_version, hour, received, kept_low_confidence, kept_flagged, kept_drift_open, kept_sampled, kept_any, compacted
+      `SELECT model_version, hour, received, kept_low_confidence, kept_flagged, kept_drift_open, kept_sampled, kept_any, compacted, retention_deleted
        FROM ingest_stats_hourly WHERE hour >= date_trunc('hour', $1::timestamptz, 'UTC') AND hour < $2 ${byModel}
        ORDER BY hour, model_version`,
       params,
@@ -43,6 +44,7 @@ export class IngestStatsService {
         keptSampled: Number(r.kept_sampled),
         keptAny: Number(r.kept_any),
         compacted: Number(r.compacted),
+        retentionDeleted: Number(r.retention_deleted),
       }),
     );
     const sum = (k: keyof Omit<StatsBucket, 'modelVersion' | 'hour' | 'keepRate'>) => buckets.reduce((n, b) => n + b[k], 0);
@@ -55,6 +57,7 @@ export class IngestStatsService {
       keptSampled: sum('keptSampled'),
       keptAny: sum('keptAny'),
       compacted: sum('compacted'),
+      retentionDeleted: sum('retentionDeleted'),
     });
     return { buckets, total };
   }

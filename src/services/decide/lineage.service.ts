@@ -14,6 +14,7 @@ export interface ModelLineRow {
   probationHours: number | null;
   groundTruthMatch: 'EXACT' | 'NUMERIC';
   groundTruthTolerance: number;
+  rawLogRetentionDays: number | null;
   createdBy: string;
   createdAt: Date;
 }
@@ -63,7 +64,7 @@ export interface GateSnapshot {
 }
 
 export const LINE_COLUMNS = `m.name, m.probation_hours AS "probationHours", m.ground_truth_match AS "groundTruthMatch",
-  m.ground_truth_tolerance AS "groundTruthTolerance", m.created_by AS "createdBy", m.created_at AS "createdAt"`;
+  m.ground_truth_tolerance AS "groundTruthTolerance", m.raw_log_retention_days AS "rawLogRetentionDays", m.created_by AS "createdBy", m.created_at AS "createdAt"`;
 export const VERSION_COLUMNS = `v.name, v.model_line AS "modelLine", v.created_at AS "createdAt"`;
 export const RUN_COLUMNS = `t.id, t.dataset_version_id AS "datasetVersionId", t.base_model_version AS "baseModelVersion",
   t.candidate_model_version AS "candidateModelVersion", t.model_line AS "modelLine", t.status, t.external_url AS "externalUrl",
@@ -124,7 +125,7 @@ export class LineageService {
   /** Creates the line, or changes its probation period. */
   async saveLine(
     tx: EntityManager,
-    input: { name: string; probationHours?: number | null; groundTruthMatch?: 'EXACT' | 'NUMERIC' | null; groundTruthTolerance?: number | null },
+    input: { name: string; probationHours?: number | null; groundTruthMatch?: 'EXACT' | 'NUMERIC' | null; groundTruthTolerance?: number | null; rawLogRetentionDays?: number | null },
     by: string,
   ): Promise<ModelLineRow> {
     const problems: InputProblem[] = [];
@@ -133,13 +134,19 @@ export class LineageService {
     if (input.groundTruthTolerance != null && !(input.groundTruthTolerance >= 0 && Number.isFinite(input.groundTruthTolerance))) {
       problems.push({ field: 'groundTruthTolerance', message: 'must be a finite number ≥ 0' });
     }
+    // 36,500 days (100 years) is "forever" in practice; 0 says forever outright.
+    if (input.rawLogRetentionDays != null && !(Number.isInteger(input.rawLogRetentionDays) && input.rawLogRetentionDays >= 0 && input.rawLogRetentionDays <= 36_500)) {
+      problems.push({ field: 'rawLogRetentionDays', message: 'must be an integer 0–36500 (0: keep forever)' });
+    }
     if (problems.length) throw badInput(problems);
     const [row]: ModelLineRow[] = await tx.query(
-      `INSERT INTO model_line AS m (name, probation_hours, ground_truth_match, ground_truth_tolerance, created_by) VALUES ($1, $2, coalesce($3::text, 'EXACT'), coalesce($4::float8, 0), $5)
+      `INSERT INTO model_line AS m (name, probation_hours, ground_truth_match, ground_truth_tolerance, created_by, raw_log_retention_days)
+       VALUES ($1, $2, coalesce($3::text, 'EXACT'), coalesce($4::float8, 0), $5, $6)
        ON CONFLICT (name) DO UPDATE SET probation_hours = coalesce($2::float8, m.probation_hours),
-         ground_truth_match = coalesce($3::text, m.ground_truth_match), ground_truth_tolerance = coalesce($4::float8, m.ground_truth_tolerance)
+         ground_truth_match = coalesce($3::text, m.ground_truth_match), ground_truth_tolerance = coalesce($4::float8, m.ground_truth_tolerance),
+         raw_log_retention_days = coalesce($6::int, m.raw_log_retention_days)
        RETURNING ${LINE_COLUMNS}`,
-      [input.name, input.probationHours ?? null, input.groundTruthMatch ?? null, input.groundTruthTolerance ?? null, by],
+      [input.name, input.probationHours ?? null, input.groundTruthMatch ?? null, input.groundTruthTolerance ?? null, by, input.rawLogRetentionDays ?? null],
     );
     return row;
   }

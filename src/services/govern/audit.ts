@@ -47,6 +47,7 @@ export const AUDITED_MUTATIONS: Record<string, AuditRule> = {
   createApiKey: { target: fromResult('ApiKey', (r) => r.key?.id), details: (a) => ({ scopes: Array.isArray(a.input?.scopes) ? (a.input!.scopes as unknown[]).map((x) => String(x).toUpperCase()) : null }) },
   revokeApiKey: { target: fromInput('apiKeyId') },
   compactLogs: { target: fromResult('Job', (id) => id) },
+  runLogRetention: { target: fromResult('Job', (id) => id) },
   refreshTrafficProfiles: { target: fromResult('Job', (id) => id) },
   saveModelLine: { target: fromResult('ModelLine', (r) => r.name) },
   saveEvalGate: { target: fromResult('EvalGate', (r) => r.id) },
