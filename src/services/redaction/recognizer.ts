@@ -69,3 +69,44 @@ export function before(text: string, start: number, chars: number): string {
 export function after(text: string, end: number, chars: number): string {
   return text.slice(end, end + chars);
 }
+
+// One-entry cache for hasDigit: several recognizers gate on "any digit", and the pipeline hands them the same
+// string one after the other, so the scan runs once per text instead of once per recognizer. The pipeline
+// clears the gate caches after each text (clearGateCaches), so a verdict never outlives its run and no large
+// text stays referenced.
+let digitText: string | null = null;
+let digitVerdict = false;
+const DIGIT_RE = /\d/;
+
+/** Whether the text holds an ASCII digit (a cheap gate shared by the numeric recognizers). */
+export function hasDigit(text: string): boolean {
+  if (text !== digitText) {
+    digitText = text;
+    digitVerdict = DIGIT_RE.test(text);
+  }
+  return digitVerdict;
+}
+
+// One-entry cache for secretHint: the JWT and API-secret recognizers gate on the same literals, so the text is
+// scanned for them once (tier 1 had the same single hint regex in front of its secret pass).
+let hintText: string | null = null;
+let hintVerdict = false;
+const SECRET_HINT_RE = /eyJ|PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_(?:live|test)_|AIza|sk-/;
+
+/** Whether the text holds a literal that every JWT or vendor secret starts with (shared gate, cached). */
+export function secretHint(text: string): boolean {
+  if (text !== hintText) {
+    hintText = text;
+    hintVerdict = SECRET_HINT_RE.test(text);
+  }
+  return hintVerdict;
+}
+
+/** The regexes behind the shared gates (listed by the recognizers that use them, for the ReDoS check). */
+export const SHARED_GATE_PATTERNS: readonly RegExp[] = [DIGIT_RE, SECRET_HINT_RE];
+
+/** Forgets the shared gate verdicts (called by the pipeline after each text). */
+export function clearGateCaches(): void {
+  digitText = null;
+  hintText = null;
+}

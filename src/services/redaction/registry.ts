@@ -1,4 +1,13 @@
 import type { Recognizer } from './recognizer';
+import { apiSecretRecognizer } from './recognizers/api-secret.recognizer';
+import { creditCardRecognizer } from './recognizers/credit-card.recognizer';
+import { emailRecognizer } from './recognizers/email.recognizer';
+import { ibanRecognizer } from './recognizers/iban.recognizer';
+import { ipRecognizer } from './recognizers/ip.recognizer';
+import { jwtRecognizer } from './recognizers/jwt.recognizer';
+import { macAddressRecognizer } from './recognizers/mac-address.recognizer';
+import { phoneRecognizer } from './recognizers/phone.recognizer';
+import { ssnRecognizer } from './recognizers/ssn.recognizer';
 
 /**
  * Every recognizer the redactor runs. Adding a class = one module under `recognizers/` + one line here.
@@ -6,5 +15,15 @@ import type { Recognizer } from './recognizer';
  * run in, cheapest first.
  */
 export const RECOGNIZERS: readonly Recognizer[] = Object.freeze([
-  // (filled in as the recognizers are ported / written)
+  // Gates on one literal (indexOf / a short regex): skipped on most text.
+  jwtRecognizer,
+  apiSecretRecognizer,
+  emailRecognizer,
+  ibanRecognizer,
+  macAddressRecognizer,
+  ssnRecognizer,
+  ipRecognizer,
+  // Gate on any digit.
+  creditCardRecognizer,
+  phoneRecognizer,
 ]);
