@@ -8,6 +8,9 @@ import { jwtRecognizer } from './recognizers/jwt.recognizer';
 import { macAddressRecognizer } from './recognizers/mac-address.recognizer';
 import { phoneRecognizer } from './recognizers/phone.recognizer';
 import { ssnRecognizer } from './recognizers/ssn.recognizer';
+import { poBoxRecognizer } from './recognizers/po-box.recognizer';
+import { postcodeRecognizer } from './recognizers/postcode.recognizer';
+import { streetAddressRecognizer } from './recognizers/street-address.recognizer';
 
 /**
  * Every recognizer the redactor runs. Adding a class = one module under `recognizers/` + one line here.
@@ -26,4 +29,7 @@ export const RECOGNIZERS: readonly Recognizer[] = Object.freeze([
   // Gate on any digit.
   creditCardRecognizer,
   phoneRecognizer,
+  streetAddressRecognizer,
+  poBoxRecognizer,
+  postcodeRecognizer,
 ]);
