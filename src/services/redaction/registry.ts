@@ -11,6 +11,18 @@ import { ssnRecognizer } from './recognizers/ssn.recognizer';
 import { poBoxRecognizer } from './recognizers/po-box.recognizer';
 import { postcodeRecognizer } from './recognizers/postcode.recognizer';
 import { streetAddressRecognizer } from './recognizers/street-address.recognizer';
+import { caSinRecognizer } from './recognizers/ca-sin.recognizer';
+import { deSteuerIdRecognizer } from './recognizers/de-steuer-id.recognizer';
+import { esDniRecognizer } from './recognizers/es-dni.recognizer';
+import { esNieRecognizer } from './recognizers/es-nie.recognizer';
+import { frNirRecognizer } from './recognizers/fr-nir.recognizer';
+import { idDocumentRecognizer } from './recognizers/id-document.recognizer';
+import { inAadhaarRecognizer } from './recognizers/in-aadhaar.recognizer';
+import { inPanRecognizer } from './recognizers/in-pan.recognizer';
+import { itCodiceFiscaleRecognizer } from './recognizers/it-codice-fiscale.recognizer';
+import { nlBsnRecognizer } from './recognizers/nl-bsn.recognizer';
+import { ukNinoRecognizer } from './recognizers/uk-nino.recognizer';
+import { usItinRecognizer } from './recognizers/us-itin.recognizer';
 
 /**
  * Every recognizer the redactor runs. Adding a class = one module under `recognizers/` + one line here.
@@ -32,4 +44,16 @@ export const RECOGNIZERS: readonly Recognizer[] = Object.freeze([
   streetAddressRecognizer,
   poBoxRecognizer,
   postcodeRecognizer,
+  usItinRecognizer,
+  ukNinoRecognizer,
+  caSinRecognizer,
+  inAadhaarRecognizer,
+  inPanRecognizer,
+  frNirRecognizer,
+  esDniRecognizer,
+  esNieRecognizer,
+  itCodiceFiscaleRecognizer,
+  nlBsnRecognizer,
+  deSteuerIdRecognizer,
+  idDocumentRecognizer,
 ]);
