@@ -23,6 +23,8 @@ import { itCodiceFiscaleRecognizer } from './recognizers/it-codice-fiscale.recog
 import { nlBsnRecognizer } from './recognizers/nl-bsn.recognizer';
 import { ukNinoRecognizer } from './recognizers/uk-nino.recognizer';
 import { usItinRecognizer } from './recognizers/us-itin.recognizer';
+import { dateOfBirthRecognizer } from './recognizers/date-of-birth.recognizer';
+import { personNameRecognizer } from './recognizers/person-name.recognizer';
 
 /**
  * Every recognizer the redactor runs. Adding a class = one module under `recognizers/` + one line here.
@@ -56,4 +58,6 @@ export const RECOGNIZERS: readonly Recognizer[] = Object.freeze([
   nlBsnRecognizer,
   deSteuerIdRecognizer,
   idDocumentRecognizer,
+  dateOfBirthRecognizer,
+  personNameRecognizer,
 ]);
