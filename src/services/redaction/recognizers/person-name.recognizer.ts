@@ -105,7 +105,7 @@ const NAME_LOW = `${WORD_LOW}(?:[ \\u00A0]${WORD_LOW}){0,2}`;
 const NAME_UNCASED =
   '\\p{Script=Han}{2,4}' +
   '|[\\p{Script=Katakana}ー・]{2,20}' +
-  '|\\p{Script=Hangul}{2,4}?(?=입니다|이에요|예요|이고|라고|[\\s,.!)）]|$)' +
+  '|\\p{Script=Hangul}{2,4}?(?=입니다|이에요|예요|이고|라고|[\\s,.!]|$)' +
   '|[\\p{Script=Arabic}]{2,20}(?:[ \\u00A0][\\p{Script=Arabic}]{2,20})?' +
   '|[\\p{Script=Hebrew}]{2,20}(?:[ \\u00A0][\\p{Script=Hebrew}]{2,20})?' +
   '|[\\p{Script=Devanagari}]{2,20}(?:[ \\u00A0][\\p{Script=Devanagari}]{2,20})?';
