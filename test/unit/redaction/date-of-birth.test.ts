@@ -139,6 +139,7 @@ const NEGATIVES: string[] = [
   `mon anniversaire le 3 mai ${new Date().getUTCFullYear()}, on fête ça`,
   'commande FNAC du 12/03/2024',
   'Fnac 12/03/2024 ticket',
+  'El producto cumple la norma desde 12/03/1990',
 ];
 
 test('DOB: dates next to a birth context are replaced, the context word stays', () => {

@@ -135,6 +135,8 @@ test('PERSON: multi-word sign-offs and dash-led signature lines', () => {
   assertKept('Thanks for the fix!\nAnother question: can I export?');
   assertKept('thanks for the help\nPython 3 crashes on start');
   assertKept('Release notes\n- Fixed login\n- Added export');
+  assertKept('The best way to fix it:\nRestart');
+  assertKept('Love the new dashboard!\nGreat work');
 });
 
 test('PERSON: a company or product addressed as a group is not a name', () => {

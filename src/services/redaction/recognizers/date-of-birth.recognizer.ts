@@ -109,7 +109,9 @@ const CTX_WORDS =
   'geboren|geburtsdatum|geburtstag|geb\\.|geb\\.-datum|' +
   'née?|née?\\sle|date\\sde\\snaissance|naissance|anniversaire|' +
   // ES: "fecha de nacimiento", "F. nacimiento", "fecha nac.", "F. de nac.", "fec. nac.": the noun alone carries it.
-  'nacimiento|(?:f|fec|fecha)(?:\\.\\s?|\\s)(?:de\\s)?nac\\.?|nacid[oa]|nací|naci|nació|cumpleaños|cumple|' +
+  'nacimiento|(?:f|fec|fecha)(?:\\.\\s?|\\s)(?:de\\s)?nac\\.?|nacid[oa]|nací|naci|nació|cumpleaños|' +
+  // "cumple" is also the verb "cumplir" ("cumple la norma"): the birthday noun only after a determiner.
+  '(?:mi|tu|su|el|del|nuestro)\\scumple|' +
   // IT: "data di nascita", "Data nascita", "luogo e data di nascita", "data nasc.", "nato il", "nacque".
   'nascita|(?:data|d)(?:\\.\\s?|\\s)(?:di\\s)?nasc\\.?|nacque|compleanno|' +
   'geboortedatum|verjaardag|jarig|' +

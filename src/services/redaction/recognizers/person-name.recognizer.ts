@@ -229,8 +229,9 @@ const SEP_SIGN_OFF = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t
 const AND_NEXT = /[ \u00A0]{0,2}(?:and|&|und|et|y|e|en)[ \u00A0]{1,2}/uy;
 const SEP_THANKS = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t\u00A0]{0,8}){0,3}/uy;
 // Lower-case words that finish a sign-off before its line break ("Thanks in advance,\n", "Thank you so much!\n",
-// "Thanks for your help.\n"): skipped only when the line ends there, so the name must stand alone on the next line.
-const SIGN_OFF_TAIL = /(?:[ \u00A0]{1,2}[\p{Ll}'’]{1,15}){1,6}(?=[ \t\u00A0]{0,3}[,!.:]?[ \t\u00A0]{0,3}\r?\n)/uy;
+// "Thanks for your help.\n"): skipped only when the line ends there, so the name must stand alone on the next line;
+// not before a colon ("best way to fix it:\nRestart" introduces content, not a signature).
+const SIGN_OFF_TAIL = /(?:[ \u00A0]{1,2}[\p{Ll}'’]{1,15}){1,6}(?=[ \t\u00A0]{0,3}[,!.]?[ \t\u00A0]{0,3}\r?\n)/uy;
 // A signature line led by a dash ("— Nils", "- Jane", "-- \nJane", "~ Ana"): the dash is not part of the name.
 const WEAK_NAME_PHRASE = /name/iu;
 const PREV_WORD = /(\p{L}{2,20})[ \u00A0]{1,2}$/u;
