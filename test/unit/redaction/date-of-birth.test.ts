@@ -76,6 +76,27 @@ const POSITIVES: Array<[string, string]> = [
   // Portuguese
   ['Data de nascimento: 12/04/1987', 'Data de nascimento: [DOB]'],
   ['nascida em 3 de março de 1990', 'nascida em [DOB]'],
+  // Every language's abbreviations and short forms of "date of birth" / "born" / "birthday"
+  ['mon anniversaire est le 3 mars 1990', 'mon anniversaire est le [DOB]'],
+  ["Mon anniversaire, c'est le 1er juin 1985", "Mon anniversaire, c'est le [DOB]"],
+  ['F. nacimiento 1990-03-03', 'F. nacimiento [DOB]'],
+  ['F. nac.: 03/03/1990', 'F. nac.: [DOB]'],
+  ['fecha de nac. 03/03/1990', 'fecha de nac. [DOB]'],
+  ['Fecha nacimiento: 3 de marzo de 1990', 'Fecha nacimiento: [DOB]'],
+  ['Lugar y fecha de nacimiento: Madrid, 03/03/1990', 'Lugar y fecha de nacimiento: Madrid, [DOB]'],
+  ['Mi hermano nació el 3 de marzo de 1990', 'Mi hermano nació el [DOB]'],
+  ['mi cumple es el 5 de mayo', 'mi cumple es el [DOB]'],
+  ['Data nascita: 1990-03-03', 'Data nascita: [DOB]'],
+  ['data nasc. 03/03/1990', 'data nasc. [DOB]'],
+  ['Luogo e data di nascita: Roma, 3 marzo 1990', 'Luogo e data di nascita: Roma, [DOB]'],
+  ['nacque il 3 marzo 1990', 'nacque il [DOB]'],
+  ['Ik ben jarig op 3 maart', 'Ik ben jarig op [DOB]'],
+  ['nasci em 3 de março de 1990', 'nasci em [DOB]'],
+  ['Ela nasceu em 03/03/1990', 'Ela nasceu em [DOB]'],
+  ['nascido em 3 de março de 1990', 'nascido em [DOB]'],
+  ['Dt. nasc.: 03/03/1990', 'Dt. nasc.: [DOB]'],
+  ['Nascimento: 1990-03-03', 'Nascimento: [DOB]'],
+  ['meu aniversário é 3 de março de 1990', 'meu aniversário é [DOB]'],
   // Several in one text, the context word stays
   [
     'Kids: Tom, DOB 01/02/2015; Ana, DOB 2017-06-30.',
@@ -111,6 +132,14 @@ const NEGATIVES: string[] = [
   'Newborn photo shoot booked for 12/04/2024',
   'Reborn 2.0 ships 12/04/2024',
   'Date of birth unknown; last login 12/04/2024 from a new device',
+  // "anniversaire"/"aniversário" of something else, a retailer and verbs that only look like the new words
+  'anniversaire de mariage le 12 juin 2010',
+  "l'anniversaire de la société le 3 mai 1990",
+  'aniversário de casamento em 12/06/2010',
+  `mon anniversaire le 3 mai ${new Date().getUTCFullYear()}, on fête ça`,
+  'commande FNAC du 12/03/2024',
+  'Fnac 12/03/2024 ticket',
+  'El producto cumple la norma desde 12/03/1990',
 ];
 
 test('DOB: dates next to a birth context are replaced, the context word stays', () => {

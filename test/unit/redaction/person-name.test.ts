@@ -104,6 +104,84 @@ test('PERSON: salutations, sign-offs and signatures', () => {
   for (const [input, expected] of cases) assertRedacted(input, expected);
 });
 
+test('PERSON: contractions and third-person introductions ("name\'s X", "his name is X")', () => {
+  assertRedacted("name's Ada Quinn, I wrote yesterday", "name's [PERSON], I wrote yesterday");
+  assertRedacted("Name's Bond. James Bond.", "Name's [PERSON]. James Bond.");
+  assertRedacted("The name’s Lena", "The name’s [PERSON]");
+  assertRedacted('his name is Tom Berger', 'his name is [PERSON]');
+  assertRedacted("Her name's Ines and she booked it", "Her name's [PERSON] and she booked it");
+  assertKept("the file name's Config.yaml");
+  assertKept('The product name is Flywheel');
+  assertKept("name's missing from the form");
+  assertKept('her name is Unknown');
+});
+
+test('PERSON: multi-word sign-offs and dash-led signature lines', () => {
+  const cases: Array<[string, string]> = [
+    ['Thanks in advance,\nAda Quinn', 'Thanks in advance,\n[PERSON]'],
+    ['Thank you so much!\nOla', 'Thank you so much!\n[PERSON]'],
+    ['Thanks for your help.\nMarek Novak', 'Thanks for your help.\n[PERSON]'],
+    ['Thank you for your patience,\n\nSiobhan O\'Neill', 'Thank you for your patience,\n\n[PERSON]'],
+    ['Thank you so much!\n— Ørjan Dahl', 'Thank you so much!\n— [PERSON]'],
+    ['Thanks,\n- Jane', 'Thanks,\n- [PERSON]'],
+    ['Cheers\n-- \nPiotr', 'Cheers\n-- \n[PERSON]'],
+    ['Best regards,\n– Chloé Martin', 'Best regards,\n– [PERSON]'],
+    ['Merci d\'avance,\nJulie', 'Merci d\'avance,\n[PERSON]'],
+    ['Danke im voraus!\nJonas', 'Danke im voraus!\n[PERSON]'],
+    ['Much appreciated,\nRavi', 'Much appreciated,\n[PERSON]'],
+  ];
+  for (const [input, expected] of cases) assertRedacted(input, expected);
+  // The line after the tail is a new paragraph, not a signature: kept.
+  assertKept('Thanks for the fix!\nAnother question: can I export?');
+  assertKept('thanks for the help\nPython 3 crashes on start');
+  assertKept('Release notes\n- Fixed login\n- Added export');
+  assertKept('The best way to fix it:\nRestart');
+  assertKept('Love the new dashboard!\nGreat work');
+});
+
+test('PERSON: a company or product addressed as a group is not a name', () => {
+  for (const kept of [
+    'Hello Flywheel team, quick question',
+    'Hi Acme support,',
+    'Thanks Stripe folks!',
+    'Hey Vercel crew',
+    'Hallo Flywheel-Team, kurze Frage',
+    'Bonjour Flywheel équipe',
+    'Hi Zendesk people, hello',
+    'Good morning Globex everyone',
+  ]) {
+    assertKept(kept);
+  }
+  assertRedacted('Hi Anna, team lead here', 'Hi [PERSON], team lead here');
+  assertRedacted('my name is Anna all right', 'my name is [PERSON] all right');
+});
+
+test('PERSON: field labels with a dash separator, and owner/holder keys', () => {
+  assertRedacted('Customer name - Ada Quinn', 'Customer name - [PERSON]');
+  assertRedacted('Full name – Marek Novak', 'Full name – [PERSON]');
+  assertRedacted('Surname — Lima', 'Surname — [PERSON]');
+  assertRedacted('Nombre - Lucía Pérez', 'Nombre - [PERSON]');
+  assertRedacted('Account holder: Liam Byrne', 'Account holder: [PERSON]');
+  assertRedacted('Account owner: Gwen Carter, since 2019', 'Account owner: [PERSON], since 2019');
+  assertRedacted('Policyholder: Anya Petrova', 'Policyholder: [PERSON]');
+  assertKept('Contact - Support');
+  assertKept('Customer - Premium tier');
+  assertKept('Product name - Widget Pro');
+  assertKept('Owner: Platform');
+  assertKept('name - the identifier of the bucket');
+});
+
+test('PERSON: a second rendering of the name in brackets, in another script', () => {
+  assertRedacted('My name is 山田太郎 (Taro Yamada) and I need help', 'My name is [PERSON] ([PERSON]) and I need help');
+  assertRedacted('Name: Ivan Petrov (Иван Петров)', 'Name: [PERSON] ([PERSON])');
+  assertRedacted('我叫王伟（Wang Wei）', '我叫[PERSON]（[PERSON]）');
+  assertRedacted('Γιώργος Παππάς (George Pappas) here', 'Γιώργος Παππάς (George Pappas) here');
+  assertRedacted('Ich heiße Γιώργος Παππάς (Giorgos Pappas)', 'Ich heiße [PERSON] ([PERSON])');
+  // Same script in brackets: a department, team or place, kept.
+  assertRedacted('Hi Anna (Marketing),', 'Hi [PERSON] (Marketing),');
+  assertRedacted('Dr. Lee (Cardiology) will call', 'Dr. [PERSON] (Cardiology) will call');
+});
+
 test('PERSON: titles keep the title, redact the name; brands and shows stay', () => {
   assertRedacted('Mr Smith called', 'Mr [PERSON] called');
   assertRedacted('Ms. Ada Lovelace-King wrote', 'Ms. [PERSON] wrote');

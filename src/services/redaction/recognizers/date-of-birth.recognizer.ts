@@ -24,7 +24,9 @@ import { after, before, finding, type Finding, type Recognizer } from '../recogn
  * Birth context (checked only for date candidates, in bounded windows):
  *   - BEFORE the date, at most 40 characters away: DOB, D.O.B., date of birth, birth date, birthdate, birthday,
  *     born (on), geboren (am/op), Geburtsdatum, Geburtstag, geb., né(e) (le), date de naissance, naissance,
- *     fecha de nacimiento, nacido/nacida (el), nací, cumpleaños, data di nascita, nato/nata (il), compleanno,
+ *     anniversaire, fecha de nacimiento / nacimiento / F. nac., nacido/nacida (el), nací/nació, cumpleaños/cumple,
+ *     data (di) nascita / nascita / data nasc., nato/nata (il), nacque, compleanno, jarig,
+ *     data de nascimento / nascimento / dt. nasc., nasci/nasceu (em), aniversário,
  *     geboortedatum, verjaardag, data de nascimento, nascido/nascida. The gap between the word and the date may
  *     hold words and `:`/`,`/`(`, but no digit (another number in between means the word belongs to that
  *     one: "born in 1987, order placed 12/03/2024" keeps the order date), no sentence end (`.`, `!`, `?`, `;`,
@@ -105,11 +107,16 @@ const DATE = new RegExp(DATE_SOURCE, 'giu');
 const CTX_WORDS =
   'd\\.?\\s?o\\.?\\s?b\\.?|date[\\s_-]?of[\\s_-]?birth|birth|birth[\\s_-]?date|birthday|b-?day|born|' +
   'geboren|geburtsdatum|geburtstag|geb\\.|geb\\.-datum|' +
-  'née?|née?\\sle|date\\sde\\snaissance|naissance|' +
-  'fecha\\sde\\snacimiento|f\\.\\s?nac\\.|nacid[oa]|nací|cumpleaños|' +
-  'data\\sdi\\snascita|compleanno|' +
-  'geboortedatum|verjaardag|' +
-  'data\\sde\\snascimento|nascid[oa]|aniversário\\sde\\snascimento';
+  'née?|née?\\sle|date\\sde\\snaissance|naissance|anniversaire|' +
+  // ES: "fecha de nacimiento", "F. nacimiento", "fecha nac.", "F. de nac.", "fec. nac.": the noun alone carries it.
+  'nacimiento|(?:f|fec|fecha)(?:\\.\\s?|\\s)(?:de\\s)?nac\\.?|nacid[oa]|nací|naci|nació|cumpleaños|' +
+  // "cumple" is also the verb "cumplir" ("cumple la norma"): the birthday noun only after a determiner.
+  '(?:mi|tu|su|el|del|nuestro)\\scumple|' +
+  // IT: "data di nascita", "Data nascita", "luogo e data di nascita", "data nasc.", "nato il", "nacque".
+  'nascita|(?:data|d)(?:\\.\\s?|\\s)(?:di\\s)?nasc\\.?|nacque|compleanno|' +
+  'geboortedatum|verjaardag|jarig|' +
+  // PT: "data de nascimento", "nascimento", "dt. nasc.", "nasci em", "nasceu em", "nascido/nascida em", "aniversário".
+  'nascimento|(?:dt|data)(?:\\.\\s?|\\s)(?:de\\s)?nasc\\.?|nascid[oa]|nasci|nasceu|aniversário';
 const CONTEXT_BEFORE = new RegExp(`(?<![\\p{L}\\p{N}[\\]])(?:${CTX_WORDS})(?!\\p{L})([^\\d.!?;\\n[]{0,40}|[ \\t:=-]{0,3}\\r?\\n[ \\t]{0,8})$`, 'iu');
 // `nato`/`nata` (IT) case-sensitively: NATO is not a birth.
 const CONTEXT_BEFORE_CASED = /(?<![\p{L}\p{N}[\]])[Nn]at[oa](?!\p{L})([^\d.!?;\n[]{0,40})$/u;
@@ -117,7 +124,7 @@ const CONTEXT_BEFORE_CASED = /(?<![\p{L}\p{N}[\]])[Nn]at[oa](?!\p{L})([^\d.!?;\n
 const CONTEXT_BEFORE_TIGHT = /(?<![\p{L}\p{N}[\]])[bBnN]\.\s{0,2}$/u;
 // Another event named between the context word and the date: the date belongs to that event.
 const OTHER_EVENT =
-  /(?<!\p{L})(?:order|invoice|due|ship|deliver|releas|expir|issue|valid|since|until|appointment|meeting|updat|creat|join|hire|marri|wed|died|death|passed|visit|party|parties|celebrat|sale|offer|discount|deadline|launch|schedul|remind|book|reserv|renew|paid|payment|start|ended|moved|graduat|bestell|rechnung|lieferung|verheirat|gestorben|commande|facture|livraison|mariage|marié|décéd|pedido|factura|entrega|casad|ordine|fattura|consegna|sposat|besteld|factuur|getrouwd)/iu;
+  /(?<!\p{L})(?:order|invoice|due|ship|deliver|releas|expir|issue|valid|since|until|appointment|meeting|updat|creat|join|hire|marri|wed|died|death|passed|visit|party|parties|celebrat|sale|offer|discount|deadline|launch|schedul|remind|book|reserv|renew|paid|payment|start|ended|moved|graduat|bestell|rechnung|lieferung|verheirat|gestorben|commande|facture|livraison|mariage|marié|décéd|pedido|factura|entrega|casad|ordine|fattura|consegna|sposat|besteld|factuur|getrouwd|casament|matrimoni|boda|founded|fondation|fondazione|fundação|fundación|gegründet|gründung|entreprise|société|empresa|azienda)/iu;
 // Context directly after the date: "1987-04-12 (DOB)", "12/04/1987 - date of birth", "... is my birthday".
 const CONTEXT_AFTER = new RegExp(
   `^\\s{0,2}[(,–—-]?\\s{0,2}(?:(?:is|was)\\s(?:my|his|her|their|the)\\s)?(?:${CTX_WORDS})(?!\\p{L})`,
@@ -128,7 +135,7 @@ const CONTEXT_GATE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CTX_WORDS}|nat[oa]|[bn]
 
 const DIGIT = /\d/;
 const DIGIT_RUNS = /\d+/g;
-const BIRTHDAY_WORD = /birthday|b-?day|geburtstag|cumpleaños|compleanno|verjaardag/iu;
+const BIRTHDAY_WORD = /birthday|b-?day|geburtstag|cumpleaños|cumple|compleanno|verjaardag|jarig|anniversaire|aniversário/iu;
 const YEAR_IN_DATE = /(?:18|19|20)\d\d(?!\d)/;
 const ALL_NUMERIC = /^[\d\s./-]+$/;
 const WEEKDAY_TAIL = /^\.?,?\s{1,2}(?:the\s|le\s|el\s|den\s|der\s|il\s)?/iu;
@@ -158,7 +165,7 @@ function validDay(day: number, month: number): boolean {
 }
 
 function hasBirthContextBefore(text: string, start: number, date: string): boolean {
-  // 40 gap characters + the longest context phrase ("aniversário de nascimento", 26) + slack for "D. O. B.".
+  // 40 gap characters + the longest context phrase ("fecha de nacimiento", 19) + slack for "D. O. B." and spaces.
   const w = before(text, start, 72);
   if (CONTEXT_BEFORE_TIGHT.test(w)) return true;
   const m = CONTEXT_BEFORE.exec(w) ?? CONTEXT_BEFORE_CASED.exec(w);

@@ -30,7 +30,20 @@ import { before, finding, type Finding, type Recognizer } from '../recognizer';
  *     Voornaam, Имя, Όνομα, 姓名, 名前, 이름, ...) then `:` or `=`. `product name:`, `file_name=`,
  *     `hostname:` are not person keys. A quoted value of a bare `name` key needs two words, since code
  *     names things (`name: "Config"`, `"name": "Flywheel"`); `name: string`, `name = "config"` stay
- *     because they are lower case, `name: String` because type words are on the stop-list.
+ *     because they are lower case, `name: String` because type words are on the stop-list. A dash separates a
+ *     value only after a name-word key ("Customer name - Ana Lima", "Surname – Lima"), not after a role key
+ *     ("Contact - Support" is a heading). Compound owner keys: account holder/owner, policyholder, homeowner.
+ *   - "name's X", "the name's X", "his/her/their name is X": weak (capitalised, stop-listed), and not after a
+ *     thing word ("the file name's Config").
+ *   - sign-offs may end in lower-case words before their line break ("Thanks in advance,\n", "Thank you so
+ *     much!\n", "Thanks for your help.\n"): then the name must stand alone on the next line; a signature line
+ *     may start with a dash ("— Nils", "- Jane", "--\nJane"), which stays.
+ *   - a name in brackets right after a found name, in another script, is the same person transliterated
+ *     ("山田太郎 (Taro Yamada)", "Ivan Petrov (Иван Петров)"); "Anna (Marketing)" (same script) stays.
+ *   - after a salutation or sign-off, a word followed by a group noun (team, folks, everyone, all, support,
+ *     crew, guys, people, staff, Team as a hyphen tail, équipe, ...) is a company or product addressed as a
+ *     group ("Hello Flywheel team", "Hallo Flywheel-Team"): no name. Not after an introduction ("my name is
+ *     Anna all right").
  *
  * Name shape: up to 4 capitalised words (`\p{Lu}\p{Ll}*`, any script with case: Latin with diacritics,
  * Cyrillic, Greek), each possibly with an inner capital (McDonald, DeShawn), apostrophe or hyphen parts
@@ -42,7 +55,8 @@ import { before, finding, type Finding, type Recognizer } from '../recognizer';
  *
  * Stop-list: a name whose first word is a common word (pronouns, greetings, roles like Team, Customer, All,
  * Everyone, Sir, Madam; adjectives and -ing/-ed forms after "I'm"; days, months; code type words) is no
- * name; later words cut the name at the first stop-word ("Thanks, John Team" → John).
+ * name; later words cut the name at the first stop-word ("Best regards,\nJohn Support" → John), except that a
+ * group noun after a salutation's word drops it (see above).
  *
  * NLP (issue 13 point 4), measured and dropped: on the 145-sentence dev set (test/unit/redaction/
  * person-name.dev-set.ts; bench/person-nlp.bench.ts) compromise's people() over the whole text found the 12%
@@ -113,7 +127,12 @@ const STRONG_INTRO = [
   'meu nome é', 'me chamo', 'меня зовут', 'мене звати', 'моё имя', 'мое имя', 'με λένε', 'ονομάζομαι', 'λέγομαι',
   'το όνομά μου είναι',
 ];
-const WEAK_INTRO = ["i'm", 'i am', 'je suis', 'soy', 'sono', 'ik ben', 'eu sou', 'ich bin'];
+const WEAK_INTRO = [
+  "i'm", 'i am', 'je suis', 'soy', 'sono', 'ik ben', 'eu sou', 'ich bin',
+  // "Name's Bond", "the name's Bond", and someone else's name ("his name is Tom"): capitalised only, and not
+  // after a thing word ("the file name's Config", see THING_QUALIFIERS).
+  "name's", "the name's", 'his name is', "his name's", 'her name is', "her name's", 'their name is',
+];
 const THIS_IS = ['this is', "it's", "c'est", 'hier ist', 'aquí', 'qui è'];
 const SALUTATION = [
   'hi', 'hello', 'hey', 'hiya', 'dear', 'happy birthday', 'congratulations', 'congrats', 'good morning', 'good afternoon', 'good evening', 'greetings',
@@ -135,12 +154,16 @@ const SIGN_OFF = [
   'saludos', 'un saludo', 'atentamente', 'un abrazo', 'cordiali saluti', 'distinti saluti', 'saluti', 'un saluto',
   'met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'vriendelijke groeten', 'groeten',
   'groetjes', 'groet', 'atenciosamente', 'abraços', 'с уважением', 'με εκτίμηση',
+  'much appreciated', 'appreciate it', 'with thanks', 'with gratitude', 'gratefully', 'speak soon', 'hope this helps',
+  'have a nice day', 'have a great day', 'looking forward to hearing from you', 'bis bald', 'bien à toi', 'a presto',
+  'hasta pronto', 'tot ziens', 'até breve', 'um abraço',
 ];
 // Thanks-words: also accepted with just a space before the name ("Thanks John!").
 const THANKS = [
   'thanks', 'thank you', 'thanks again', 'thanks so much', 'many thanks', 'thx', 'ty', 'danke', 'vielen dank',
   'merci', 'merci beaucoup', 'gracias', 'muchas gracias', 'grazie', 'grazie mille', 'bedankt', 'dank je', 'dank u',
-  'obrigado', 'obrigada', 'спасибо', 'ευχαριστώ',
+  'obrigado', 'obrigada', 'спасибо', 'ευχαριστώ', "merci d'avance", 'merci par avance', 'danke im voraus',
+  'gracias de antemano', 'grazie in anticipo', 'alvast bedankt',
 ];
 
 const enum Kind {
@@ -205,6 +228,20 @@ const SEP_SALUTATION = /,?[ \u00A0]{1,3}/uy;
 const SEP_SIGN_OFF = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t\u00A0]{0,8}){0,3}/uy;
 const AND_NEXT = /[ \u00A0]{0,2}(?:and|&|und|et|y|e|en)[ \u00A0]{1,2}/uy;
 const SEP_THANKS = /[ \t\u00A0]{0,3}[,!.:–—-]?[ \t\u00A0]{0,3}(?:\r?\n[ \t\u00A0]{0,8}){0,3}/uy;
+// Lower-case words that finish a sign-off before its line break ("Thanks in advance,\n", "Thank you so much!\n",
+// "Thanks for your help.\n"): skipped only when the line ends there, so the name must stand alone on the next line;
+// not before a colon ("best way to fix it:\nRestart" introduces content, not a signature).
+const SIGN_OFF_TAIL = /(?:[ \u00A0]{1,2}[\p{Ll}'’]{1,15}){1,6}(?=[ \t\u00A0]{0,3}[,!.]?[ \t\u00A0]{0,3}\r?\n)/uy;
+// A signature line led by a dash ("— Nils", "- Jane", "-- \nJane", "~ Ana"): the dash is not part of the name.
+const WEAK_NAME_PHRASE = /name/iu;
+const PREV_WORD = /(\p{L}{2,20})[ \u00A0]{1,2}$/u;
+const SIGNATURE_DASH = /[–—~-]{1,2}[ \t\u00A0]{0,2}(?:\r?\n[ \t\u00A0]{0,8})?/uy;
+// The word after a name: a group noun there makes the "name" a company or product addressed as a group
+// ("Hello Flywheel team", "Hi Acme support", "Thanks Stripe folks").
+const NEXT_WORD = /[ \u00A0]{1,2}(\p{L}{2,15})(?![\p{L}\p{N}])/uy;
+const HYPHEN_TAIL = /[-‐](\p{L}{2,15})$/u;
+const BRACKET_OPEN = /[ \u00A0]{0,2}[(（][ \u00A0]?/uy;
+const BRACKET_CLOSE = /^[ \u00A0]?[)）]/u;
 
 // "this is Anna from ...": what must follow the name.
 const THIS_IS_FOLLOW =
@@ -222,9 +259,9 @@ const TITLE = new RegExp(
 // Field keys: the keyword, then the key is read from a bounded window before it.
 const FIELD_KEYWORD = new RegExp(
   '(?:name|nom|prénom|prenom|nombre|apellidos?|vorname|nachname|familienname|nome|cognome|naam|voornaam|achternaam|' +
-    'surname|cardholder|contact|attn|attention|customer|client|patient|applicant|passenger|guest|assignee|reporter|requester|' +
+    'surname|cardholder|holder|owner|contact|attn|attention|customer|client|patient|applicant|passenger|guest|assignee|reporter|requester|' +
     'имя|фамилия|όνομα|επώνυμο|姓名|名前|氏名|이름)' +
-    '(?![\\p{L}\\p{N}])["\'`]?[ \\u00A0]{0,3}(?::=|[:=：])[ \\u00A0]{0,3}(["\'“]?)',
+    '(?![\\p{L}\\p{N}])["\'`]?(?:[ \\u00A0]{0,3}(?::=|[:=：])|[ \\u00A0]{1,3}([–—-]))[ \\u00A0]{0,3}(["\'“]?)',
   'giu',
 );
 const KEY_CHAR = /[\p{L}\p{N}]/u;
@@ -344,6 +381,15 @@ const STOP = new Set(
     '什么 用户 客户 朋友 大家 同事 学生 老师 先生 女士 お客様 皆様 みなさん 학생 여러분 고객'
   ).split(WHITESPACE),
 );
+// Group nouns: "<Word> team" is a company or product addressed as a group, not a person (see NEXT_WORD).
+const GROUP_NOUNS = new Set(
+  (
+    'team teams folks everyone everybody all crew guys gals people staff support community devs developers ' +
+    'maintainers squad gang fam family friends users members colleagues group department dept office helpdesk ' +
+    'engineers engineering ops admins owners founders peeps lot équipe equipe equipo equipa squadra ploeg ' +
+    'leute zusammen kollegen tous todos tutti allemaal iedereen'
+  ).split(' '),
+);
 // Title + word pairs that are brands, shows or fictional characters, not a person the text is about.
 const TITLE_STOP = new Set(
   (
@@ -361,7 +407,15 @@ const PERSON_KEYS = new Set(
     'studentname guestname passengername yourname myname realname personname holdername applicantname ' +
     'nom prénom prenom nomcomplet nomdefamille nombre apellido apellidos nombrecompleto vorname nachname ' +
     'familienname vollständigername nome cognome nomecompleto naam voornaam achternaam volledigenaam ' +
-    'имя фамилия όνομα επώνυμο 姓名 名前 氏名 이름'
+    'имя фамилия όνομα επώνυμο 姓名 名前 氏名 이름 accountowner cardowner policyholder policyowner homeowner'
+  ).split(' '),
+);
+// Keys that name the name itself (not a role like customer/contact): only these take a dash separator
+// ("Customer name - Ana Lima", "Surname – Lima"); "Contact - Support" is a heading.
+const NAME_WORD_KEYS = new Set(
+  (
+    'name nom prénom prenom nombre apellido apellidos vorname nachname familienname nome cognome naam voornaam ' +
+    'achternaam surname holder имя фамилия όνομα επώνυμο'
   ).split(' '),
 );
 // Words that make "<word> name" a thing's name, not a person's ("Product Name:", "file name =").
@@ -440,8 +494,47 @@ function push(out: Finding[], start: number, name: string, strict: boolean, text
   // surname; the date recognizer wins "April 1987" and the name must not depend on that overlap.
   const space = name.lastIndexOf(' ', len - 1);
   if (space > 0 && DIGIT_AFTER_SPACE.test(text.slice(start + len, start + len + 2))) len = keepLength(name.slice(0, space), strict);
-  if (len > 0) out.push(finding('PERSON', start, start + len));
+  if (len > 0) {
+    out.push(finding('PERSON', start, start + len));
+    pushSecondRendering(out, text, name.slice(0, len), start + len);
+  }
   return len;
+}
+
+/**
+ * "My name is 山田太郎 (Taro Yamada)", "Name: Ivan Petrov (Иван Петров)": a name in brackets right after a found
+ * name is the same person written in another script. Only when the scripts differ in having case (Han/Hangul/
+ * Arabic vs Latin/Cyrillic/Greek) or the alphabet differs (Latin vs Cyrillic/Greek): "Anna (Marketing)" and
+ * "Dr. Lee (Cardiology)" are a name and a department, both Latin, and stay.
+ */
+function pushSecondRendering(out: Finding[], text: string, first: string, end: number): void {
+  BRACKET_OPEN.lastIndex = end;
+  const open = BRACKET_OPEN.exec(text);
+  if (open === null) return;
+  const pos = end + open[0].length;
+  const second = nameAt(text, pos, false);
+  if (second === null || scriptOf(first) === scriptOf(second)) return;
+  if (!BRACKET_CLOSE.test(text.slice(pos + second.length, pos + second.length + 3))) return;
+  const len = keepLength(second, true);
+  if (len === second.length) out.push(finding('PERSON', pos, pos + len));
+}
+
+/** The script of a name's first letter, coarsely: Latin, Cyrillic, Greek, or 'other' (uncased scripts). */
+function scriptOf(name: string): string {
+  const c = name.codePointAt(0) ?? 0;
+  if (c < 0x0250 || (c >= 0x1e00 && c < 0x1f00)) return 'latin';
+  if (c >= 0x0370 && c < 0x0400) return 'greek';
+  if (c >= 0x0400 && c < 0x0530) return 'cyrillic';
+  return `other-${c >> 8}`;
+}
+
+/** A group noun right after the name ("Flywheel team") or as its hyphen tail ("Flywheel-Team"). */
+function groupFollows(text: string, name: string, end: number): boolean {
+  const tail = HYPHEN_TAIL.exec(name);
+  if (tail !== null && GROUP_NOUNS.has(tail[1]!.toLowerCase())) return true;
+  NEXT_WORD.lastIndex = end;
+  const next = NEXT_WORD.exec(text);
+  return next !== null && GROUP_NOUNS.has(next[1]!.toLowerCase());
 }
 
 function findTriggers(text: string, out: Finding[]): void {
@@ -461,14 +554,22 @@ function findTriggers(text: string, out: Finding[]): void {
         pos = sepEnd(SEP_SALUTATION, text, end);
         break;
       case Kind.SignOff:
-        pos = sepEnd(SEP_SIGN_OFF, text, end);
+        pos = sepEnd(SEP_SIGN_OFF, text, sepEnd(SIGN_OFF_TAIL, text, end));
         // Sign-offs need a comma or a line break: "Best Buy", "I love Paris", "Yours Truly" (a band).
         if (!SIGN_OFF_PUNCT.test(text.slice(end, pos))) continue;
         break;
       default:
-        pos = sepEnd(SEP_THANKS, text, end);
+        pos = sepEnd(SEP_THANKS, text, sepEnd(SIGN_OFF_TAIL, text, end));
     }
     if (pos === end) continue;
+    if ((kind === Kind.SignOff || kind === Kind.Thanks) && text.slice(end, pos).includes('\n')) {
+      pos = sepEnd(SIGNATURE_DASH, text, pos);
+    }
+    if (kind === Kind.Weak && m[0].length > 5 && WEAK_NAME_PHRASE.test(m[0])) {
+      // "the file name's Config", "the product name is Flywheel": a thing word before "name" names a thing.
+      const prev = PREV_WORD.exec(before(text, m.index, 24));
+      if (prev !== null && THING_QUALIFIERS.has(prev[1]!.toLowerCase())) continue;
+    }
     const name = nameAt(text, pos, kind === Kind.Strong);
     if (name === null) continue;
     if (kind === Kind.SignOff || kind === Kind.Thanks) {
@@ -484,6 +585,13 @@ function findTriggers(text: string, out: Finding[]): void {
     if (kind === Kind.ThisIs) {
       const follow = text.slice(pos + name.length, pos + name.length + 40);
       if (!THIS_IS_FOLLOW.test(follow) && !GREETING_BEFORE.test(before(text, m.index, 24))) continue;
+    }
+    // "Hello Flywheel team", "Thanks Acme support!": a company or product addressed as a group.
+    const cut = keepLength(name, kind === Kind.Weak || kind === Kind.ThisIs || STARTS_LOWER.test(name));
+    // Not after an introduction: "my name is Anna all right?" keeps Anna.
+    if (cut > 0 && kind !== Kind.Strong && kind !== Kind.Weak && groupFollows(text, name.slice(0, cut), pos + cut)) {
+      TRIGGER.lastIndex = Math.max(TRIGGER.lastIndex, pos + cut);
+      continue;
     }
     let kept = push(out, pos, name, kind === Kind.Weak || kind === Kind.ThisIs, text);
     if (kept > 0 && kind === Kind.Salutation) {
@@ -535,12 +643,14 @@ function findFields(text: string, out: Finding[]): void {
     const keywordEnd = m.index + m[0].length - m[0].replace(LEADING_WORD, '').length;
     const key = keyBefore(text, keywordEnd);
     if (!isPersonKey(key)) continue;
+    // "Customer name - Ana Lima": a dash separates a value only after a key that is a name word.
+    if (m[1] !== undefined && !NAME_WORD_KEYS.has(LEADING_WORD.exec(m[0])![0].toLowerCase())) continue;
     // A key glued to a placeholder ("[PERSON]Name:") was glued to a word on the first run: not a key then.
     if (text[keywordEnd - key.length - 1] === ']') continue;
     const pos = m.index + m[0].length;
     const n = nameAt(text, pos, false);
     if (n === null) continue;
-    const valueQuoted = m[1] !== '';
+    const valueQuoted = m[2] !== '';
     const bareName = key.toLowerCase().trim() === 'name';
     // A quoted value of a bare `name` key names a thing as often as a person: two words needed.
     if (valueQuoted && bareName && !ONE_SPACE.test(n) && ANY_UPPER.test(n)) continue;
@@ -578,6 +688,14 @@ export const personNameRecognizer: Recognizer = {
     SEP_SALUTATION,
     SEP_SIGN_OFF,
     SEP_THANKS,
+    SIGN_OFF_TAIL,
+    SIGNATURE_DASH,
+    NEXT_WORD,
+    HYPHEN_TAIL,
+    BRACKET_OPEN,
+    BRACKET_CLOSE,
+    WEAK_NAME_PHRASE,
+    PREV_WORD,
     AND_NEXT,
     THIS_IS_FOLLOW,
     GREETING_BEFORE,
