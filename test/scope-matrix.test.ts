@@ -87,6 +87,7 @@ const ROOT_RULES: Record<string, RootRule> = {
   createApiKey: [],
   revokeApiKey: [],
   compactLogs: [],
+  runLogRetention: [],
   refreshTrafficProfiles: [],
   createDatasetVersion: ['curate'],
   cancelJob: ['curate'],
@@ -586,6 +587,7 @@ describe('scope matrix: every field and route × every kind of caller', () => {
       probe: idPair((apiKeyId) => ({ input: { apiKeyId } }), 'ApiKey', () => fx.spareKey),
     },
     compactLogs: { op: `mutation { compactLogs(input: {}) { job { id } } }` },
+    runLogRetention: { op: `mutation { runLogRetention(input: {}) { job { id } } }` },
     auditLog: { op: `{ auditLog(first: 2) { totalCount nodes { id } } }` },
     auditEvent: { op: `query($id: ID!) { auditEvent(id: $id) { id action } }`, vars: () => ({ id: fx.ids.AuditEvent }), probe: idPair((id) => ({ id }), 'AuditEvent', () => fx.ids.AuditEvent) },
     eraseUser: {
