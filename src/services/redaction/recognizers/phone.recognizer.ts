@@ -50,13 +50,20 @@ const INTL_RE = /(?<![\w+])\+\d{1,15}(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d{1,14
 const NANP_RE =
   /(?<![\w+.-]|\d[ .-]|\d\))(?:1[ .-]?)?(?:\([2-9]\d\d\)[ .-]?|[2-9]\d\d[ .-])[2-9]\d\d[ .-]\d{4}(?![\d_]|[.-]\d)/g;
 const NATIONAL_RE =
-  /(?<![\w+.,/:$€£¥#-]|\d[ ./-]|\d\))(?:(?:\(\d{2,5}\)[ .-]?|\d{1,6}[ ./-])(?:\d{1,8}[ ./-]){0,4}\d{2,8}|\d{7,13})(?![\w/:]|[.,-]\d)/g;
+  /(?<![\w+.,/:$€£¥#-]|\d[ ./-]|\d\))(?:(?:\(\d{2,5}\)[ .-]?|\d{1,6}(?:[ ./-]| [/-] ?|[/-] ))(?:\d{1,8}[ ./-]){0,4}\d{2,8}|\d{7,13})(?![\w/:]|[.,-]\d)/g;
 const REFERENCE_BEFORE_RE =
   /(?:\b(?:order|orders|invoice|ticket|ref|reference|case|account|acct|tracking|sku|part|serial|model|isbn|id|no|nr|num|transaction|txn|bestellung|bestellnummer|rechnung|rechnungsnummer|commande|facture|pedido|factura|ordine|fattura|kundennummer|auftrag)\b(?:\s{0,2}(?:number|num|no|nr|id)\b)?\.?[\s:#=-]{0,4}|#\s?)$/i;
 const PHONE_WORD_RE =
   /\b(?:phone|phones|tel|telephone|mobile|mob|cell|cellphone|call|ring|text|sms|whatsapp|fax|dial|landline|hotline|telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|celular|cellulare|numero|nummer|telefoon|mobiel|puhelin)\b/i;
 /** Words that, besides the phone words, introduce a bare digit run as a phone number. */
 const BARE_WORD_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:number|contact|reach)\\b`, 'i');
+/** A dash or slash with a space on either side (`040 - 3567 8901`). */
+const SPACED_SEPARATOR_RE = / [/-]|[/-] /;
+/** A candidate that is exactly two digit groups joined by a dash, possibly spaced (`3000-3010`). */
+const TWO_GROUP_RANGE_RE = /^(\d{1,8}) ?- ?(\d{1,8})$/;
+/** Words that introduce a range of numbers rather than a number to call. */
+const RANGE_WORD_RE =
+  /\b(?:ports?|ranges?|from|between|pages?|pp|years?|ids|lines?|rows?|items?|bytes?|offsets?|blocks?|sectors?|chapters?|sections?|verses?|steps?|frames?|seats?|versions?|zwischen|seiten|jahre|entre|p[aá]ginas|a[nñ]os|ann[ée]es|pagine|anni)\b/i;
 /** An amount, not a number to call: `$ 415 555 2671`, `€ 1 234 567`. */
 const CURRENCY_BEFORE_RE = /[$€£¥]\s?$/;
 
@@ -286,6 +293,34 @@ function nationalDigits(s: string): string | null {
   return digits;
 }
 
+/**
+ * Separators that only a trunk-0 number may use, and numeric ranges (see the module comment):
+ *   - a dash or slash with a space beside it (`040 - 3567 8901`, `030 / 1234567`; NATIONAL_RE allows it only
+ *     after the first group) is how Germans write an area code, but between two plain numbers it is a range or
+ *     a subtraction (`1990 - 2010`, `12 - 3`): only with a trunk 0;
+ *   - a slash (`030/1234567`, `0151/23456789`) likewise: without a trunk 0 two numbers around a slash are a
+ *     fraction, a ratio, tile coordinates or a resolution (`8192/5461`, `1920/1080`);
+ *   - two groups of equal length joined by a dash with the second larger (`3000-3010`, `1990-2010`,
+ *     `40000-40999`) are a range when a range word (ports, pages, years, ids, from, between, ...) is in the
+ *     40 characters before, or when the second is within half of the first (`1200-1350`: a nearby count;
+ *     random halves of a phone number fall there about 1 time in 8); a phone word before keeps it a phone
+ *     (`Tel. 2345-2890`).
+ */
+function separatorsFit(s: string, digits: string, window: string): boolean {
+  const trunk = digits.charCodeAt(0) === 0x30;
+  const slash = s.indexOf('/');
+  if (slash !== -1 && !trunk) return false;
+  if (SPACED_SEPARATOR_RE.test(s) && !trunk) return false;
+  const dash = s.indexOf('-');
+  if (dash === -1 || slash !== -1) return true;
+  const m = TWO_GROUP_RANGE_RE.exec(s);
+  if (m === null || m[1].length !== m[2].length) return true;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  if (b <= a || PHONE_WORD_RE.test(window)) return true;
+  return !(RANGE_WORD_RE.test(window) || b - a <= a / 2);
+}
+
 /** Length of the longest prefix of whole digit groups of `s` holding at most `max` digits (0: none). */
 function prefixWithin(s: string, max: number): number {
   let digits = 0;
@@ -322,6 +357,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
     const bare = digits.length === s.length;
     const window = before(text, m.index, 40);
     if (REFERENCE_BEFORE_RE.test(window) || CURRENCY_BEFORE_RE.test(window)) continue;
+    if (!separatorsFit(s, digits, window)) continue;
     let grouping = '';
     if (bare) {
       // A bare run needs a phone word (or "number"/"contact"/"reach") before it, or just after it.
@@ -338,7 +374,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   type: 'PHONE',
-  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
+  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, SPACED_SEPARATOR_RE, TWO_GROUP_RANGE_RE, RANGE_WORD_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[], settings: RedactionSettings): void {
     if (text.indexOf('+') !== -1) findInternational(text, out);
