@@ -23,7 +23,8 @@ import { after, before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, t
  *   candidates that pass cheap shape rules and a per-region pre-check on its own metadata (trunk, lengths,
  *   general pattern), verdicts are memoised, and parses per text are budgeted (see PARSE_BUDGET_BASE). Shape rules (each keeps a class of
  *   look-alikes out):
- *   - 2-6 digit groups separated by space, '-', '/' (one at most: `030/1234567`) or only dots, or an
+ *   - 2-6 digit groups separated by space, '-', '/' (one at most: `030/1234567`; after the first group also
+ *     ` - `, ` / `) or only dots, or an
  *     `(area)` first group; 7-13 digits in all; not glued to letters, '+', '$€£¥#', ':' (ports, times),
  *     '/' paths, or to a longer digit run; not followed by a decimal part (`1 234 567.89` is a price);
  *   - dotted candidates must start with the trunk 0 and have no 1-digit group (versions `1.2.3.4`, IPs);
@@ -38,8 +39,13 @@ import { after, before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, t
  *     within 40 characters before a number of 3+ groups (`móvil 612 345 678`; `phone models 2023 2024` stays);
  *   - an amount sign just before (`$ 415 555 2671`) makes it a price (also for the NANP shape);
  *   - a bare digit run (no separator, 7-13 digits) needs a phone word (or number/contact/reach) within 40
- *     characters before it or 20 after it (`0201234567 is my number`): bare runs are ids, timestamps and
- *     literals in code far more often.
+ *     characters before it, or a phone word or a possessive `my/our/... number` within 20 after it
+ *     (`0201234567 is my number`; `123456789 is the case number` stays): bare runs are ids, timestamps and
+ *     literals in code far more often;
+ *   - a dash or slash with spaces around it (`040 - 3567 8901`, only after the first group) and any slash
+ *     (`030/1234567`) need a trunk 0; two equal-length groups joined by a dash, the second larger, are a
+ *     range after a range word or when the second is within half of the first (`ports 3000-3010`,
+ *     `1990-2010`) unless a phone word precedes (separatorsFit).
  *   Known limit: in one space-separated run of digit groups only the first number is read (`01234 567890
  *   01234 567891`: the second starts right after a digit group); numbers separated by punctuation or words
  *   are all found.
@@ -57,6 +63,11 @@ const PHONE_WORD_RE =
   /\b(?:phone|phones|tel|telephone|mobile|mob|cell|cellphone|call|ring|text|sms|whatsapp|fax|dial|landline|hotline|telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|celular|cellulare|numero|nummer|telefoon|mobiel|puhelin)\b/i;
 /** Words that, besides the phone words, introduce a bare digit run as a phone number. */
 const BARE_WORD_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:number|contact|reach)\\b`, 'i');
+/**
+ * After a bare run only a phone word or a possessive number (`0201234567 is my number`, `... reach me`) says
+ * phone: `123456789 is the case number` / `... your order number` name a reference, not a number to call.
+ */
+const BARE_AFTER_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:my|our|his|her|their|your) (?:number|contact)\\b|\\breach\\b`, 'i');
 /** A dash or slash with a space on either side (`040 - 3567 8901`). */
 const SPACED_SEPARATOR_RE = / [/-]|[/-] /;
 /** A candidate that is exactly two digit groups joined by a dash, possibly spaced (`3000-3010`). */
@@ -361,7 +372,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
     let grouping = '';
     if (bare) {
       // A bare run needs a phone word (or "number"/"contact"/"reach") before it, or just after it.
-      if (!BARE_WORD_RE.test(window) && !BARE_WORD_RE.test(after(text, m.index + s.length, 20))) continue;
+      if (!BARE_WORD_RE.test(window) && !BARE_AFTER_RE.test(after(text, m.index + s.length, 20))) continue;
     } else if (digits.charCodeAt(0) !== 0x30 && !(PHONE_WORD_RE.test(window) && s.length - digits.length >= 2)) {
       // No trunk 0: the region's own grouping, unless a phone word precedes a number of 3+ groups.
       grouping = groupSignature(s);
@@ -374,7 +385,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   type: 'PHONE',
-  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, SPACED_SEPARATOR_RE, TWO_GROUP_RANGE_RE, RANGE_WORD_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
+  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, SPACED_SEPARATOR_RE, TWO_GROUP_RANGE_RE, RANGE_WORD_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, BARE_AFTER_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[], settings: RedactionSettings): void {
     if (text.indexOf('+') !== -1) findInternational(text, out);
