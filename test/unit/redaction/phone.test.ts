@@ -181,3 +181,12 @@ test('phones and addresses: an address and a phone in one message are one ADDRES
     assert.deepEqual(r.counts, { ADDRESS: 1, PHONE: 1 });
   }
 });
+
+test('phones: opening hours written as two clock times are not phones; a short first group before a spaced dash is no area code', () => {
+  assertKept('Mo-Fr 0800 - 1700, Sa 0900/1300; hours 0900-1730; open 0800-2000 daily; shifts 0600 - 1400 and 1400 - 2200');
+  assertKept('score 01 - 2345678, chapter 01 - 12345678, item 0 / 1234567');
+  // Four-digit halves that are not both clock times stay phones (an area code and a short subscriber number).
+  assertRedacted('Praxis 0211-1234, Halle 0345 - 1234567, Heidelberg 06221 / 12345', ['1234', '12345'], { PHONE: 3 });
+  // A phone word before keeps even clock-shaped halves a phone.
+  assertRedacted('Tel 0800 - 1700', ['0800 - 1700'], { PHONE: 1 });
+});
