@@ -135,6 +135,8 @@ test('phones: a slash needs a trunk 0; fractions, ratios, tile coordinates and r
   assertRedacted('Tel. 030/1234567 oder 0151/23456789 oder 0664/1234567', ['1234567', '23456789'], { PHONE: 3 });
   assertKept('zoom level 14, tile 8192/5461; screen 1920/1080 and 2560/1440; ratio 4096/2048; 22/7 ≈ 3.14; 1234567/89');
   assertKept('tiles 16384/10922, 65536/43690 at zoom 16 and 17');
+  // A slash inside a longer number keeps the region's rules (old US style area code).
+  assertRedacted('call 415/555-2671', ['555-2671'], { PHONE: 1 });
 });
 
 test('phones: numeric ranges joined by a dash are not phones', () => {

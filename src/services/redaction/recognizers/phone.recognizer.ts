@@ -42,8 +42,8 @@ import { after, before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, t
  *     characters before it, or a phone word or a possessive `my/our/... number` within 20 after it
  *     (`0201234567 is my number`; `123456789 is the case number` stays): bare runs are ids, timestamps and
  *     literals in code far more often;
- *   - a dash or slash with spaces around it (`040 - 3567 8901`, only after the first group) and any slash
- *     (`030/1234567`) need a trunk 0; two equal-length groups joined by a dash, the second larger, are a
+ *   - a dash or slash with spaces around it (`040 - 3567 8901`, only after the first group) and a slash
+ *     between exactly two groups (`030/1234567`) need a trunk 0; two equal-length groups joined by a dash, the second larger, are a
  *     range after a range word or when the second is within half of the first (`ports 3000-3010`,
  *     `1990-2010`), and two 4-digit clock times (`0800 - 1700`, `0900/1730`) are opening hours, unless a
  *     phone word precedes (separatorsFit).
@@ -312,8 +312,9 @@ function nationalDigits(s: string): string | null {
  *   - a dash or slash with a space beside it (`040 - 3567 8901`, `030 / 1234567`; NATIONAL_RE allows it only
  *     after the first group) is how Germans write an area code, but between two plain numbers it is a range or
  *     a subtraction (`1990 - 2010`, `12 - 3`): only with a trunk 0;
- *   - a slash (`030/1234567`, `0151/23456789`) likewise: without a trunk 0 two numbers around a slash are a
- *     fraction, a ratio, tile coordinates or a resolution (`8192/5461`, `1920/1080`);
+ *   - a slash between exactly two groups (`030/1234567`, `0151/23456789`) likewise: without a trunk 0 two
+ *     numbers around a slash are a fraction, a ratio, tile coordinates or a resolution (`8192/5461`,
+ *     `1920/1080`); a slash inside a longer number (`415/555-2671`) keeps the usual rules;
  *   - two groups of equal length joined by a dash with the second larger (`3000-3010`, `1990-2010`,
  *     `40000-40999`) are a range when a range word (ports, pages, years, ids, from, between, ...) is in the
  *     40 characters before, or when the second is within half of the first (`1200-1350`: a nearby count;
@@ -323,11 +324,14 @@ function nationalDigits(s: string): string | null {
 function separatorsFit(s: string, digits: string, window: string): boolean {
   const trunk = digits.charCodeAt(0) === 0x30;
   const slash = s.indexOf('/') !== -1;
-  if (slash && !trunk) return false;
   // A spaced separator follows an area code of 3+ digits (030, 0151, 06221); `01 - 2345678` is a score or a list.
   if (SPACED_SEPARATOR_RE.test(s) && (!trunk || FIRST_GROUP_RE.exec(s)![0].length < 3)) return false;
   const m = TWO_GROUP_RANGE_RE.exec(s);
-  if (m === null || m[1].length !== m[2].length) return true;
+  // Two numbers around a slash without a trunk 0 are a fraction, ratio, resolution or tile coordinates; a
+  // slash inside a longer number (US `415/555-2671`) still goes to the region's grouping rule.
+  if (m === null) return true;
+  if (slash && !trunk) return false;
+  if (m[1].length !== m[2].length) return true;
   const a = Number(m[1]);
   const b = Number(m[2]);
   if (b <= a || PHONE_WORD_RE.test(window)) return true;
