@@ -43,10 +43,10 @@ import { after, before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, t
  *     (`0201234567 is my number`; `123456789 is the case number` stays): bare runs are ids, timestamps and
  *     literals in code far more often;
  *   - a dash or slash with spaces around it (`040 - 3567 8901`, only after the first group) and a slash
- *     between exactly two groups (`030/1234567`) need a trunk 0; two equal-length groups joined by a dash, the second larger, are a
- *     range after a range word or when the second is within half of the first (`ports 3000-3010`,
- *     `1990-2010`), and two 4-digit clock times (`0800 - 1700`, `0900/1730`) are opening hours, unless a
- *     phone word precedes (separatorsFit).
+ *     between exactly two groups (`030/1234567`) need a trunk 0; two equal-length groups joined by a dash,
+ *     the second larger, are a range after a range word or when the second is within half of the first
+ *     (`ports 3000-3010`, `1990-2010`), and two 4-digit clock times (`0800 - 1700`, `0900/1730`) are
+ *     opening hours, unless a phone word precedes (separatorsFit).
  *   Known limit: in one space-separated run of digit groups only the first number is read (`01234 567890
  *   01234 567891`: the second starts right after a digit group); numbers separated by punctuation or words
  *   are all found.
@@ -71,7 +71,7 @@ const BARE_WORD_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:number|contact|re
 const BARE_AFTER_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:my|our|his|her|their|your) (?:number|contact)\\b|\\breach\\b`, 'i');
 /** A dash or slash with a space on either side (`040 - 3567 8901`). */
 const SPACED_SEPARATOR_RE = / [/-]|[/-] /;
-/** A candidate that is exactly two digit groups joined by a dash, possibly spaced (`3000-3010`). */
+/** A candidate that is exactly two digit groups joined by a dash or slash, possibly spaced (`3000-3010`). */
 const TWO_GROUP_RANGE_RE = /^(\d{1,8}) ?[/-] ?(\d{1,8})$/;
 /** The first digit group of a candidate. */
 const FIRST_GROUP_RE = /\d+/;
@@ -318,7 +318,7 @@ function nationalDigits(s: string): string | null {
  *   - two groups of equal length joined by a dash with the second larger (`3000-3010`, `1990-2010`,
  *     `40000-40999`) are a range when a range word (ports, pages, years, ids, from, between, ...) is in the
  *     40 characters before, or when the second is within half of the first (`1200-1350`: a nearby count;
- *     random halves of a phone number fall there about 1 time in 8); a phone word before keeps it a phone
+ *     random same-length halves of a phone number fall there about 1 time in 6); a phone word before keeps it a phone
  *     (`Tel. 2345-2890`).
  */
 function separatorsFit(s: string, digits: string, window: string): boolean {
