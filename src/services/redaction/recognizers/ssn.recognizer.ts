@@ -13,16 +13,18 @@ import { before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, type Rec
  */
 const SSN_RE = new RegExp(
   String.raw`(?<![\w-])(?!000|666|9)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])` +
-    String.raw`|(?<![\w-]|\d )(?!000|666|9)\d{3} (?!00)\d{2} (?!0000)\d{4}(?!\w| \d)`,
+    String.raw`|(?<![\w-]|\d )(?!000|666|9)\d{3} (?!00)\d{2} (?!0000)\d{4}(?!\w| \d)` +
+    // Compact: nine digits standing alone (not inside a longer run, a word, a decimal or a dashed reference);
+    // one scan for all three forms, the context check below applies to this one only.
+    String.raw`|(?<![\w.,-])(?!000|666|9)\d{3}(?!00)\d{2}(?!0000)\d{4}(?![\w-]|[.,]\d)`,
   'g',
 );
-/** Nine digits standing alone (not inside a longer run, a word, a decimal or a dashed reference). */
-const COMPACT_RE = /(?<![\w.,-])(?!000|666|9)\d{3}(?!00)\d{2}(?!0000)\d{4}(?![\w-]|[.,]\d)/g;
 /**
  * An SSN word just before the compact number: SSN, SS#, SSN# (also markdown-escaped `SSN\#`), social, social
- * security (number|no|#), soc. sec., Spanish número de seguro social / seguro social, with at most 12
- * characters of filler (`is`, `:`, `no.`, `number`) between the word and the digits; the window is 24
- * characters, so the word must be the one introducing this number.
+ * security (number|no|#), soc. sec., Spanish número de seguro social / seguro social; between the word and
+ * the digits only `security`/`number`/`no`/`#`, up to 4 spaces or punctuation and an optional `is`/`was`/`es`
+ * (`my SSN number is 123456789`), so the word must be the one introducing this number (`social media
+ * followers 123456789` stays); the window is 24 characters.
  */
 const COMPACT_CONTEXT_RE =
   /(?:\bss(?:ns?)?\b|\bsocial\b|\bsoc\.?\s?sec\b\.?|\bseguro\s(?:social|soc\.)|\bseg\.?\s?soc\b\.?)(?:\s?(?:security|sec\.?))?(?:\s?(?:number|num|nr|no|n[º°]|#))?[^\w\n]{0,4}(?:(?:is|was|es|:)[^\w\n]{1,3})?$/i;
@@ -31,15 +33,15 @@ const GATE_RE = /\d{3}[ -]?\d\d[ -]?\d{4}/;
 export const ssnRecognizer: Recognizer = {
   name: 'us-ssn',
   type: 'SSN',
-  patterns: [SSN_RE, COMPACT_RE, COMPACT_CONTEXT_RE, GATE_RE, ...SHARED_GATE_PATTERNS],
+  patterns: [SSN_RE, COMPACT_CONTEXT_RE, GATE_RE, ...SHARED_GATE_PATTERNS],
   gate: (text) => hasDigit(text) && GATE_RE.test(text),
   find(text: string, out: Finding[]): void {
     SSN_RE.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = SSN_RE.exec(text)) !== null) out.push(finding('SSN', m.index, m.index + m[0].length));
-    COMPACT_RE.lastIndex = 0;
-    while ((m = COMPACT_RE.exec(text)) !== null) {
-      if (COMPACT_CONTEXT_RE.test(before(text, m.index, 24))) out.push(finding('SSN', m.index, m.index + 9));
+    while ((m = SSN_RE.exec(text)) !== null) {
+      // A 9-character match has no separators: the compact form, an SSN only after an SSN word.
+      if (m[0].length === 9 && !COMPACT_CONTEXT_RE.test(before(text, m.index, 24))) continue;
+      out.push(finding('SSN', m.index, m.index + m[0].length));
     }
   },
 };
