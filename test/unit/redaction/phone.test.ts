@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertKept, assertRedacted } from '../../helpers/redaction-asserts';
+import { redactText } from '../../../src/services/redaction/redactor';
 
 test('phones: US / NANP forms', () => {
   const text = assertRedacted(
@@ -114,4 +115,80 @@ test('phones: order numbers, versions, prices, times, dates, timestamps, digit r
   for (const text of negatives) assertKept(text);
   // An IP is an IP, not a phone.
   assertRedacted('from 192.168.1.20', ['192.168.1.20'], { IP: 1 });
+});
+
+// ------------------------------------------------------- separators, ranges, fractions (shape families)
+
+test('phones: a dash or slash with spaces around it after a trunk-0 area code (German style)', () => {
+  const numbers = ['040 - 3567 8901', '040 / 3567 8901', '030 - 123 456 78', '0151 / 23456789', '089 -12345678', '0221- 1234567'];
+  const text = assertRedacted(`Büro: ${numbers.join('; ')}.`, numbers, { PHONE: numbers.length });
+  assert.equal(text, `Büro: ${numbers.map(() => '[PHONE]').join('; ')}.`);
+  // Two numbers separated by a spaced dash are two phones, not one.
+  assert.equal(assertRedacted('Tel 030 1234567 - 030 1234568', ['1234567', '1234568'], { PHONE: 2 }), 'Tel [PHONE] - [PHONE]');
+});
+
+test('phones: spaced dashes and slashes between numbers without a trunk 0 are ranges or arithmetic', () => {
+  assertKept('years 1990 - 2010, rows 12000 / 13000, 4000 - 3500 = 500, 2345 - 6789 0123 and 1234 / 5678 9012');
+});
+
+test('phones: a slash needs a trunk 0; fractions, ratios, tile coordinates and resolutions stay', () => {
+  assertRedacted('Tel. 030/1234567 oder 0151/23456789 oder 0664/1234567', ['1234567', '23456789'], { PHONE: 3 });
+  assertKept('zoom level 14, tile 8192/5461; screen 1920/1080 and 2560/1440; ratio 4096/2048; 22/7 ≈ 3.14; 1234567/89');
+  assertKept('tiles 16384/10922, 65536/43690 at zoom 16 and 17');
+  // A slash inside a longer number keeps the region's rules (old US style area code).
+  assertRedacted('call 415/555-2671', ['555-2671'], { PHONE: 1 });
+});
+
+test('phones: numeric ranges joined by a dash are not phones', () => {
+  assertKept('open ports 22, 80, 443 and 3000-3010');
+  assertKept('pages 1200-1350, years 1990-2010, ids 40000-40999, lines 2000-4000, from 5000-9000, between 20000-29999');
+  // No range word: the second number close above the first reads as a range too (a nearby count).
+  assertKept('see 1200-1350 and 3000-3010 and 40000-40999 and 73000-74500');
+  assertKept('Seiten 1200-1350, páginas 2000-2100, années 1990-2010');
+});
+
+test('phones: a dashed number whose halves could be a range is still a phone after a phone word or with a trunk 0', () => {
+  assertRedacted('Tel. 06221-12345', ['06221-12345'], { PHONE: 1 });
+  assertRedacted('06221-12345 ist unsere Nummer', ['06221-12345'], { PHONE: 1 });
+  assertRedacted('Büro 030-1234567, Handy 0151-23456789', ['1234567', '23456789'], { PHONE: 2 });
+});
+
+// ------------------------------------------------------------ next to addresses (through the whole redactor)
+
+test('phones and addresses: postcodes and ZIP+4 after a postcode word or a street line are ADDRESS, never PHONE', () => {
+  assert.equal(assertRedacted('zip 43215-1123', ['43215-1123'], { ADDRESS: 1 }), 'zip [ADDRESS]');
+  assert.equal(assertRedacted('zip code: 43215-1123', ['43215-1123'], { ADDRESS: 1 }), 'zip code: [ADDRESS]');
+  assert.equal(assertRedacted('PLZ 12043', ['12043'], { ADDRESS: 1 }), 'PLZ [ADDRESS]');
+  assert.equal(assertRedacted('postcode 12043', ['12043'], { ADDRESS: 1 }), 'postcode [ADDRESS]');
+  assertRedacted('123 Main St, Columbus, OH 43215-1123', ['Main St', '43215-1123'], { ADDRESS: 1 });
+  assertRedacted('ship to 742 Evergreen Terrace, Springfield, OR 97403-1234', ['Evergreen', '97403-1234'], { ADDRESS: 1 });
+  assertRedacted('Musterstraße 5, 12043 Berlin', ['Musterstraße', '12043'], { ADDRESS: 1 });
+  assertRedacted('Keizersgracht 123, 1015 CJ Amsterdam', ['Keizersgracht', '1015 CJ'], { ADDRESS: 1 });
+  // A ZIP+4 or postcode with no address word around it is neither (kept), and never a phone.
+  assertKept('Columbus, OH 43215-1123');
+  assertKept('Berlin 12043');
+});
+
+test('phones and addresses: an address and a phone in one message are one ADDRESS and one PHONE', () => {
+  const cases: Array<[string, string]> = [
+    ['Musterstraße 5, 12043 Berlin, Tel. 030 1234567', '[ADDRESS], Tel. [PHONE]'],
+    ['Hauptstr. 5\n12043 Berlin\n030 / 1234567', '[ADDRESS]\n[PHONE]'],
+    ['123 Main St\nColumbus, OH 43215-1123\nphone 614-555-0142', '[ADDRESS]\nphone [PHONE]'],
+    ['Calle Mayor 5, 28013 Madrid, móvil 612 34 56 78', '[ADDRESS], móvil [PHONE]'],
+    ['postcode 12043, phone 030 - 123 456 78', 'postcode [ADDRESS], phone [PHONE]'],
+  ];
+  for (const [input, expected] of cases) {
+    const r = redactText(input);
+    assert.equal(r.text, expected);
+    assert.deepEqual(r.counts, { ADDRESS: 1, PHONE: 1 });
+  }
+});
+
+test('phones: opening hours written as two clock times are not phones; a short first group before a spaced dash is no area code', () => {
+  assertKept('Mo-Fr 0800 - 1700, Sa 0900/1300; hours 0900-1730; open 0800-2000 daily; shifts 0600 - 1400 and 1400 - 2200');
+  assertKept('score 01 - 2345678, chapter 01 - 12345678, item 0 / 1234567');
+  // Four-digit halves that are not both clock times stay phones (an area code and a short subscriber number).
+  assertRedacted('Praxis 0211-1234, Halle 0345 - 1234567, Heidelberg 06221 / 12345', ['1234', '12345'], { PHONE: 3 });
+  // A phone word before keeps even clock-shaped halves a phone.
+  assertRedacted('Tel 0800 - 1700', ['0800 - 1700'], { PHONE: 1 });
 });

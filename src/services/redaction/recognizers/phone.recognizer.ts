@@ -23,7 +23,8 @@ import { after, before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, t
  *   candidates that pass cheap shape rules and a per-region pre-check on its own metadata (trunk, lengths,
  *   general pattern), verdicts are memoised, and parses per text are budgeted (see PARSE_BUDGET_BASE). Shape rules (each keeps a class of
  *   look-alikes out):
- *   - 2-6 digit groups separated by space, '-', '/' (one at most: `030/1234567`) or only dots, or an
+ *   - 2-6 digit groups separated by space, '-', '/' (one at most: `030/1234567`; after the first group also
+ *     ` - `, ` / `) or only dots, or an
  *     `(area)` first group; 7-13 digits in all; not glued to letters, '+', '$€£¥#', ':' (ports, times),
  *     '/' paths, or to a longer digit run; not followed by a decimal part (`1 234 567.89` is a price);
  *   - dotted candidates must start with the trunk 0 and have no 1-digit group (versions `1.2.3.4`, IPs);
@@ -38,8 +39,14 @@ import { after, before, finding, hasDigit, SHARED_GATE_PATTERNS, type Finding, t
  *     within 40 characters before a number of 3+ groups (`móvil 612 345 678`; `phone models 2023 2024` stays);
  *   - an amount sign just before (`$ 415 555 2671`) makes it a price (also for the NANP shape);
  *   - a bare digit run (no separator, 7-13 digits) needs a phone word (or number/contact/reach) within 40
- *     characters before it or 20 after it (`0201234567 is my number`): bare runs are ids, timestamps and
- *     literals in code far more often.
+ *     characters before it, or a phone word or a possessive `my/our/... number` within 20 after it
+ *     (`0201234567 is my number`; `123456789 is the case number` stays): bare runs are ids, timestamps and
+ *     literals in code far more often;
+ *   - a dash or slash with spaces around it (`040 - 3567 8901`, only after the first group) and a slash
+ *     between exactly two groups (`030/1234567`) need a trunk 0; two equal-length groups joined by a dash,
+ *     the second larger, are a range after a range word or when the second is within half of the first
+ *     (`ports 3000-3010`, `1990-2010`), and two 4-digit clock times (`0800 - 1700`, `0900/1730`) are
+ *     opening hours, unless a phone word precedes (separatorsFit).
  *   Known limit: in one space-separated run of digit groups only the first number is read (`01234 567890
  *   01234 567891`: the second starts right after a digit group); numbers separated by punctuation or words
  *   are all found.
@@ -50,13 +57,27 @@ const INTL_RE = /(?<![\w+])\+\d{1,15}(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d{1,14
 const NANP_RE =
   /(?<![\w+.-]|\d[ .-]|\d\))(?:1[ .-]?)?(?:\([2-9]\d\d\)[ .-]?|[2-9]\d\d[ .-])[2-9]\d\d[ .-]\d{4}(?![\d_]|[.-]\d)/g;
 const NATIONAL_RE =
-  /(?<![\w+.,/:$€£¥#-]|\d[ ./-]|\d\))(?:(?:\(\d{2,5}\)[ .-]?|\d{1,6}[ ./-])(?:\d{1,8}[ ./-]){0,4}\d{2,8}|\d{7,13})(?![\w/:]|[.,-]\d)/g;
+  /(?<![\w+.,/:$€£¥#-]|\d[ ./-]|\d\))(?:(?:\(\d{2,5}\)[ .-]?|\d{1,6}(?:[ ./-]| [/-] ?|[/-] ))(?:\d{1,8}[ ./-]){0,4}\d{2,8}|\d{7,13})(?![\w/:]|[.,-]\d)/g;
 const REFERENCE_BEFORE_RE =
   /(?:\b(?:order|orders|invoice|ticket|ref|reference|case|account|acct|tracking|sku|part|serial|model|isbn|id|no|nr|num|transaction|txn|bestellung|bestellnummer|rechnung|rechnungsnummer|commande|facture|pedido|factura|ordine|fattura|kundennummer|auftrag)\b(?:\s{0,2}(?:number|num|no|nr|id)\b)?\.?[\s:#=-]{0,4}|#\s?)$/i;
 const PHONE_WORD_RE =
   /\b(?:phone|phones|tel|telephone|mobile|mob|cell|cellphone|call|ring|text|sms|whatsapp|fax|dial|landline|hotline|telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|portable|num[ée]ro|tel[ée]fono|m[óo]vil|celular|cellulare|numero|nummer|telefoon|mobiel|puhelin)\b/i;
 /** Words that, besides the phone words, introduce a bare digit run as a phone number. */
 const BARE_WORD_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:number|contact|reach)\\b`, 'i');
+/**
+ * After a bare run only a phone word or a possessive number (`0201234567 is my number`, `... reach me`) says
+ * phone: `123456789 is the case number` / `... your order number` name a reference, not a number to call.
+ */
+const BARE_AFTER_RE = new RegExp(`${PHONE_WORD_RE.source}|\\b(?:my|our|his|her|their|your) (?:number|contact)\\b|\\breach\\b`, 'i');
+/** A dash or slash with a space on either side (`040 - 3567 8901`). */
+const SPACED_SEPARATOR_RE = / [/-]|[/-] /;
+/** A candidate that is exactly two digit groups joined by a dash or slash, possibly spaced (`3000-3010`). */
+const TWO_GROUP_RANGE_RE = /^(\d{1,8}) ?[/-] ?(\d{1,8})$/;
+/** The first digit group of a candidate. */
+const FIRST_GROUP_RE = /\d+/;
+/** Words that introduce a range of numbers rather than a number to call. */
+const RANGE_WORD_RE =
+  /\b(?:ports?|ranges?|from|between|pages?|pp|years?|ids|lines?|rows?|items?|bytes?|offsets?|blocks?|sectors?|chapters?|sections?|verses?|steps?|frames?|seats?|versions?|zwischen|seiten|jahre|entre|p[aá]ginas|a[nñ]os|ann[ée]es|pagine|anni)\b/i;
 /** An amount, not a number to call: `$ 415 555 2671`, `€ 1 234 567`. */
 const CURRENCY_BEFORE_RE = /[$€£¥]\s?$/;
 
@@ -286,6 +307,49 @@ function nationalDigits(s: string): string | null {
   return digits;
 }
 
+/**
+ * Separators that only a trunk-0 number may use, and numeric ranges (see the module comment):
+ *   - a dash or slash with a space beside it (`040 - 3567 8901`, `030 / 1234567`; NATIONAL_RE allows it only
+ *     after the first group) is how Germans write an area code, but between two plain numbers it is a range or
+ *     a subtraction (`1990 - 2010`, `12 - 3`): only with a trunk 0;
+ *   - a slash between exactly two groups (`030/1234567`, `0151/23456789`) likewise: without a trunk 0 two
+ *     numbers around a slash are a fraction, a ratio, tile coordinates or a resolution (`8192/5461`,
+ *     `1920/1080`); a slash inside a longer number (`415/555-2671`) keeps the usual rules;
+ *   - two groups of equal length joined by a dash with the second larger (`3000-3010`, `1990-2010`,
+ *     `40000-40999`) are a range when a range word (ports, pages, years, ids, from, between, ...) is in the
+ *     40 characters before, or when the second is within half of the first (`1200-1350`: a nearby count;
+ *     random same-length halves of a phone number fall there about 1 time in 6); a phone word before keeps it a phone
+ *     (`Tel. 2345-2890`).
+ */
+function separatorsFit(s: string, digits: string, window: string): boolean {
+  const trunk = digits.charCodeAt(0) === 0x30;
+  const slash = s.indexOf('/') !== -1;
+  // A spaced separator follows an area code of 3+ digits (030, 0151, 06221); `01 - 2345678` is a score or a list.
+  if (SPACED_SEPARATOR_RE.test(s) && (!trunk || FIRST_GROUP_RE.exec(s)![0].length < 3)) return false;
+  const m = TWO_GROUP_RANGE_RE.exec(s);
+  // Two numbers around a slash without a trunk 0 are a fraction, ratio, resolution or tile coordinates; a
+  // slash inside a longer number (US `415/555-2671`) still goes to the region's grouping rule.
+  if (m === null) return true;
+  if (slash && !trunk) return false;
+  if (m[1].length !== m[2].length) return true;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  if (b <= a || PHONE_WORD_RE.test(window)) return true;
+  if (m[1].length === 4 && isClockTime(a) && isClockTime(b)) return false; // opening hours `0800 - 1700`
+  if (slash) return true;
+  return !(RANGE_WORD_RE.test(window) || b - a <= a / 2);
+}
+
+/**
+ * HHMM with minutes on a 5-minute mark (`0800`, `1730`): the halves of an opening-hours range. A random 4-digit
+ * group reads so 2.9% of the time (24/100 hours x 12/100 minutes), both halves of a 4+4 phone about 1 in 1,200,
+ * so `0211-1234` stays a phone.
+ */
+function isClockTime(hhmm: number): boolean {
+  const mm = hhmm % 100;
+  return hhmm < 2400 && mm < 60 && mm % 5 === 0;
+}
+
 /** Length of the longest prefix of whole digit groups of `s` holding at most `max` digits (0: none). */
 function prefixWithin(s: string, max: number): number {
   let digits = 0;
@@ -322,10 +386,11 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
     const bare = digits.length === s.length;
     const window = before(text, m.index, 40);
     if (REFERENCE_BEFORE_RE.test(window) || CURRENCY_BEFORE_RE.test(window)) continue;
+    if (!separatorsFit(s, digits, window)) continue;
     let grouping = '';
     if (bare) {
       // A bare run needs a phone word (or "number"/"contact"/"reach") before it, or just after it.
-      if (!BARE_WORD_RE.test(window) && !BARE_WORD_RE.test(after(text, m.index + s.length, 20))) continue;
+      if (!BARE_WORD_RE.test(window) && !BARE_AFTER_RE.test(after(text, m.index + s.length, 20))) continue;
     } else if (digits.charCodeAt(0) !== 0x30 && !(PHONE_WORD_RE.test(window) && s.length - digits.length >= 2)) {
       // No trunk 0: the region's own grouping, unless a phone word precedes a number of 3+ groups.
       grouping = groupSignature(s);
@@ -338,7 +403,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   type: 'PHONE',
-  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
+  patterns: [INTL_RE, NANP_RE, NATIONAL_RE, SPACED_SEPARATOR_RE, TWO_GROUP_RANGE_RE, FIRST_GROUP_RE, RANGE_WORD_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, BARE_AFTER_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[], settings: RedactionSettings): void {
     if (text.indexOf('+') !== -1) findInternational(text, out);
