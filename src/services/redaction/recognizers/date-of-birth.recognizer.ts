@@ -1,4 +1,4 @@
-import { after, before, finding, type Finding, type Recognizer } from '../recognizer';
+import { after, before, finding, hasDigit, type Finding, type Recognizer } from '../recognizer';
 
 /**
  * DOB: a calendar date that a birth context word stands next to ("DOB: 12/04/1987", "born on 12 April 1987",
@@ -199,7 +199,7 @@ export const dateOfBirthRecognizer: Recognizer = {
     YEAR_IN_DATE,
   ],
   gate(text: string): boolean {
-    return DIGIT.test(text) && CONTEXT_GATE.test(text);
+    return hasDigit(text) && CONTEXT_GATE.test(text);
   },
   find(text: string, out: Finding[]): void {
     // Own loop instead of scan(): a candidate whose "month" word is not a month ("born 12 ...": the word

@@ -22,11 +22,9 @@ export const RIGHT = String.raw`(?![\p{L}\p{N}_\-/]|[.,]\p{N}|[ .\-]\p{N})`;
 export const LEFT_WORD = String.raw`(?<![\p{L}\p{N}_\-/])`;
 export const RIGHT_WORD = String.raw`(?![\p{L}\p{N}_\-/])`;
 
-/** Gate of every digit-bearing id: text without a digit costs one scan. */
-const DIGIT = /\d/;
-export function hasDigit(text: string): boolean {
-  return DIGIT.test(text);
-}
+/** Gate of every digit-bearing id: the shared, cached digit gate, so text without a digit costs one scan for all ids. */
+export { hasDigit } from '../recognizer';
+import { SHARED_GATE_PATTERNS } from '../recognizer';
 
 /**
  * A reference word right before a candidate says it is a product, order or document number, not a person's
@@ -135,4 +133,4 @@ export function digitsOf(s: string): string {
 }
 
 /** The regexes of this file; every recognizer lists them with its own (the ReDoS test reads `patterns`). */
-export const SHARED_PATTERNS: readonly RegExp[] = [DIGIT, NON_ASCII_LETTER, SEPARATORS];
+export const SHARED_PATTERNS: readonly RegExp[] = [...SHARED_GATE_PATTERNS, NON_ASCII_LETTER, SEPARATORS];

@@ -1,4 +1,5 @@
 import { scan, type Finding, type Recognizer } from '../recognizer';
+import { hasDigit } from '../recognizer';
 import { ADDRESS_CONTEXT_PATTERNS, DIGIT_RE, type AddressSpan, extendTail, pushMerged, strongContextBefore, wordAfter, wordBefore } from './address-context';
 
 /**
@@ -24,7 +25,7 @@ export const poBoxRecognizer: Recognizer = {
   name: 'po-box',
   type: 'ADDRESS',
   patterns: [PO_BOX_RE, DIGIT_PAIRS_RE, BP_MEDICAL_RE, ...ADDRESS_CONTEXT_PATTERNS],
-  gate: (text) => DIGIT_RE.test(text),
+  gate: hasDigit,
   find(text: string, out: Finding[]): void {
     const spans: AddressSpan[] = [];
     scan(PO_BOX_RE, text, (m) => {

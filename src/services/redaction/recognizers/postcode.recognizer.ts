@@ -1,4 +1,5 @@
 import { before, scan, type Finding, type Recognizer } from '../recognizer';
+import { hasDigit } from '../recognizer';
 import { ADDRESS_CONTEXT_PATTERNS, ALNUM_CHAR_RE, DIGIT_RE, alternation, pushMerged } from './address-context';
 import { POSTCODE_AREA_WORDS, POSTCODE_WORDS, POSTCODE_WORDS_UPPER } from './address-vocabulary';
 
@@ -76,7 +77,7 @@ export const postcodeRecognizer: Recognizer = {
   name: 'postcode',
   type: 'ADDRESS',
   patterns: [POSTCODE_RE, DIGITS_ONLY_RE, DUTCH_RE, FILLER_RE, GATE_RE, GATE_UPPER_RE, ...ADDRESS_CONTEXT_PATTERNS],
-  gate: (text) => DIGIT_RE.test(text) && (GATE_RE.test(text) || GATE_UPPER_RE.test(text)),
+  gate: (text) => hasDigit(text) && (GATE_RE.test(text) || GATE_UPPER_RE.test(text)),
   find(text: string, out: Finding[]): void {
     const spans: { start: number; end: number }[] = [];
     scan(POSTCODE_RE, text, (m) => {

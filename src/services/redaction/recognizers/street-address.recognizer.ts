@@ -1,4 +1,5 @@
 import { scan, type Finding, type Recognizer } from '../recognizer';
+import { hasDigit } from '../recognizer';
 import {
   ADDRESS_CONTEXT_PATTERNS,
   ALNUM_CHAR_RE,
@@ -460,7 +461,7 @@ export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   type: 'ADDRESS',
   patterns: [NUMBER_RE, HOUSE_SUFFIX_RE, COMPOUND_SUFFIX_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
-  gate: (text) => DIGIT_RE.test(text),
+  gate: hasDigit,
   find(text: string, out: Finding[]): void {
     const spans: Span[] = [];
     let lastEnd = 0;
