@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       (await svc.pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
     const dbCpu = (pids: number[]) => pids.reduce((s, pid) => s + cpuSeconds(pid), 0);
     const apiCpu0 = cpuSeconds(svc.serverPid);
-    let pids0 = await backends();
+    const pids0 = await backends();
     const dbCpu0 = dbCpu(pids0);
     const t0 = process.hrtime.bigint();
     let next = 0;
@@ -57,7 +57,6 @@ async function main(): Promise<void> {
     const pids1 = await backends();
     // Backends that existed at the start count from their start value; new ones from zero.
     const dbCpuUsed = dbCpu(pids1) - dbCpu(pids0.filter((p) => pids1.includes(p)));
-    pids0 = pids1;
     await svc.pool.query('VACUUM (ANALYZE)');
     const after = await sizes(svc.pool);
     const [{ kept }] = (await svc.pool.query(`SELECT count(*) FILTER (WHERE cardinality(keep_reasons) > 0)::float / count(*) AS kept FROM inference_log`)).rows;

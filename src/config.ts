@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LOG_LEVELS, LogLevel } from './logging';
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import { PII_TYPES, type PiiType } from './services/redaction/pii-types';
+import { unsupportedPhoneRegions } from './services/redaction/redactor';
 
 /** The tags Flywheel itself assigns or names; all of them put an entry in the review queue by default. */
 export const BUILT_IN_TAGS = ['user_negative', 'drift_window', 'low_confidence', 'out_of_distribution', 'anomalous_output', 'operator_review', 'prediction_error'] as const;
@@ -221,7 +221,7 @@ function redactionSettings(r: EnvReader): Config['redaction'] {
     r.problems.push(`REDACT_DISABLED_TYPES: unknown class ${unknown.join(', ')}; expected a comma-separated list of ${PII_TYPES.join(', ')}`);
   }
   const phoneRegions = list('REDACT_PHONE_REGIONS')?.map((c) => c.toUpperCase());
-  const badRegions = (phoneRegions ?? []).filter((c) => !isSupportedCountry(c));
+  const badRegions = unsupportedPhoneRegions(phoneRegions ?? []);
   if (badRegions.length > 0) {
     r.problems.push(`REDACT_PHONE_REGIONS: ${badRegions.join(', ')} is not a region libphonenumber knows; expected ISO 3166 alpha-2 codes such as GB,FR,DE,US`);
   }

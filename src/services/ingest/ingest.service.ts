@@ -2,7 +2,7 @@ import { checkListLength, REQUEST_ID_RE } from '../input-rules';
 import crypto from 'node:crypto';
 import type { Config } from '../../config';
 import { badInput, InputProblem } from '../../errors';
-import type { Metrics } from '../../metrics';
+import { countRedactions, type Metrics } from '../../metrics';
 import type { LogInferenceInput } from '../../schema/log-inference.types';
 import { mergeCounts, redactJson, redactText, RedactionCounts } from '../redaction/redactor';
 import { UserIdHasher } from '../user-id-hasher';
@@ -73,7 +73,7 @@ export class IngestService {
     }
     this.metrics.rowsIngested.inc(created);
     if (results.length > created) this.metrics.rowsDuplicate.inc(results.length - created);
-    for (const [type, n] of Object.entries(redacted)) this.metrics.redactions.inc({ type }, n ?? 0);
+    countRedactions(this.metrics, redacted);
     for (let i = 0; i < rows.length; i++) {
       if (results[i].created) for (const tag of rows[i].autoTags) this.metrics.autoFlags.inc({ tag });
     }

@@ -1,6 +1,8 @@
 import type { InputProblem } from '../../errors';
-import { redactText } from './redactor';
-import type { PiiType } from './pii-types';
+import { redactionSettings } from './redactor';
+import { redactWith } from './pipeline';
+import { RECOGNIZERS } from './registry';
+import type { PiiType, RedactionCounts } from './pii-types';
 
 /**
  * Identifiers (modelVersion, requestId, clientFeedbackId) are stored and shown verbatim: they are keys,
@@ -17,6 +19,8 @@ const ALL_DIGITS_RE = /^\d+$/;
  * ids a `PMB` box), and refusing such an id would drop real traffic.
  */
 const SELF_EVIDENT: ReadonlySet<PiiType> = new Set<PiiType>(['EMAIL', 'PHONE', 'SSN', 'CREDIT_CARD', 'IBAN', 'IP', 'MAC_ADDRESS', 'JWT', 'API_SECRET']);
+/** Only those recognizers run (two calls per ingested row): the context classes are neither run nor able to shadow a phone. */
+const IDENTIFIER_RECOGNIZERS = RECOGNIZERS.filter((r) => SELF_EVIDENT.has(r.type));
 
 export function identifierPiiProblem(field: string, value: string | null | undefined, index?: number): InputProblem | null {
   if (value == null || value.length === 0) return null;
@@ -24,10 +28,9 @@ export function identifierPiiProblem(field: string, value: string | null | undef
   // SIN), but as an id it is almost surely a counter: 1 in ~100 random 14–16-digit runs passes Luhn and an
   // issuer prefix, 1 in 10 nine-digit runs passes Luhn. Refusing those would drop real traffic.
   if (ALL_DIGITS_RE.test(value)) return null;
-  const found = redactText(value);
-  if (found.total === 0) return null;
-  const types = (Object.keys(found.counts) as PiiType[]).filter((t) => SELF_EVIDENT.has(t));
-  if (types.length === 0) return null;
+  const counts: RedactionCounts = {};
+  if (redactWith(value, IDENTIFIER_RECOGNIZERS, redactionSettings(), counts).hits === 0) return null;
+  const types = Object.keys(counts) as PiiType[];
   return {
     ...(index === undefined ? {} : { index }),
     field,

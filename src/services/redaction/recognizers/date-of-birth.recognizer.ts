@@ -133,7 +133,6 @@ const CONTEXT_AFTER = new RegExp(
 
 const CONTEXT_GATE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CTX_WORDS}|nat[oa]|[bn]\\.)(?!\\p{L})`, 'iu');
 
-const DIGIT = /\d/;
 const DIGIT_RUNS = /\d+/g;
 const BIRTHDAY_WORD = /birthday|b-?day|geburtstag|cumpleaños|cumple|compleanno|verjaardag|jarig|anniversaire|aniversário/iu;
 const YEAR_IN_DATE = /(?:18|19|20)\d\d(?!\d)/;
@@ -191,7 +190,6 @@ export const dateOfBirthRecognizer: Recognizer = {
     OTHER_EVENT,
     CONTEXT_AFTER,
     CONTEXT_GATE,
-    DIGIT,
     DIGIT_RUNS,
     ALL_NUMERIC,
     WEEKDAY_TAIL,
