@@ -1,10 +1,20 @@
 import { placeholder, type PiiType, type RedactionCounts } from './pii-types';
-import { clearGateCaches, type Finding, type Recognizer, type RedactionSettings } from './recognizer';
+import {
+  clearGateCaches,
+  digitWindows,
+  hasDigit,
+  knownToHoldDigits,
+  type Finding,
+  type Recognizer,
+  type RedactionSettings,
+} from './recognizer';
 
 /**
  * Runs the recognizers over one text and replaces what they found.
  *
- * 1. Every enabled recognizer whose gate passes pushes its findings.
+ * 1. Every enabled recognizer whose gate passes pushes its findings. Digit-anchored recognizers (see
+ *    Recognizer.anchoredOnDigits) run only if the text holds a digit, and on long text only on the windows
+ *    around its digits (digitWindows), with their findings shifted back to text positions.
  * 2. Unless the findings are already in order and disjoint (the common case, checked in one pass), overlaps
  *    resolve by priority (see PRIORITY in pii-types.ts), then length, then position: findings are
  *    sorted by that order and accepted greedily unless a character is already claimed. The claim map is one
@@ -18,15 +28,33 @@ export function redactWith(
   recognizers: readonly Recognizer[],
   settings: RedactionSettings,
   counts: RedactionCounts,
+  options: { digitWindows?: boolean } = {},
 ): { text: string; hits: number } {
   // One findings array for every call (the pipeline is synchronous and never re-entered): text without
   // PII allocates only the small result object.
   const found = FOUND;
   found.length = 0;
-  for (const r of recognizers) {
-    if (settings.disabled.has(r.type)) continue;
-    if (r.gate !== undefined && !r.gate(text)) continue;
-    r.find(text, found, settings);
+  const plan = planFor(recognizers, settings);
+  for (const r of plan.anywhere) {
+    if (r.gate === undefined || r.gate(text)) r.find(text, found, settings);
+  }
+  if (plan.nearDigits.length > 0 && hasDigit(text)) {
+    const windows = WINDOWS;
+    windows.length = 0;
+    if (options.digitWindows !== false && digitWindows(text, windows)) {
+      for (let w = 0; w < windows.length; w += 2) {
+        const offset = windows[w];
+        const part = text.slice(offset, windows[w + 1]);
+        const from = found.length;
+        runAll(plan.nearDigits, part, found, settings);
+        for (let i = from; i < found.length; i++) {
+          found[i].start += offset;
+          found[i].end += offset;
+        }
+      }
+    } else {
+      runAll(plan.nearDigits, text, found, settings);
+    }
   }
   clearGateCaches();
   if (found.length === 0) return { text, hits: 0 };
@@ -47,6 +75,34 @@ export function redactWith(
 }
 
 const FOUND: Finding[] = [];
+const WINDOWS: number[] = [];
+
+function runAll(recognizers: readonly Recognizer[], text: string, found: Finding[], settings: RedactionSettings): void {
+  knownToHoldDigits(text);
+  for (const r of recognizers) {
+    if (r.gate === undefined || r.gate(text)) r.find(text, found, settings);
+  }
+}
+
+interface Plan {
+  /** Enabled recognizers that scan the whole text, in registry order. */
+  anywhere: readonly Recognizer[];
+  /** Enabled digit-anchored recognizers, in registry order. */
+  nearDigits: readonly Recognizer[];
+}
+
+// The split depends only on the list and the settings, which change at most at boot (configureRedaction):
+// computed once per pair instead of a Set lookup per recognizer per text.
+const PLANS = new WeakMap<readonly Recognizer[], { settings: RedactionSettings; plan: Plan }>();
+
+function planFor(recognizers: readonly Recognizer[], settings: RedactionSettings): Plan {
+  const cached = PLANS.get(recognizers);
+  if (cached !== undefined && cached.settings === settings) return cached.plan;
+  const enabled = recognizers.filter((r) => !settings.disabled.has(r.type));
+  const plan = { anywhere: enabled.filter((r) => r.anchoredOnDigits !== true), nearDigits: enabled.filter((r) => r.anchoredOnDigits === true) };
+  PLANS.set(recognizers, { settings, plan });
+  return plan;
+}
 
 function inOrderAndDisjoint(found: readonly Finding[]): boolean {
   for (let i = 1; i < found.length; i++) if (found[i].start < found[i - 1].end) return false;

@@ -41,6 +41,7 @@ export function isValidSin(digits: string): boolean {
 export const caSinRecognizer: Recognizer = {
   name: 'ca-sin',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

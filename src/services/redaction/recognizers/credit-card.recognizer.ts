@@ -114,6 +114,7 @@ function findGrouped(text: string, from: number, to: number, out: Finding[]): vo
 export const creditCardRecognizer: Recognizer = {
   name: 'credit-card',
   type: 'CREDIT_CARD',
+  anchoredOnDigits: true,
   patterns: [CARD_RE, ...SHARED_GATE_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

@@ -182,6 +182,7 @@ function hasBirthContextBefore(text: string, start: number, date: string): boole
 export const dateOfBirthRecognizer: Recognizer = {
   name: 'date-of-birth',
   type: 'DOB',
+  anchoredOnDigits: true,
   patterns: [
     DATE,
     CONTEXT_BEFORE,

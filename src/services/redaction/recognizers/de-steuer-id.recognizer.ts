@@ -49,6 +49,7 @@ export function isValidSteuerId(digits: string): boolean {
 export const deSteuerIdRecognizer: Recognizer = {
   name: 'de-steuer-id',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, SHAPE, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

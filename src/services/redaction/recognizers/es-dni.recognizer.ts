@@ -33,6 +33,7 @@ export function isValidDni(s: string): boolean {
 export const esDniRecognizer: Recognizer = {
   name: 'es-dni',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, NOT_DIGITS, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

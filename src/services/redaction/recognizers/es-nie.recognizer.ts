@@ -23,6 +23,7 @@ export function isValidNie(s: string): boolean {
 export const esNieRecognizer: Recognizer = {
   name: 'es-nie',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, NOT_DIGITS, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

@@ -33,6 +33,7 @@ export function isValidNir(nir: string): boolean {
 export const frNirRecognizer: Recognizer = {
   name: 'fr-nir',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, SHAPE, SEPARATORS, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

@@ -41,6 +41,7 @@ const SPACES_RE = / /g;
 export const ibanRecognizer: Recognizer = {
   name: 'iban',
   type: 'IBAN',
+  anchoredOnDigits: true,
   patterns: [IBAN_RE, GATE_RE, ...SHARED_GATE_PATTERNS],
   gate: (text) => hasDigit(text) && GATE_RE.test(text),
   find(text: string, out: Finding[]): void {

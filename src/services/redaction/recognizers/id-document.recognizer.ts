@@ -149,6 +149,7 @@ function onIntro(text: string, m: RegExpExecArray, out: Finding[]): void {
 export const idDocumentRecognizer: Recognizer = {
   name: 'id-document',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [
     INTRO,
     INTRO_DL,

@@ -59,6 +59,7 @@ export function isValidAadhaar(digits: string): boolean {
 export const inAadhaarRecognizer: Recognizer = {
   name: 'in-aadhaar',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, SHAPE, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

@@ -25,6 +25,7 @@ export function isValidPan(s: string): boolean {
 export const inPanRecognizer: Recognizer = {
   name: 'in-pan',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, LOWER, CONTEXT, SHAPE, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

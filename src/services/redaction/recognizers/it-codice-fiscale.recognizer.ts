@@ -12,8 +12,9 @@ import { LEFT_WORD, RIGHT_WORD, SHARED_PATTERNS, afterReferenceWord, hasDigit, n
  * that leaves no practical false positive, so a valid code is redacted on its own unless a reference word
  * stands right before it. Case-insensitive (people type it in lower case).
  *
- * Known gap: a code whose seven digits are all replaced by omocodia letters has no digit and is skipped by
- * the digit gate (omocodia that deep is vanishingly rare).
+ * Known gap: a code whose seven digits are all replaced by omocodia letters has no digit and is found only
+ * within DIGIT_REACH of some other digit, like every digit-anchored class (omocodia that deep is vanishingly
+ * rare).
  */
 const OMO = '[0-9LMNP-Vlmnp-v]';
 const CANDIDATE = new RegExp(
@@ -50,6 +51,7 @@ export function isValidCodiceFiscale(cf: string): boolean {
 export const itCodiceFiscaleRecognizer: Recognizer = {
   name: 'it-codice-fiscale',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, SHAPE, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

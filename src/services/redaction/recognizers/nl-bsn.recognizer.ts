@@ -36,6 +36,7 @@ export function isValidBsn(digits: string): boolean {
 export const nlBsnRecognizer: Recognizer = {
   name: 'nl-bsn',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, LOOSE, CONTEXT, NINE_DIGITS, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

@@ -403,6 +403,7 @@ function findNational(text: string, out: Finding[], regions: readonly string[]):
 export const phoneRecognizer: Recognizer = {
   name: 'phone',
   type: 'PHONE',
+  anchoredOnDigits: true,
   patterns: [INTL_RE, NANP_RE, NATIONAL_RE, SPACED_SEPARATOR_RE, TWO_GROUP_RANGE_RE, FIRST_GROUP_RE, RANGE_WORD_RE, REFERENCE_BEFORE_RE, PHONE_WORD_RE, BARE_WORD_RE, BARE_AFTER_RE, CURRENCY_BEFORE_RE, UK_FICTIONAL_RE, ...SHARED_GATE_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[], settings: RedactionSettings): void {

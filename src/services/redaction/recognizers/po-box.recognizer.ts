@@ -24,6 +24,7 @@ const MEDICAL_WORDS: ReadonlySet<string> = new Set([
 export const poBoxRecognizer: Recognizer = {
   name: 'po-box',
   type: 'ADDRESS',
+  anchoredOnDigits: true,
   patterns: [PO_BOX_RE, DIGIT_PAIRS_RE, BP_MEDICAL_RE, ...ADDRESS_CONTEXT_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

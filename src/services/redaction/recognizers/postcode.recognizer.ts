@@ -76,6 +76,7 @@ function addressWordNear(text: string, start: number): boolean {
 export const postcodeRecognizer: Recognizer = {
   name: 'postcode',
   type: 'ADDRESS',
+  anchoredOnDigits: true,
   patterns: [POSTCODE_RE, DIGITS_ONLY_RE, DUTCH_RE, FILLER_RE, GATE_RE, GATE_UPPER_RE, ...ADDRESS_CONTEXT_PATTERNS],
   gate: (text) => hasDigit(text) && (GATE_RE.test(text) || GATE_UPPER_RE.test(text)),
   find(text: string, out: Finding[]): void {

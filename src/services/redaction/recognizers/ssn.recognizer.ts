@@ -33,6 +33,7 @@ const GATE_RE = /\d{3}[ -]?\d\d[ -]?\d{4}/;
 export const ssnRecognizer: Recognizer = {
   name: 'us-ssn',
   type: 'SSN',
+  anchoredOnDigits: true,
   patterns: [SSN_RE, COMPACT_CONTEXT_RE, GATE_RE, ...SHARED_GATE_PATTERNS],
   gate: (text) => hasDigit(text) && GATE_RE.test(text),
   find(text: string, out: Finding[]): void {

@@ -140,10 +140,10 @@ function isLetterCode(code: number): boolean {
 }
 
 /** Up to `max` words before `end` on the same line, nearest first; stops at a word that ends a sentence. */
-function backwardWords(text: string, end: number, max: number, abbreviations: ReadonlySet<string>): Word[] {
+function backwardWords(text: string, end: number, max: number, abbreviations: ReadonlySet<string>, limit: number): Word[] {
   const out: Word[] = [];
   let i = end;
-  const floor = Math.max(0, end - 100);
+  const floor = Math.max(0, end - 100, limit);
   while (out.length < max) {
     let spaces = 0;
     while (i > floor && (text[i - 1] === ' ' || text[i - 1] === '\t') && spaces < 2) {
@@ -331,6 +331,14 @@ function compoundSuffix(word: string): string | null {
  * German prepositional names ("Am Markt 3a", "Unter den Linden 77") and Spanish/Italian/Portuguese
  * type-first names ("Calle Mayor 5", "C/ Alcalá 20", "Via Roma 10", "Paseo de la Castellana 100").
  */
+/**
+ * A street name written before its house number starts at most this many characters before the number (six
+ * words, a marker and the particles before them; real names are a fraction of it): the bound keeps the
+ * recognizer within DIGIT_REACH of its digit (see recognizer.ts), so the pipeline may run it on windows around
+ * digits.
+ */
+const MAX_NAME_BEFORE_NUMBER = 160;
+
 function nameThenNumber(text: string, numStart: number, numEnd: number, num: string): Span | null {
   // cheap exit: the number must follow a word (letters, '.', '/') after spaces or a comma
   let c = numStart - 1;
@@ -354,10 +362,10 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
       k++;
     }
   }
-  let words = backwardWords(text, i, 6, BACKWARD_ABBREVIATIONS);
+  let words = backwardWords(text, i, 6, BACKWARD_ABBREVIATIONS, numStart - MAX_NAME_BEFORE_NUMBER);
   if (words.length > 0 && NUMBER_MARKERS.has(words[0].w.toLowerCase())) {
     const markerStart = words[0].s;
-    words = backwardWords(text, markerStart, 6, BACKWARD_ABBREVIATIONS);
+    words = backwardWords(text, markerStart, 6, BACKWARD_ABBREVIATIONS, numStart - MAX_NAME_BEFORE_NUMBER);
   }
   if (words.length === 0) return null;
   // every name-then-number form ends its name with a capitalised word (or a Roman numeral: "Vittorio Emanuele II")
@@ -441,7 +449,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
   const tail = extendTail(text, numEnd + (suffix === null ? 0 : suffix[0].length), { floor: true });
   // Dutch and German particles and adjectives before the street word: "Van Speijkstraat", "Alte Landstraße"
   for (let k = 0; k < 2; k++) {
-    const prev = backwardWords(text, start, 1, BACKWARD_ABBREVIATIONS)[0];
+    const prev = backwardWords(text, start, 1, BACKWARD_ABBREVIATIONS, numStart - MAX_NAME_BEFORE_NUMBER)[0];
     if (prev === undefined || !isCapitalized(prev.w) || !STREET_NAME_PREFIXES.has(prev.w.toLowerCase())) break;
     start = prev.s;
   }
@@ -460,6 +468,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
 export const streetAddressRecognizer: Recognizer = {
   name: 'street-address',
   type: 'ADDRESS',
+  anchoredOnDigits: true,
   patterns: [NUMBER_RE, HOUSE_SUFFIX_RE, COMPOUND_SUFFIX_RE, WORD_RE, FR_SUFFIX_RE, ORDINAL_RE, FR_ELIDED_NAME_RE, ROMAN_RE, LETTER_RE, HOUSE_NUMBER_AFTER_NAME_RE, GLUED_TYPE_RE, ...ADDRESS_CONTEXT_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

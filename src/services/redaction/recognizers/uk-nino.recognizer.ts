@@ -29,6 +29,7 @@ export function isValidNino(compact: string): boolean {
 export const ukNinoRecognizer: Recognizer = {
   name: 'uk-nino',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, LOWER, CONTEXT, SHAPE, SPACES, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {

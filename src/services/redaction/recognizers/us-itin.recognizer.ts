@@ -28,6 +28,7 @@ export function isItinShape(digits: string): boolean {
 export const usItinRecognizer: Recognizer = {
   name: 'us-itin',
   type: 'GOV_ID',
+  anchoredOnDigits: true,
   patterns: [CANDIDATE, CONTEXT, ...SHARED_PATTERNS],
   gate: hasDigit,
   find(text: string, out: Finding[]): void {
