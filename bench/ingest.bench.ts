@@ -12,7 +12,7 @@
  * Env: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a scratch database is created
  * beside it and dropped), BENCH_SINGLE_ROWS (default 20000), BENCH_BATCH_ROWS (default 200000).
  */
-import { startBenchService } from './bench-service';
+import { cpuSeconds, startBenchService } from './bench-service';
 import { makeRows, type Row } from './bench-rows';
 
 const SINGLE_ROWS = Number(process.env.BENCH_SINGLE_ROWS ?? 20_000);
@@ -31,14 +31,19 @@ interface Result {
   rows: number;
   seconds: number;
   latencies: number[];
+  /** CPU seconds the API process spent in the phase (service phases with one API process only). */
+  apiCpu?: number;
 }
 
 function report(r: Result): { rate: number; line: string } {
   const sorted = [...r.latencies].sort((a, b) => a - b);
   const rate = r.rows / r.seconds;
+  // API CPU per row: unlike rows/s it hardly moves when a neighbour on the host slows the machine down, so
+  // it is the figure to compare between two builds of the service.
+  const cpu = r.apiCpu === undefined ? '' : `   API CPU ${((r.apiCpu / r.rows) * 1e6).toFixed(1).padStart(5)} µs/row`;
   return {
     rate,
-    line: `${r.label.padEnd(58)} ${Math.round(rate).toString().padStart(7)} rows/s   p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms`,
+    line: `${r.label.padEnd(58)} ${Math.round(rate).toString().padStart(7)} rows/s   p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms${cpu}`,
   };
 }
 
@@ -195,8 +200,11 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const phase of phases) {
         await reset();
+        const measureCpu = phase.key.startsWith('ours') && HTTP_WORKERS === 1;
+        const cpu0 = measureCpu ? cpuSeconds(service.serverPid) : 0;
         const d = await phase.run(`${phase.key}-${round}`, phase.rows);
-        (runs[phase.key] ??= []).push({ label: phase.label, rows: phase.rows, ...d });
+        const apiCpu = measureCpu ? cpuSeconds(service.serverPid) - cpu0 : undefined;
+        (runs[phase.key] ??= []).push({ label: phase.label, rows: phase.rows, ...d, apiCpu });
       }
     }
     const median = (key: string): Result => {

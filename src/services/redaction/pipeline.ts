@@ -28,20 +28,20 @@ export function redactWith(
   recognizers: readonly Recognizer[],
   settings: RedactionSettings,
   counts: RedactionCounts,
-  options: { digitWindows?: boolean } = {},
+  options?: { digitWindows?: boolean },
 ): { text: string; hits: number } {
   // One findings array for every call (the pipeline is synchronous and never re-entered): text without
   // PII allocates only the small result object.
   const found = FOUND;
-  found.length = 0;
+  if (found.length !== 0) found.length = 0;
   const plan = planFor(recognizers, settings);
   for (const r of plan.anywhere) {
     if (r.gate === undefined || r.gate(text)) r.find(text, found, settings);
   }
   if (plan.nearDigits.length > 0 && hasDigit(text)) {
     const windows = WINDOWS;
-    windows.length = 0;
-    if (options.digitWindows !== false && digitWindows(text, windows)) {
+    if (windows.length !== 0) windows.length = 0;
+    if (options?.digitWindows !== false && digitWindows(text, windows)) {
       for (let w = 0; w < windows.length; w += 2) {
         const offset = windows[w];
         const part = text.slice(offset, windows[w + 1]);
@@ -95,7 +95,23 @@ interface Plan {
 // computed once per pair instead of a Set lookup per recognizer per text.
 const PLANS = new WeakMap<readonly Recognizer[], { settings: RedactionSettings; plan: Plan }>();
 
+// Two recent (list, settings) pairs: ingest alternates the identifier list and the full list row by row, and
+// these answer nearly every call without a WeakMap lookup.
+const recent: { recognizers: readonly Recognizer[] | null; settings: RedactionSettings | null; plan: Plan | null }[] = [
+  { recognizers: null, settings: null, plan: null },
+  { recognizers: null, settings: null, plan: null },
+];
+let older = 0;
+
 function planFor(recognizers: readonly Recognizer[], settings: RedactionSettings): Plan {
+  for (const r of recent) if (r.recognizers === recognizers && r.settings === settings) return r.plan!;
+  const plan = computePlan(recognizers, settings);
+  recent[older] = { recognizers, settings, plan };
+  older = 1 - older;
+  return plan;
+}
+
+function computePlan(recognizers: readonly Recognizer[], settings: RedactionSettings): Plan {
   const cached = PLANS.get(recognizers);
   if (cached !== undefined && cached.settings === settings) return cached.plan;
   const enabled = recognizers.filter((r) => !settings.disabled.has(r.type));

@@ -147,9 +147,11 @@ function walk(value: unknown, counts: RedactionCounts): unknown {
 }
 
 export function mergeCounts(into: RedactionCounts, from: RedactionCounts): RedactionCounts {
-  for (const type of PII_TYPES) {
-    const n = from[type];
-    if (n) into[type] = (into[type] ?? 0) + n;
+  // Over the keys present (usually none), not all 13 types: counts objects take many shapes, so each lookup
+  // of an absent type was a megamorphic miss (~0.7 µs per call on bench:ingest, two calls per row).
+  for (const type in from) {
+    const n = from[type as PiiType];
+    if (n) into[type as PiiType] = (into[type as PiiType] ?? 0) + n;
   }
   return into;
 }
