@@ -77,12 +77,13 @@ test('digitWindows: DIGIT_REACH on each side, widened to whitespace, merged when
   const words = (n: number) => 'word '.repeat(n / 5);
   const out: number[] = [];
 
+  const R = DIGIT_REACH;
   // Short text: no windows, the whole text is scanned.
-  assert.equal(digitWindows(`call 555 0100 ${words(100)}`, out), false);
+  assert.equal(digitWindows(`call 555 0100 ${words(R / 2)}`, out), false);
   assert.deepEqual(out, []);
 
-  // One number in the middle of 3,000 characters: one window around it, on word boundaries.
-  const text = words(1500) + 'call 555 0100 ' + words(1500);
+  // One number in the middle of a long text: one window around it, on word boundaries.
+  const text = words(10 * R) + 'call 555 0100 ' + words(10 * R);
   assert.equal(digitWindows(text, out), true);
   assert.equal(out.length, 2);
   const a = out[0]!;
@@ -93,15 +94,15 @@ test('digitWindows: DIGIT_REACH on each side, widened to whitespace, merged when
   assert.equal(text[a - 1], ' ');
   assert.equal(text[b], ' ');
 
-  // Two numbers 300 characters apart share a window; 3,000 apart they get one each.
+  // Two numbers one reach apart share a window; ten reaches apart they get one each.
   out.length = 0;
-  assert.equal(digitWindows(words(2000) + '12 ' + words(300) + '34 ' + words(2000), out), true);
+  assert.equal(digitWindows(words(10 * R) + '12 ' + words(R) + '34 ' + words(10 * R), out), true);
   assert.equal(out.length, 2);
   out.length = 0;
-  assert.equal(digitWindows(words(2000) + '12 ' + words(3000) + '34 ' + words(2000), out), true);
+  assert.equal(digitWindows(words(10 * R) + '12 ' + words(10 * R) + '34 ' + words(10 * R), out), true);
   assert.equal(out.length, 4);
 
   // Digits spread over the whole text: the windows would cover it, so it is scanned whole.
   out.length = 0;
-  assert.equal(digitWindows(`${words(400)}1 ${words(400)}2 ${words(400)}3 ${words(400)}`, out), false);
+  assert.equal(digitWindows(`${words(1.5 * R)}1 ${words(1.5 * R)}2 ${words(1.5 * R)}3 ${words(1.5 * R)}`, out), false);
 });

@@ -24,11 +24,25 @@ export const emailRecognizer: Recognizer = {
   patterns: [EMAIL_RE],
   gate: (text) => text.indexOf('@') !== -1 || text.indexOf('%40') !== -1,
   find(text: string, out: Finding[]): void {
-    EMAIL_RE.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = EMAIL_RE.exec(text)) !== null) {
-      if (NOT_TLD.has(m[1].toLowerCase())) continue;
-      out.push(finding('EMAIL', m.index, m.index + m[0].length));
+    // Every match has its '@' (or '%40') at most 64 characters after its start, so the scan may start 64
+    // characters before the next one instead of at the text's start: the leftmost match found is the same,
+    // and a long text with one address at its end costs ~130 characters of regex instead of all of them
+    // (this regex tries the local part at every word start: ~10 ns per character).
+    let from = 0;
+    // The next '@' and '%40' at or after `from`, each searched again only once passed (searching afresh on
+    // every match would rescan the text to its end for a separator it lacks: quadratic on 1 MB of emails).
+    let nextAt = -2;
+    let nextPct = -2;
+    for (;;) {
+      if (nextAt !== -1 && nextAt < from) nextAt = text.indexOf('@', from);
+      if (nextPct !== -1 && nextPct < from) nextPct = text.indexOf('%40', from);
+      const at = nextAt === -1 ? nextPct : nextPct === -1 ? nextAt : Math.min(nextAt, nextPct);
+      if (at === -1) return;
+      EMAIL_RE.lastIndex = Math.max(from, at - 64);
+      const m = EMAIL_RE.exec(text);
+      if (m === null) return;
+      if (!NOT_TLD.has(m[1].toLowerCase())) out.push(finding('EMAIL', m.index, m.index + m[0].length));
+      from = m.index + m[0].length;
     }
   },
 };

@@ -333,11 +333,11 @@ function compoundSuffix(word: string): string | null {
  */
 /**
  * A street name written before its house number starts at most this many characters before the number (six
- * words, a marker and the particles before them; real names are a fraction of it): the bound keeps the
+ * words, a marker and the particles before them; "Avenida del Libertador General San Martín" is 41): the bound keeps the
  * recognizer within DIGIT_REACH of its digit (see recognizer.ts), so the pipeline may run it on windows around
  * digits.
  */
-const MAX_NAME_BEFORE_NUMBER = 160;
+const MAX_NAME_BEFORE_NUMBER = 80;
 
 function nameThenNumber(text: string, numStart: number, numEnd: number, num: string): Span | null {
   // cheap exit: the number must follow a word (letters, '.', '/') after spaces or a comma
