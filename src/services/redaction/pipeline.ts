@@ -91,12 +91,9 @@ interface Plan {
   nearDigits: readonly Recognizer[];
 }
 
-// The split depends only on the list and the settings, which change at most at boot (configureRedaction):
-// computed once per pair instead of a Set lookup per recognizer per text.
-const PLANS = new WeakMap<readonly Recognizer[], { settings: RedactionSettings; plan: Plan }>();
-
-// Two recent (list, settings) pairs: ingest alternates the identifier list and the full list row by row, and
-// these answer nearly every call without a WeakMap lookup.
+// The split depends only on the list and the settings, which change at most at boot (configureRedaction).
+// Two recent (list, settings) pairs are kept: ingest alternates the identifier list and the full list row by
+// row, so nearly every call reuses a split instead of a Set lookup per recognizer per text.
 const recent: { recognizers: readonly Recognizer[] | null; settings: RedactionSettings | null; plan: Plan | null }[] = [
   { recognizers: null, settings: null, plan: null },
   { recognizers: null, settings: null, plan: null },
@@ -105,18 +102,10 @@ let older = 0;
 
 function planFor(recognizers: readonly Recognizer[], settings: RedactionSettings): Plan {
   for (const r of recent) if (r.recognizers === recognizers && r.settings === settings) return r.plan!;
-  const plan = computePlan(recognizers, settings);
-  recent[older] = { recognizers, settings, plan };
-  older = 1 - older;
-  return plan;
-}
-
-function computePlan(recognizers: readonly Recognizer[], settings: RedactionSettings): Plan {
-  const cached = PLANS.get(recognizers);
-  if (cached !== undefined && cached.settings === settings) return cached.plan;
   const enabled = recognizers.filter((r) => !settings.disabled.has(r.type));
   const plan = { anywhere: enabled.filter((r) => r.anchoredOnDigits !== true), nearDigits: enabled.filter((r) => r.anchoredOnDigits === true) };
-  PLANS.set(recognizers, { settings, plan });
+  recent[older] = { recognizers, settings, plan };
+  older = 1 - older;
   return plan;
 }
 

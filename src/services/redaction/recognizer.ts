@@ -225,14 +225,14 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11;
 }
 
-/** Moves a window start left to just after a whitespace character (at most 64 characters; 0 otherwise). */
+/** Moves a window start left to just after a whitespace character, at most 64 characters (then it stops there). */
 function widenLeft(text: string, a: number): number {
   const stop = Math.max(0, a - 64);
   for (let i = a; i > stop; i--) if (isSpace(text.charCodeAt(i - 1))) return i;
   return stop;
 }
 
-/** Moves a window end right to a whitespace character (at most 64 characters; the text's end otherwise). */
+/** Moves a window end right to a whitespace character, at most 64 characters (then it stops there). */
 function widenRight(text: string, b: number): number {
   const stop = Math.min(text.length, b + 64);
   for (let i = b; i < stop; i++) if (isSpace(text.charCodeAt(i))) return i;

@@ -74,8 +74,6 @@ const CITY_MORE_RE =
 /** Italian province, French CEDEX: "00184 Roma (RM)", "75002 Paris CEDEX 02". */
 const PROVINCE_RE = /[ \t]{1,2}(?:\([A-Z]{2}\)|[A-Z]{2}(?![\p{L}\p{N}])|CEDEX(?:[ \t]\d{1,2})?|Cedex(?:[ \t]\d{1,2})?)/uy;
 
-/** Gate of every address recognizer: each address form has a house number, a box number or a postcode. */
-export const DIGIT_RE = /\d/;
 /** A letter or digit (word boundaries that also hold for accented letters). */
 export const ALNUM_CHAR_RE = /[\p{L}\p{N}]/u;
 export const WHITESPACE_RUN_RE = /\s+/g;
@@ -83,7 +81,6 @@ export const FOUR_DIGITS_RE = /^\d{4}/;
 
 export const ADDRESS_CONTEXT_PATTERNS: readonly RegExp[] = [
   ESCAPE_RE,
-  DIGIT_RE,
   ALNUM_CHAR_RE,
   WHITESPACE_RUN_RE,
   FOUR_DIGITS_RE,

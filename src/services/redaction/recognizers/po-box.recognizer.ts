@@ -1,6 +1,5 @@
-import { scan, type Finding, type Recognizer } from '../recognizer';
-import { hasDigit } from '../recognizer';
-import { ADDRESS_CONTEXT_PATTERNS, DIGIT_RE, type AddressSpan, extendTail, pushMerged, strongContextBefore, wordAfter, wordBefore } from './address-context';
+import { hasDigit, scan, type Finding, type Recognizer } from '../recognizer';
+import { ADDRESS_CONTEXT_PATTERNS, type AddressSpan, extendTail, pushMerged, strongContextBefore, wordAfter, wordBefore } from './address-context';
 
 /**
  * Post-office boxes, with the postcode (and city) that follows them: "PO Box 1234", "P.O. Box 77, Springfield,

@@ -1,6 +1,5 @@
-import { before, scan, type Finding, type Recognizer } from '../recognizer';
-import { hasDigit } from '../recognizer';
-import { ADDRESS_CONTEXT_PATTERNS, ALNUM_CHAR_RE, DIGIT_RE, alternation, pushMerged } from './address-context';
+import { before, hasDigit, scan, type Finding, type Recognizer } from '../recognizer';
+import { ADDRESS_CONTEXT_PATTERNS, ALNUM_CHAR_RE, alternation, pushMerged } from './address-context';
 import { POSTCODE_AREA_WORDS, POSTCODE_WORDS, POSTCODE_WORDS_UPPER } from './address-vocabulary';
 
 /**

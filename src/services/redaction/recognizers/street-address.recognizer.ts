@@ -1,9 +1,7 @@
-import { scan, type Finding, type Recognizer } from '../recognizer';
-import { hasDigit } from '../recognizer';
+import { hasDigit, scan, type Finding, type Recognizer } from '../recognizer';
 import {
   ADDRESS_CONTEXT_PATTERNS,
   ALNUM_CHAR_RE,
-  DIGIT_RE,
   FOUR_DIGITS_RE,
   WHITESPACE_RUN_RE,
   charBefore,
@@ -326,21 +324,22 @@ function compoundSuffix(word: string): string | null {
 }
 
 /**
+ * A street name written before its house number starts at most this many characters before the number (six
+ * words, a marker and the particles before them; "Avenida del Libertador General San Martín" is 41): the
+ * bound keeps the recognizer within DIGIT_REACH of its digit (see recognizer.ts), so the pipeline may run it
+ * on windows around digits.
+ */
+const MAX_NAME_BEFORE_NUMBER = 80;
+
+/**
  * Name-then-number forms, parsed backwards from the number: German/Dutch compounds ("Hauptstraße 5",
  * "Karl-Marx-Allee 12", "Kalverstraat 92"), two-word names ("Potsdamer Platz 1", "Berliner Str. 5"),
  * German prepositional names ("Am Markt 3a", "Unter den Linden 77") and Spanish/Italian/Portuguese
  * type-first names ("Calle Mayor 5", "C/ Alcalá 20", "Via Roma 10", "Paseo de la Castellana 100").
  */
-/**
- * A street name written before its house number starts at most this many characters before the number (six
- * words, a marker and the particles before them; "Avenida del Libertador General San Martín" is 41): the bound keeps the
- * recognizer within DIGIT_REACH of its digit (see recognizer.ts), so the pipeline may run it on windows around
- * digits.
- */
-const MAX_NAME_BEFORE_NUMBER = 80;
-
 function nameThenNumber(text: string, numStart: number, numEnd: number, num: string): Span | null {
   // cheap exit: the number must follow a word (letters, '.', '/') after spaces or a comma
+  const nameFloor = numStart - MAX_NAME_BEFORE_NUMBER;
   let c = numStart - 1;
   while (c > 0 && c > numStart - 4 && (text.charCodeAt(c) === 32 || text.charCodeAt(c) === 9 || text.charCodeAt(c) === 44)) c--;
   if (c === numStart - 1 || c < 0) return null;
@@ -362,10 +361,10 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
       k++;
     }
   }
-  let words = backwardWords(text, i, 6, BACKWARD_ABBREVIATIONS, numStart - MAX_NAME_BEFORE_NUMBER);
+  let words = backwardWords(text, i, 6, BACKWARD_ABBREVIATIONS, nameFloor);
   if (words.length > 0 && NUMBER_MARKERS.has(words[0].w.toLowerCase())) {
     const markerStart = words[0].s;
-    words = backwardWords(text, markerStart, 6, BACKWARD_ABBREVIATIONS, numStart - MAX_NAME_BEFORE_NUMBER);
+    words = backwardWords(text, markerStart, 6, BACKWARD_ABBREVIATIONS, nameFloor);
   }
   if (words.length === 0) return null;
   // every name-then-number form ends its name with a capitalised word (or a Roman numeral: "Vittorio Emanuele II")
@@ -449,7 +448,7 @@ function nameThenNumber(text: string, numStart: number, numEnd: number, num: str
   const tail = extendTail(text, numEnd + (suffix === null ? 0 : suffix[0].length), { floor: true });
   // Dutch and German particles and adjectives before the street word: "Van Speijkstraat", "Alte Landstraße"
   for (let k = 0; k < 2; k++) {
-    const prev = backwardWords(text, start, 1, BACKWARD_ABBREVIATIONS, numStart - MAX_NAME_BEFORE_NUMBER)[0];
+    const prev = backwardWords(text, start, 1, BACKWARD_ABBREVIATIONS, nameFloor)[0];
     if (prev === undefined || !isCapitalized(prev.w) || !STREET_NAME_PREFIXES.has(prev.w.toLowerCase())) break;
     start = prev.s;
   }
